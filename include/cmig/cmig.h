@@ -1,0 +1,229 @@
+/*
+ * cmig.h - the whole public API of libcmig.
+ *
+ * A project is opened from a cmig.yaml (or from settings given in code), then upgraded,
+ * downgraded, stamped or checked. The library never prints and never exits: everything it
+ * has to say reaches the caller as cmig_diag records through the on_diag callback of the
+ * options struct, progress through on_progress, and offline SQL (--sql) through on_output.
+ *
+ * Ownership: a `**out` parameter hands ownership to the caller; every other pointer returned
+ * is borrowed and lives as long as the object it came from. Strings the library allocates
+ * for the caller are released with cmig_free().
+ */
+#ifndef CMIG_CMIG_H
+#define CMIG_CMIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CMIG_BUILDING_LIBRARY) || defined(CMIG_INTERNAL)
+#define CMIG_EXTERN __attribute__((visibility("default")))
+#else
+#define CMIG_EXTERN
+#endif
+
+/* Status codes: the few expected failures callers branch on; the rest is CMIG_ERROR. */
+typedef enum {
+	CMIG_OK = 0,
+	CMIG_ERROR = -1,      /* anything else; the diagnostics say what */
+	CMIG_ENOTFOUND = -2,  /* no such revision, file or target */
+	CMIG_EAMBIGUOUS = -3, /* a prefix matches several revisions */
+	CMIG_EEXISTS = -4,    /* would overwrite a file */
+	CMIG_ECHAIN = -5,     /* versions/ is not one linear chain */
+	CMIG_ESQL = -6,       /* the database refused a statement */
+	CMIG_ECONNECT = -7,   /* could not connect or lock */
+	CMIG_ENOMEM = -8,
+	CMIG_EUSAGE = -9,     /* a bad argument from the caller (bad target form, ...) */
+} cmig_status;
+
+typedef enum {
+	CMIG_DIAG_ERROR = 0,
+	CMIG_DIAG_WARNING = 1,
+	CMIG_DIAG_NOTE = 2,   /* server notices, verbose information */
+} cmig_severity;
+
+/* One diagnostic. Every string is borrowed for the duration of the callback only. */
+typedef struct {
+	cmig_severity severity;
+	cmig_status code;
+	const char *kind;     /* SPEC §7 code ("parse", "branch", "drift", ...) or NULL */
+	const char *path;     /* NULL when not about a file */
+	unsigned line, column;/* 0 when unknown */
+	const char *message;  /* one line: lower case, no final period */
+	const char *detail;   /* optional: the database's own detail, SQLSTATE, ... */
+	const char *hint;     /* optional: what to try */
+} cmig_diag;
+
+typedef void (*cmig_diag_cb)(const cmig_diag *diag, void *payload);
+
+/* Free a string or array the library allocated for the caller. NULL is a no-op. */
+CMIG_EXTERN void cmig_free(void *ptr);
+
+/* "0.1.0 (sqlite 3.40.1, libpq 15.18)": static storage. */
+CMIG_EXTERN const char *cmig_version_string(void);
+
+/* ---- projects ------------------------------------------------------------------------- */
+
+typedef struct cmig_project cmig_project;
+typedef struct cmig_revision cmig_revision;
+
+/* An in-memory migration file, for programs that compile their migrations in. */
+typedef struct {
+	const char *name;     /* file name, e.g. "1a2b_init.sql" */
+	const char *text;
+	size_t len;
+} cmig_embedded_file;
+
+typedef struct {
+	unsigned version;
+	const char *config_path;   /* -c FILE; NULL: ./cmig.yaml when it exists */
+	bool config_required;      /* error when config_path/./cmig.yaml is missing */
+	const char *url;           /* --url; overrides DATABASE_URL and the file */
+	bool use_env;              /* consult DATABASE_URL (the CLI sets this) */
+	const char *versions_dir;  /* overrides the config file's versions_dir */
+	const char *version_table; /* overrides the config file's version_table */
+	const cmig_embedded_file *files; /* when set: migrations from memory, not versions/ */
+	size_t nfiles;
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_open_options;
+#define CMIG_OPEN_OPTIONS_VERSION 1
+#define CMIG_OPEN_OPTIONS_INIT { CMIG_OPEN_OPTIONS_VERSION, NULL, false, NULL, false, NULL, NULL, NULL, 0, NULL, NULL }
+
+/* Open a project: read the configuration and every migration file, and build the chain.
+ * On success *out is yours: free it with cmig_project_free(). A chain that is not linear
+ * still opens (status CMIG_ECHAIN is returned *with* *out set) so that `check` and `heads`
+ * can report on it; every other failure leaves *out NULL. Diagnostics go to opts->on_diag. */
+CMIG_EXTERN int cmig_project_open(cmig_project **out, const cmig_open_options *opts);
+CMIG_EXTERN void cmig_project_free(cmig_project *p);
+
+/* The chain, oldest first; valid only when the project opened without CMIG_ECHAIN. */
+CMIG_EXTERN size_t cmig_project_count(const cmig_project *p);
+CMIG_EXTERN const cmig_revision *cmig_project_at(const cmig_project *p, size_t i);
+CMIG_EXTERN const cmig_revision *cmig_project_head(const cmig_project *p);
+/* Every head (revision nothing follows), also on a branched chain. Borrowed array. */
+CMIG_EXTERN size_t cmig_project_heads(const cmig_project *p, const cmig_revision *const **out);
+/* The database URL the project resolved to, password masked (borrowed). */
+CMIG_EXTERN const char *cmig_project_url_display(const cmig_project *p);
+/* Resolve TARGET (head, base, id, prefix) to a revision; base resolves to NULL with CMIG_OK. */
+CMIG_EXTERN int cmig_project_find(const cmig_revision **out, const cmig_project *p,
+                                  const char *target);
+
+/* Accessors (borrowed strings). */
+CMIG_EXTERN const char *cmig_revision_id(const cmig_revision *r);
+CMIG_EXTERN const char *cmig_revision_down(const cmig_revision *r);      /* NULL for the root */
+CMIG_EXTERN const char *cmig_revision_message(const cmig_revision *r);   /* "" when none */
+CMIG_EXTERN const char *cmig_revision_created(const cmig_revision *r);   /* "" when none */
+CMIG_EXTERN const char *cmig_revision_path(const cmig_revision *r);      /* as printed */
+CMIG_EXTERN const char *cmig_revision_text(const cmig_revision *r, size_t *len);
+CMIG_EXTERN bool cmig_revision_has_down(const cmig_revision *r);
+
+/* ---- running migrations ---------------------------------------------------------------- */
+
+typedef enum { CMIG_UP = 0, CMIG_DOWN = 1 } cmig_direction;
+
+/* A progress event: one per migration, before it runs. from/to NULL mean base. */
+typedef struct {
+	cmig_direction direction;
+	const char *from;
+	const char *to;
+	const char *message;
+	/* Long operations inside a step (a table rebuild copying rows): done/total rows,
+	 * total 0 when unknown; both 0 for the plain per-migration event. */
+	unsigned long long done, total;
+	const char *what;     /* NULL for the per-migration event, else e.g. the table name */
+} cmig_progress;
+
+typedef void (*cmig_progress_cb)(const cmig_progress *ev, void *payload);
+/* Data output: SQL text for --sql, revision ids for --check listings. */
+typedef void (*cmig_output_cb)(const char *text, size_t len, void *payload);
+/* Called once when a run has waited a second for the lock (SPEC §4). */
+typedef void (*cmig_wait_cb)(const char *what, void *payload);
+
+typedef struct {
+	unsigned version;
+	const char *target;        /* TARGET or FROM:TO (FROM:TO only with offline) */
+	bool offline;              /* --sql: print SQL through on_output, never connect */
+	bool check_only;           /* upgrade --check: list pending ids, change nothing */
+	double lock_timeout;       /* seconds; default 300 */
+	double wait;               /* --wait: keep retrying the connection that long */
+	bool verbose;
+	cmig_progress_cb on_progress;
+	cmig_output_cb on_output;
+	cmig_wait_cb on_wait;
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_run_options;
+#define CMIG_RUN_OPTIONS_VERSION 1
+#define CMIG_RUN_OPTIONS_INIT { CMIG_RUN_OPTIONS_VERSION, NULL, false, false, 300.0, 0.0, false, \
+                                NULL, NULL, NULL, NULL, NULL }
+
+/* Upgrade/downgrade. For check_only, returns CMIG_OK with *pending_out (optional) set to
+ * the number of revisions that would be applied. */
+CMIG_EXTERN int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out);
+CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
+/* Set the version table to opts->target without running SQL. */
+CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
+/* The database's current revision: *out NULL at base, else yours (cmig_free). */
+CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
+
+/* One row of `status`: applied_at is NULL for a pending revision. */
+typedef struct {
+	const cmig_revision *rev;
+	const char *applied_at;
+	bool stamped;
+} cmig_status_row;
+typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
+/* Walk the chain oldest first; *current_out (yours, NULL at base) is the current revision. */
+CMIG_EXTERN int cmig_status(char **current_out, cmig_project *p, const cmig_run_options *opts,
+                            cmig_status_cb cb);
+
+/* ---- check, revision, init ------------------------------------------------------------- */
+
+typedef struct {
+	unsigned version;
+	bool strict;
+	bool with_database;        /* compare the database too (SPEC §7) */
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_check_options;
+#define CMIG_CHECK_OPTIONS_VERSION 1
+#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL }
+
+/* Validate files, chain and (optionally) the database; every problem goes to on_diag.
+ * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
+ * (no warning either with strict). */
+CMIG_EXTERN int cmig_check(cmig_project *p, const cmig_check_options *opts,
+                           size_t *errors_out, size_t *warnings_out);
+
+typedef struct {
+	unsigned version;
+	const char *message;
+	const char *rev_id;        /* NULL: 12 random hex digits */
+	const char *created;       /* NULL: now, UTC */
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_revision_options;
+#define CMIG_REVISION_OPTIONS_VERSION 1
+#define CMIG_REVISION_OPTIONS_INIT { CMIG_REVISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+
+/* Write a new revision after the head of the files; *path_out (yours) is the file written. */
+CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
+                                     const cmig_revision_options *opts);
+
+/* Create cmig.yaml, versions/ and templates/revision.sql.tmpl under dir; never overwrite.
+ * created_cb is told each path created. */
+CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
+                          cmig_diag_cb on_diag, void *payload);
+
+/* Readable name of a status code ("sql error", ...). */
+CMIG_EXTERN const char *cmig_status_name(int status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

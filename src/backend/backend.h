@@ -1,0 +1,175 @@
+/*
+ * backend.h - the seam between the migration loop (runtime/) and a database.
+ *
+ * One const struct cmig_backend_ops per file (sqlite.c, postgresql.c, script.c), chosen by
+ * URL scheme in backend.c, the only switch over backends. SQL *text* that both a live backend
+ * and the offline --sql sink need (transaction statements, version/history DDL and writes)
+ * lives in one const struct cmig_dialect per dialect (dialect.c), so --sql output and live
+ * behaviour cannot drift.
+ *
+ * Invariants the runner relies on:
+ *  - begin() starts the transaction a migration and its version/history rows share. On SQLite
+ *    it is BEGIN IMMEDIATE under the busy handler (the lock); on PostgreSQL the session
+ *    advisory lock taken by lock() serializes runs.
+ *  - version_read() is called inside that transaction, so a run never plans from a stale
+ *    revision.
+ *  - run_section() reports a failing statement as path:line of that statement plus the
+ *    database's message; it never commits or rolls back a transactional section itself.
+ *  - Nothing here prints: diagnostics go to the cmig_diags given, waiting and progress to the
+ *    callbacks in cmig_backend_settings.
+ */
+#ifndef CMIG_BACKEND_BACKEND_H
+#define CMIG_BACKEND_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "dburl.h"
+#include "diag.h"
+#include "revfile.h"
+#include "cmig/cmig.h"
+
+enum {
+	CMIG_BE_TRANSACTIONAL_DDL = 1u << 0,  /* DDL rolls back with the transaction */
+	CMIG_BE_REBUILDS_ALTER = 1u << 1,     /* ALTER TABLE goes through batch/ (SQLite) */
+	CMIG_BE_OFFLINE = 1u << 2,            /* prints SQL instead of running it */
+};
+
+/* Names of cmig's own tables, as configured. */
+struct cmig_table_names {
+	const char *schema;       /* NULL: default schema */
+	const char *version;      /* cmig_version */
+	const char *history;      /* cmig_history */
+};
+
+/* One history row (SPEC §4). */
+struct cmig_history_row {
+	long long id;
+	const char *revision;     /* "base" for a stamp to base */
+	const char *direction;    /* up, down, stamp, rehash */
+	const char *checksum;     /* "" for stamp */
+	const char *applied_at;   /* UTC ISO-8601 */
+	long long duration_ms;
+};
+
+typedef void (*cmig_history_cb)(const struct cmig_history_row *row, void *payload);
+
+/* The SQL text of one dialect. Builders append to out and return CMIG_OK or CMIG_ENOMEM. */
+struct cmig_dialect {
+	const char *name;                   /* "sqlite", "postgresql" */
+	cmig_dialect_kind kind;
+	const char *begin;                  /* "BEGIN IMMEDIATE" / "BEGIN" */
+	const char *commit;
+	const char *rollback;
+	/* CREATE TABLE IF NOT EXISTS for the version and history tables (one or more statements,
+	 * each ending in ";\n"). */
+	int (*create_tables)(cmig_buf *out, const struct cmig_table_names *t);
+	/* Set the version row to rev (NULL: base = no row), ending in ";\n". */
+	int (*version_write)(cmig_buf *out, const struct cmig_table_names *t, const char *rev);
+	/* Insert one history row (id left to the database), ending in ";\n". */
+	int (*history_insert)(cmig_buf *out, const struct cmig_table_names *t,
+	                      const struct cmig_history_row *row);
+	/* Append an identifier, quoted when it needs to be (schema.table when schema set). */
+	int (*quote_table)(cmig_buf *out, const char *schema, const char *table);
+};
+
+extern const struct cmig_dialect cmig_dialect_sqlite;
+extern const struct cmig_dialect cmig_dialect_postgresql;
+
+/* Append a SQL string literal ('…' with '' doubling). */
+int cmig_sql_literal(cmig_buf *out, const char *s);
+
+/* Settings a run hands to open(). All pointers are borrowed for the backend's lifetime. */
+struct cmig_backend_settings {
+	struct cmig_table_names tables;
+	bool sqlite_foreign_keys;           /* SPEC §1 */
+	bool readonly;                      /* never create or change anything (status, --check) */
+	double lock_timeout;                /* seconds to wait for the lock */
+	double wait;                        /* seconds to keep retrying the connection */
+	bool verbose;                       /* server notices become CMIG_DIAG_NOTE records */
+	cmig_wait_cb on_wait;               /* "waiting for the lock", once per wait */
+	cmig_progress_cb on_progress;       /* rows copied by a rebuild */
+	cmig_output_cb on_output;           /* offline: where the SQL goes */
+	cmig_dialect_kind offline_dialect;  /* offline: which dialect to print */
+	void *payload;
+};
+
+/* What run_section() gets: one section of one file, split into statements. */
+struct cmig_exec_section {
+	const char *path;                   /* the file, as printed */
+	const char *text;                   /* the whole file text */
+	const cmig_section *sec;            /* body offsets, statements, transactional flag */
+	const char *revision;               /* the revision id, for messages */
+};
+
+/* Every backend's handle starts with this (libgit2's `parent` pattern). */
+struct cmig_backend {
+	const struct cmig_backend_ops *ops;
+	const struct cmig_backend_settings *settings;
+};
+
+struct cmig_backend_ops {
+	const char *name;                   /* "sqlite", "postgresql", "script" */
+	unsigned caps;                      /* CMIG_BE_* */
+	const struct cmig_dialect *dialect; /* NULL for script: settings->offline_dialect decides */
+
+	/* Mandatory. Connect (retrying for settings->wait seconds). A diagnostic never contains
+	 * the password. SQLite with settings->readonly and no file: *out is set and the database
+	 * reads as base (nothing is created). */
+	int (*open)(struct cmig_backend **out, const cmig_dburl *url,
+	            const struct cmig_backend_settings *settings, cmig_diags *d);
+	/* Mandatory. Safe on a half-opened backend; cannot fail. */
+	void (*close)(struct cmig_backend *be);
+
+	/* Mandatory. PostgreSQL: session advisory lock for the whole run (waiting line, timeout).
+	 * SQLite: nothing (begin() is the lock). */
+	int (*lock)(struct cmig_backend *be, cmig_diags *d);
+	void (*unlock)(struct cmig_backend *be);
+
+	/* Mandatory. Called outside any transaction before a step's begin(): SQLite sets
+	 * PRAGMA foreign_keys for the section (off when it needs a table rebuild). */
+	int (*prepare_step)(struct cmig_backend *be, const struct cmig_exec_section *s, cmig_diags *d);
+
+	/* Mandatory. The migration's transaction. begin() creates cmig's tables when missing
+	 * (in the same transaction) unless settings->readonly. */
+	int (*begin)(struct cmig_backend *be, cmig_diags *d);
+	int (*commit)(struct cmig_backend *be, cmig_diags *d);
+	void (*rollback)(struct cmig_backend *be);
+
+	/* Mandatory. Run one section. A transactional section runs inside begin()/commit(); a
+	 * `transaction:false` section runs statement by statement outside any transaction and,
+	 * on failure, the diagnostic lists the lines of the statements that already ran. */
+	int (*run_section)(struct cmig_backend *be, const struct cmig_exec_section *s, cmig_diags *d);
+
+	/* Mandatory. *rev_out NULL means base (also when the table does not exist); else the
+	 * string is the caller's (free()). */
+	int (*version_read)(struct cmig_backend *be, char **rev_out, cmig_diags *d);
+	/* Mandatory. Inside the transaction: version row, then one history row. */
+	int (*version_write)(struct cmig_backend *be, const char *rev_or_null, cmig_diags *d);
+	int (*history_append)(struct cmig_backend *be, const struct cmig_history_row *row,
+	                      cmig_diags *d);
+	/* Mandatory. Every history row in id order (none when the table does not exist). */
+	int (*history_read)(struct cmig_backend *be, cmig_history_cb cb, void *payload,
+	                    cmig_diags *d);
+
+	/* Optional (offline SQLite). Execute a section on the shadow database without printing:
+	 * replays the chain up to FROM so batch mode knows the tables (SPEC §6). */
+	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
+	                      cmig_diags *d);
+};
+
+extern const struct cmig_backend_ops cmig_backend_sqlite;
+extern const struct cmig_backend_ops cmig_backend_postgresql;
+extern const struct cmig_backend_ops cmig_backend_script;
+
+/* The ops for a URL's kind (live), or the script sink when offline. */
+const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offline);
+/* The dialect of a URL's kind. */
+const struct cmig_dialect *cmig_backend_dialect_for(cmig_db_kind kind);
+
+/* Versions of the client libraries, for `cmig --version` (static storage). */
+const char *cmig_backend_sqlite_version(void);
+const char *cmig_backend_libpq_version(void);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * dburl.h - database URL -> backend kind + parts (SPEC §1); the only code that formats a URL
+ * for people (cmig_dburl_display masks the password).
+ */
+#ifndef CMIG_MODEL_DBURL_H
+#define CMIG_MODEL_DBURL_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef enum { CMIG_DB_SQLITE = 1, CMIG_DB_POSTGRESQL = 2 } cmig_db_kind;
+
+typedef struct {
+	cmig_db_kind kind;
+	char *raw;           /* the URL as given (may hold a password: never print) */
+	char *display;       /* the URL with any password replaced by "***" */
+	char *sqlite_path;   /* SQLite: the file path resolved against base_dir, or ":memory:" */
+	char *pg_conninfo;   /* PostgreSQL: the URL without its password, for libpq */
+	char *password;      /* PostgreSQL: the decoded password, NULL when none */
+	char *password_raw;  /* PostgreSQL: the password as written in the URL (percent-encoded) */
+	char *host;          /* PostgreSQL: host as written (for messages), NULL when none */
+	char *port;          /* PostgreSQL: port as written, NULL when none */
+} cmig_dburl;
+
+/* Parse url. base_dir: the directory a relative sqlite path is relative to (NULL = cwd).
+ * Unknown schemes are an error naming the scheme (never the whole URL). */
+int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmig_diags *d);
+void cmig_dburl_release(cmig_dburl *u);
+/* Remove every occurrence of the password (raw and decoded) from text, in place. */
+void cmig_dburl_scrub(const cmig_dburl *u, char *text);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * target.h - TARGET strings -> chain positions (SPEC §5).
+ *
+ * A position is an index into chain->revs, or CMIG_POS_BASE (-1) for "before the root".
+ * Forms: head, base, an exact id (wins over a prefix), a unique prefix, +N / -N relative to
+ * the current position, and FROM:TO ranges for --sql and `history -r` (`current` allowed
+ * where the caller says so). Errors: ambiguous or unknown target, a step past head or base.
+ */
+#ifndef CMIG_MODEL_TARGET_H
+#define CMIG_MODEL_TARGET_H
+
+#include <stdbool.h>
+
+#include "chain.h"
+
+#define CMIG_POS_BASE (-1L)
+
+/* Resolve one target. current: the current position (used by +N/-N and `current`).
+ * allow_relative / allow_current select the forms a command takes. Errors: CMIG_ENOTFOUND,
+ * CMIG_EAMBIGUOUS, CMIG_EUSAGE (bad form, step past the ends). */
+int cmig_target_resolve(long *out, const struct cmig_chain *c, const char *target, long current,
+                        bool allow_relative, bool allow_current, cmig_diags *d);
+
+/* Split "FROM:TO" at the colon. *from_out / *to_out are malloc'd (either may be NULL when that
+ * side is empty); returns false when there is no colon (both outputs NULL). */
+bool cmig_target_split_range(const char *target, char **from_out, char **to_out);
+
+#endif

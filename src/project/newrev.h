@@ -1,0 +1,25 @@
+/*
+ * newrev.h - `cmig revision`: render the template, name the file, write it exclusively.
+ */
+#ifndef CMIG_PROJECT_NEWREV_H
+#define CMIG_PROJECT_NEWREV_H
+
+#include "buf.h"
+#include "diag.h"
+
+/* The built-in template; templates/revision.sql.tmpl has the same text (a test checks). */
+extern const char cmig_newrev_default_template[];
+
+/* Render tmpl with ${revision} ${down_revision} ${message} ${created}; any other ${…} is an
+ * error naming tmpl_path:line. down may be NULL (rendered empty). Control characters in
+ * message become spaces. */
+int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
+                       const char *rev, const char *down, const char *message,
+                       const char *created, cmig_diags *d);
+/* Write a new revision file into versions_dir; *path_out (malloc'd) is the path written.
+ * tmpl_path NULL: the built-in template. */
+int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tmpl_path,
+                       const char *rev, const char *down, const char *message,
+                       const char *created, cmig_diags *d);
+
+#endif

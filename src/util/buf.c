@@ -1,0 +1,170 @@
+/*
+ * buf.c - growable buffer (see buf.h). Grows geometrically so appends are amortized O(1);
+ * the ceiling is checked before any allocation so a hostile input never allocates past it.
+ */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmig/cmig.h"
+
+char cmig_buf_empty[1];
+
+void cmig_buf_init(cmig_buf *b, size_t max)
+{
+	b->ptr = cmig_buf_empty;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void cmig_buf_release(cmig_buf *b)
+{
+	size_t max = b->max;
+	if (b->cap)
+		free(b->ptr);
+	cmig_buf_init(b, max);
+}
+
+void cmig_buf_clear(cmig_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+char *cmig_buf_detach(cmig_buf *b)
+{
+	char *p = b->cap ? b->ptr : cmig_strdup("");
+	cmig_buf_init(b, b->max);
+	return p;
+}
+
+int cmig_buf_grow(cmig_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > (size_t)-1 / 2 - b->len)
+		return CMIG_ENOMEM;
+	need = b->len + extra + 1;
+	if (b->max && b->len + extra > b->max)
+		return CMIG_ERROR;
+	if (need <= b->cap)
+		return CMIG_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap + cap / 2 + 16;
+	if (b->max && cap > b->max + 1)
+		cap = b->max + 1 > need ? b->max + 1 : need;
+	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	if (!p)
+		return CMIG_ENOMEM;
+	if (!b->cap)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = cap;
+	return CMIG_OK;
+}
+
+int cmig_buf_add(cmig_buf *b, const void *data, size_t len)
+{
+	int rc = cmig_buf_grow(b, len);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return CMIG_OK;
+}
+
+int cmig_buf_puts(cmig_buf *b, const char *s)
+{
+	return cmig_buf_add(b, s, strlen(s));
+}
+
+int cmig_buf_putc(cmig_buf *b, char c)
+{
+	return cmig_buf_add(b, &c, 1);
+}
+
+int cmig_buf_vprintf(cmig_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n, rc;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return CMIG_ERROR;
+	rc = cmig_buf_grow(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return CMIG_OK;
+}
+
+int cmig_buf_printf(cmig_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = cmig_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cmig_buf_add_quoted(cmig_buf *b, const char *s, char quote)
+{
+	int rc = CMIG_OK;
+	for (; *s && !rc; s++) {
+		if (*s == quote)
+			rc = cmig_buf_putc(b, quote);
+		if (!rc)
+			rc = cmig_buf_putc(b, *s);
+	}
+	return rc;
+}
+
+void cmig_buf_truncate(cmig_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->ptr[len] = '\0';
+	}
+}
+
+char *cmig_strdup(const char *s)
+{
+	return s ? cmig_strndup(s, strlen(s)) : NULL;
+}
+
+char *cmig_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *cmig_asprintf(const char *fmt, ...)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = cmig_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc) {
+		cmig_buf_release(&b);
+		return NULL;
+	}
+	return cmig_buf_detach(&b);
+}
