@@ -1,0 +1,42 @@
+/*
+ * sqlite_int.h - the SQLite backend's private handle, shared by sqlite.c (connection,
+ * transactions, version/history tables) and sqlite_batch.c (ALTER TABLE rebuilds, SPEC §6).
+ */
+#ifndef CMIG_BACKEND_SQLITE_INT_H
+#define CMIG_BACKEND_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "backend.h"
+
+struct sqlite_backend {
+	struct cmig_backend base;
+	sqlite3 *db;               /* NULL: readonly open of a file that does not exist (= base) */
+	const cmig_dburl *url;
+	int fk_state;              /* PRAGMA foreign_keys as last set: -1 unknown, 0 off, 1 on */
+	bool in_txn;
+	bool tables_ready;         /* cmig's tables known to exist in this transaction */
+	double wait_started;       /* busy handler: when the current wait began */
+	bool wait_reported;        /* busy handler: the waiting line was sent */
+	bool timed_out;            /* busy handler gave up */
+	cmig_buf scratch;          /* reused SQL text buffer */
+};
+
+/* Run one SQL text (one or more statements, cmig's own) with no result rows expected.
+ * Errors are reported without a file position. */
+int cmig_sqlite_exec(struct sqlite_backend *be, const char *sql, cmig_diags *d);
+
+/* Run statement `st` of section s; a failure names s->path and the statement's line (moved
+ * to the error's own line when SQLite gives an offset). */
+int cmig_sqlite_exec_stmt(struct sqlite_backend *be, const struct cmig_exec_section *s,
+                          const cmig_stmt *st, cmig_diags *d);
+
+/* Report SQLite's current error for a statement of s starting at st (st may be NULL). */
+int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section *s,
+                       const cmig_stmt *st, int offset, cmig_diags *d);
+
+/* Open an in-memory database through the seam (offline replay for --sql). */
+int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
+                            cmig_diags *d);
+
+#endif
