@@ -101,6 +101,11 @@ typedef struct {
 CMIG_EXTERN int cmig_project_open(cmig_project **out, const cmig_open_options *opts);
 CMIG_EXTERN void cmig_project_free(cmig_project *p);
 
+/* Replay the file and chain diagnostics gathered at open (errors, and warnings when asked)
+ * to cb: a command that refuses on CMIG_ECHAIN prints them with this. */
+CMIG_EXTERN void cmig_project_diagnostics(const cmig_project *p, bool warnings, cmig_diag_cb cb,
+                                          void *payload);
+
 /* The chain, oldest first; valid only when the project opened without CMIG_ECHAIN. */
 CMIG_EXTERN size_t cmig_project_count(const cmig_project *p);
 CMIG_EXTERN const cmig_revision *cmig_project_at(const cmig_project *p, size_t i);
@@ -113,7 +118,12 @@ CMIG_EXTERN const char *cmig_project_url_display(const cmig_project *p);
 CMIG_EXTERN int cmig_project_find(const cmig_revision **out, const cmig_project *p,
                                   const char *target);
 
+/* Whether a database was configured (--url, DATABASE_URL or database_url in cmig.yaml)
+ * rather than the default: `check` compares the database only then. */
+CMIG_EXTERN bool cmig_project_has_database(const cmig_project *p);
+
 /* Accessors (borrowed strings). */
+CMIG_EXTERN long cmig_revision_position(const cmig_revision *r);          /* 0 = root */
 CMIG_EXTERN const char *cmig_revision_id(const cmig_revision *r);
 CMIG_EXTERN const char *cmig_revision_down(const cmig_revision *r);      /* NULL for the root */
 CMIG_EXTERN const char *cmig_revision_message(const cmig_revision *r);   /* "" when none */
@@ -179,7 +189,7 @@ typedef struct {
 } cmig_status_row;
 typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 /* Walk the chain oldest first; *current_out (yours, NULL at base) is the current revision. */
-CMIG_EXTERN int cmig_status(char **current_out, cmig_project *p, const cmig_run_options *opts,
+CMIG_EXTERN int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
                             cmig_status_cb cb);
 
 /* ---- check, revision, init ------------------------------------------------------------- */

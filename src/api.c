@@ -1,0 +1,513 @@
+/*
+ * api.c - include/cmig/cmig.h implemented: argument checks and wiring, no logic of its own.
+ * Every public function turns its options into a cmig_diags list wired to the caller's
+ * on_diag callback and calls one internal function.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "buf.h"
+#include "config.h"
+#include "dbstate.h"
+#include "diag.h"
+#include "fs.h"
+#include "migrate.h"
+#include "newrev.h"
+#include "scriptdir.h"
+#include "strmap.h"
+#include "target.h"
+#include "text.h"
+#include "cmig/cmig.h"
+
+struct cmig_project {
+	struct cmig_config config;
+	struct cmig_scriptdir scripts;
+	cmig_dburl url;
+	cmig_diags file_diags;     /* parse and chain diagnostics, replayed by check */
+	bool chain_ok;
+};
+
+#define REV(r) ((const struct cmig_revfile *)(const void *)(r))
+#define PUB(r) ((const cmig_revision *)(const void *)(r))
+
+void cmig_free(void *ptr)
+{
+	free(ptr);
+}
+
+const char *cmig_version_string(void)
+{
+	static char buf[96];
+	if (!buf[0]) {
+		cmig_buf b = CMIG_BUF_INIT;
+		cmig_buf_printf(&b, "%s (sqlite %s, libpq %s)", CMIG_VERSION_STRING,
+		                cmig_backend_sqlite_version(), cmig_backend_libpq_version());
+		strncpy(buf, b.ptr, sizeof(buf) - 1);
+		cmig_buf_release(&b);
+	}
+	return buf;
+}
+
+const char *cmig_status_name(int status)
+{
+	switch (status) {
+	case CMIG_OK: return "ok";
+	case CMIG_ENOTFOUND: return "not found";
+	case CMIG_EAMBIGUOUS: return "ambiguous";
+	case CMIG_EEXISTS: return "exists";
+	case CMIG_ECHAIN: return "chain error";
+	case CMIG_ESQL: return "sql error";
+	case CMIG_ECONNECT: return "connection error";
+	case CMIG_ENOMEM: return "out of memory";
+	case CMIG_EUSAGE: return "usage error";
+	default: return "error";
+	}
+}
+
+int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
+{
+	cmig_diags d;
+	cmig_project *p;
+	const char *env = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		cmig_diags_release(&d);
+		return CMIG_ENOMEM;
+	}
+	cmig_diags_init(&p->file_diags, NULL, NULL);
+	if (opts->use_env)
+		env = getenv("DATABASE_URL");
+	if (env && !*env)
+		env = NULL;
+	rc = cmig_config_load(&p->config, opts->config_path, opts->config_required, opts->url, env, &d);
+	if (!rc && opts->versions_dir) {
+		char *v = cmig_strdup(opts->versions_dir);
+		free(p->config.versions_dir);
+		p->config.versions_dir = v;
+	}
+	if (!rc && opts->version_table) {
+		char *v = cmig_strdup(opts->version_table);
+		free(p->config.version_table);
+		p->config.version_table = v;
+	}
+	if (!rc)
+		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
+	if (rc) {
+		cmig_diags_release(&d);
+		cmig_project_free(p);
+		return rc;
+	}
+	rc = cmig_scriptdir_load(&p->scripts, p->config.versions_dir, opts->files, opts->nfiles,
+	                         &p->file_diags);
+	if (rc && rc != CMIG_ECHAIN) {
+		/* the directory itself failed: report now */
+		for (size_t i = 0; i < p->file_diags.n; i++)
+			cmig_diags_push(&d, &p->file_diags.items[i]);
+		cmig_diags_release(&d);
+		cmig_project_free(p);
+		return rc;
+	}
+	p->chain_ok = rc == CMIG_OK && p->scripts.chain.ok;
+	cmig_diags_release(&d);
+	*out = p;
+	return p->chain_ok ? CMIG_OK : CMIG_ECHAIN;
+}
+
+void cmig_project_free(cmig_project *p)
+{
+	if (!p)
+		return;
+	cmig_scriptdir_release(&p->scripts);
+	cmig_dburl_release(&p->url);
+	cmig_config_release(&p->config);
+	cmig_diags_release(&p->file_diags);
+	free(p);
+}
+
+void cmig_project_diagnostics(const cmig_project *p, bool warnings, cmig_diag_cb cb, void *payload)
+{
+	for (size_t i = 0; p && cb && i < p->file_diags.n; i++)
+		if (warnings || p->file_diags.items[i].severity == CMIG_DIAG_ERROR)
+			cb(&p->file_diags.items[i], payload);
+}
+
+size_t cmig_project_count(const cmig_project *p)
+{
+	return p && p->chain_ok ? p->scripts.chain.n : 0;
+}
+
+const cmig_revision *cmig_project_at(const cmig_project *p, size_t i)
+{
+	return i < cmig_project_count(p) ? PUB(p->scripts.chain.revs[i]) : NULL;
+}
+
+const cmig_revision *cmig_project_head(const cmig_project *p)
+{
+	size_t n = cmig_project_count(p);
+	return n ? PUB(p->scripts.chain.revs[n - 1]) : NULL;
+}
+
+size_t cmig_project_heads(const cmig_project *p, const cmig_revision *const **out)
+{
+	*out = (const cmig_revision *const *)(const void *)p->scripts.chain.heads;
+	return p->scripts.chain.nheads;
+}
+
+const char *cmig_project_url_display(const cmig_project *p)
+{
+	return p->url.display;
+}
+
+int cmig_project_find(const cmig_revision **out, const cmig_project *p, const char *target)
+{
+	cmig_diags d;
+	long pos;
+	int rc;
+
+	*out = NULL;
+	if (!p->chain_ok)
+		return CMIG_ECHAIN;
+	cmig_diags_init(&d, NULL, NULL);
+	rc = cmig_target_resolve(&pos, &p->scripts.chain, target, CMIG_POS_BASE, false, false, &d);
+	cmig_diags_release(&d);
+	if (!rc && pos >= 0)
+		*out = PUB(p->scripts.chain.revs[pos]);
+	return rc;
+}
+
+bool cmig_project_has_database(const cmig_project *p)
+{
+	return p->config.url_configured;
+}
+
+long cmig_revision_position(const cmig_revision *r) { return REV(r)->index; }
+const char *cmig_revision_id(const cmig_revision *r) { return REV(r)->id; }
+const char *cmig_revision_down(const cmig_revision *r) { return REV(r)->down; }
+const char *cmig_revision_message(const cmig_revision *r) { return REV(r)->message ? REV(r)->message : ""; }
+const char *cmig_revision_created(const cmig_revision *r) { return REV(r)->created ? REV(r)->created : ""; }
+const char *cmig_revision_path(const cmig_revision *r) { return REV(r)->path; }
+
+const char *cmig_revision_text(const cmig_revision *r, size_t *len)
+{
+	if (len)
+		*len = REV(r)->len;
+	return REV(r)->text;
+}
+
+bool cmig_revision_has_down(const cmig_revision *r)
+{
+	return cmig_revfile_has_direction(REV(r), CMIG_DOWN);
+}
+
+static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
+{
+	rt->config = &p->config;
+	rt->scripts = &p->scripts;
+	rt->url = &p->url;
+}
+
+#define NEED_CHAIN(p, d)                                                                   \
+	do {                                                                               \
+		if (!(p)->chain_ok) {                                                      \
+			int rc_ = cmig_diag_error((d), NULL, 0, CMIG_ECHAIN, NULL,         \
+			                          "versions/ is not one linear chain: run `cmig check`"); \
+			cmig_diags_release(d);                                             \
+			return rc_;                                                        \
+		}                                                                          \
+	} while (0)
+
+int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	runtime_of(&rt, p);
+	rc = cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_downgrade(cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	runtime_of(&rt, p);
+	rc = cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	runtime_of(&rt, p);
+	rc = cmig_migrate_stamp(&rt, opts, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	*out = NULL;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_migrate_current(out, &rt, opts, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
+                cmig_status_cb cb)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	*current_out = NULL;
+	if (!p || !opts || !cb)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	runtime_of(&rt, p);
+	rc = cmig_migrate_status(current_out, &rt, opts, cb, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_options *opts)
+{
+	cmig_diags d;
+	char id[13], created[32];
+	const char *rev, *down = NULL;
+	int rc;
+
+	*path_out = NULL;
+	if (!p || !opts || !opts->message)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	if (opts->rev_id) {
+		rev = opts->rev_id;
+		if (!cmig_text_valid_id(rev, strlen(rev))) {
+			rc = cmig_diag_error(&d, NULL, 0, CMIG_EUSAGE, NULL,
+			                     "invalid revision id '%s': use 1-64 of [A-Za-z0-9_], not head, base, none or current",
+			                     rev);
+			cmig_diags_release(&d);
+			return rc;
+		}
+		if (cmig_chain_index(&p->scripts.chain, rev) >= 0 ||
+		    cmig_strmap_get(&p->scripts.chain.byid, rev, strlen(rev))) {
+			rc = cmig_diag_error(&d, NULL, 0, CMIG_EEXISTS, NULL, "revision %s already exists", rev);
+			cmig_diags_release(&d);
+			return rc;
+		}
+	} else {
+		do
+			cmig_text_random_id(id);
+		while (cmig_strmap_get(&p->scripts.chain.byid, id, strlen(id)));
+		rev = id;
+	}
+	if (p->scripts.chain.n)
+		down = p->scripts.chain.revs[p->scripts.chain.n - 1]->id;
+	if (opts->created)
+		snprintf(created, sizeof(created), "%s", opts->created);
+	else
+		cmig_text_now_iso(created, sizeof(created), false);
+	rc = cmig_newrev_create(path_out, p->config.versions_dir, p->config.template_path, rev, down,
+	                        opts->message, created, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+/* ---- check ---- */
+
+static void check_dialect_sections(const cmig_project *p, cmig_dialect_kind dialect, cmig_diags *d)
+{
+	const struct cmig_chain *c = &p->scripts.chain;
+	const char *name = dialect == CMIG_DIALECT_POSTGRESQL ? "postgresql" : "sqlite";
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmig_revfile *r = c->revs[i];
+		for (int dir = CMIG_UP; dir <= CMIG_DOWN; dir++) {
+			if (cmig_revfile_has_direction(r, dir) && !cmig_revfile_section(r, dir, dialect)) {
+				unsigned line = 0;
+				for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+					if (r->sections[dir][k].present) {
+						line = r->sections[dir][k].marker_line;
+						break;
+					}
+				cmig_diag_error(d, r->path, line, CMIG_ERROR, "parse",
+				                "no %s section for %s: the file has only dialect sections for other backends",
+				                dir == CMIG_UP ? "up" : "down", name);
+			}
+		}
+	}
+}
+
+static void span_lines(const struct cmig_revfile *r, const cmig_section *s, unsigned *a, unsigned *b)
+{
+	*a = s->body_line;
+	*b = s->body_line;
+	for (size_t i = s->body_start; i < s->body_end; i++)
+		if (r->text[i] == '\n' && i + 1 < s->body_end)
+			(*b)++;
+	if (s->body_end == s->body_start)
+		*b = *a;
+}
+
+static void check_database(cmig_project *p, const cmig_check_options *o, cmig_diags *d)
+{
+	const struct cmig_chain *c = &p->scripts.chain;
+	struct cmig_backend_settings s;
+	struct cmig_backend *be = NULL;
+	struct cmig_dbstate st;
+	cmig_dialect_kind dialect = p->url.kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
+	                                                              : CMIG_DIALECT_SQLITE;
+	memset(&s, 0, sizeof(s));
+	s.tables.schema = p->config.version_table_schema;
+	s.tables.version = p->config.version_table;
+	s.tables.history = p->config.history_table;
+	s.readonly = true;
+	s.lock_timeout = 300;
+	s.payload = o->payload;
+	if (cmig_backend_for(&p->url, false)->open(&be, &p->url, &s, d))
+		return;
+	if (cmig_dbstate_load(&st, be, c, d)) {
+		be->ops->close(be);
+		return;
+	}
+	be->ops->close(be);
+	if (st.current && st.current_pos == -2)
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
+		                "db-unknown: the database is at revision %s, which no file declares", st.current);
+	for (size_t i = 0; i < st.nmissing; i++)
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
+		                "db-missing: the history says revision %s is applied, but no file declares it",
+		                st.missing[i]);
+	long k = cmig_dbstate_first_skipped(&st);
+	for (long i = k; k >= 0 && i <= st.current_pos; i++)
+		if (!st.revs[i].up_id && !st.revs[i].stamp_id)
+			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
+			                "db-skipped: revision %s comes before the current revision %s but was never applied",
+			                c->revs[i]->id, st.current);
+	for (long i = 0; i <= st.current_pos; i++) {
+		const struct cmig_revfile *r = c->revs[i];
+		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
+		const char *rec = st.revs[i].checksum;
+		unsigned a, b;
+		if (!sec || !rec[0] || !strcmp(sec->checksum, rec))
+			continue;
+		span_lines(r, sec, &a, &b);
+		cmig_diag_error(d, r->path, sec->marker_line, CMIG_ERROR, "drift",
+		                "drift: the up section of %s (lines %u-%u) has checksum %s, but %s was recorded when it was applied",
+		                r->id, a, b, sec->checksum, rec);
+	}
+	cmig_dbstate_release(&st);
+}
+
+int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_out,
+               size_t *warnings_out)
+{
+	cmig_diags d;
+	int rc;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	d.strict = opts->strict;
+	d.keep = false;
+	for (size_t i = 0; i < p->file_diags.n; i++)
+		cmig_diags_push(&d, &p->file_diags.items[i]);
+	if (p->chain_ok) {
+		check_dialect_sections(p, p->url.kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
+		                                                           : CMIG_DIALECT_SQLITE, &d);
+		if (opts->with_database)
+			check_database(p, opts, &d);
+	}
+	if (errors_out)
+		*errors_out = d.errors;
+	if (warnings_out)
+		*warnings_out = d.warnings;
+	rc = d.errors ? CMIG_ERROR : CMIG_OK;
+	cmig_diags_release(&d);
+	return rc;
+}
+
+/* ---- init ---- */
+
+static const char init_config[] =
+	"# cmig configuration: see docs/configuration.md\n"
+	"database_url: sqlite:///cmig.db\n"
+	"versions_dir: versions\n";
+
+int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
+              cmig_diag_cb on_diag, void *payload)
+{
+	cmig_diags d;
+	char *cfg = NULL, *ver = NULL, *tdir = NULL, *tmpl = NULL;
+	int rc;
+
+	cmig_diags_init(&d, on_diag, payload);
+	if (!dir)
+		dir = ".";
+	cfg = cmig_path_join(dir, "cmig.yaml");
+	ver = cmig_path_join(dir, "versions");
+	tdir = cmig_path_join(dir, "templates");
+	tmpl = tdir ? cmig_path_join(tdir, "revision.sql.tmpl") : NULL;
+	if (!cfg || !ver || !tdir || !tmpl) {
+		rc = CMIG_ENOMEM;
+		goto done;
+	}
+	rc = cmig_fs_mkdirs(dir, &d);
+	if (!rc) {
+		bool had = cmig_fs_is_dir(ver);
+		rc = cmig_fs_mkdirs(ver, &d);
+		if (!rc && !had && created_cb)
+			created_cb(ver, payload);
+	}
+	if (!rc && !cmig_fs_exists(cfg)) {
+		rc = cmig_fs_write_new(cfg, init_config, strlen(init_config), &d);
+		if (!rc && created_cb)
+			created_cb(cfg, payload);
+	}
+	if (!rc)
+		rc = cmig_fs_mkdirs(tdir, &d);
+	if (!rc && !cmig_fs_exists(tmpl)) {
+		rc = cmig_fs_write_new(tmpl, cmig_newrev_default_template,
+		                       strlen(cmig_newrev_default_template), &d);
+		if (!rc && created_cb)
+			created_cb(tmpl, payload);
+	}
+done:
+	free(cfg);
+	free(ver);
+	free(tdir);
+	free(tmpl);
+	cmig_diags_release(&d);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/*
+ * script.c - the offline sink for --sql: prints what a live run would execute, in the chosen
+ * dialect, and never connects to a database.
+ *
+ * Transaction statements and cmig's own table SQL come from the same struct cmig_dialect the
+ * live backends execute. For SQLite, a shadow in-memory database (opened through the SQLite
+ * backend) replays the chain up to the starting revision and then runs every printed
+ * statement too, so batch mode can learn each table's definition and print its rebuild
+ * statements (SPEC §6).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_batch.h"
+#include "sqlite_int.h"
+
+struct script_backend {
+	struct cmig_backend base;
+	const struct cmig_dialect *dl;
+	struct cmig_backend_settings shadow_settings;
+	struct sqlite_backend *shadow;  /* SQLite dialect only */
+	bool tables_printed;
+	cmig_buf out;
+};
+
+static void emit(struct script_backend *be)
+{
+	const struct cmig_backend_settings *s = be->base.settings;
+	if (be->out.len && s->on_output)
+		s->on_output(be->out.ptr, be->out.len, s->payload);
+	cmig_buf_clear(&be->out);
+}
+
+static int oom(cmig_diags *d)
+{
+	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+}
+
+static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
+                   const struct cmig_backend_settings *settings, cmig_diags *d)
+{
+	struct script_backend *be = calloc(1, sizeof(*be));
+	int rc;
+	(void)url;
+	*out = NULL;
+	if (!be)
+		return oom(d);
+	be->base.ops = &cmig_backend_script;
+	be->base.settings = settings;
+	be->dl = settings->offline_dialect == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql
+	                                                              : &cmig_dialect_sqlite;
+	cmig_buf_init(&be->out, 0);
+	if (be->dl == &cmig_dialect_sqlite) {
+		be->shadow_settings = *settings;
+		be->shadow_settings.readonly = false;
+		be->shadow_settings.sqlite_foreign_keys = false;
+		be->shadow_settings.on_progress = NULL;
+		rc = cmig_sqlite_open_memory(&be->shadow, &be->shadow_settings, d);
+		if (rc) {
+			free(be);
+			return rc;
+		}
+	}
+	*out = &be->base;
+	return CMIG_OK;
+}
+
+static void sc_close(struct cmig_backend *base)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (!be)
+		return;
+	if (be->shadow)
+		cmig_backend_sqlite.close(&be->shadow->base);
+	cmig_buf_release(&be->out);
+	free(be);
+}
+
+static int sc_lock(struct cmig_backend *base, cmig_diags *d)
+{
+	(void)base; (void)d;
+	return CMIG_OK;
+}
+
+static void sc_unlock(struct cmig_backend *base)
+{
+	(void)base;
+}
+
+static int sc_prepare_step(struct cmig_backend *base, const struct cmig_exec_section *s,
+                           cmig_diags *d)
+{
+	(void)base; (void)s; (void)d;
+	return CMIG_OK;
+}
+
+static int sc_begin(struct cmig_backend *base, cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (cmig_buf_printf(&be->out, "%s;\n", be->dl->begin))
+		return oom(d);
+	if (!be->tables_printed) {
+		if (be->dl->create_tables(&be->out, &be->base.settings->tables))
+			return oom(d);
+		be->tables_printed = true;
+	}
+	emit(be);
+	return CMIG_OK;
+}
+
+static int sc_commit(struct cmig_backend *base, cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (cmig_buf_printf(&be->out, "%s;\n\n", be->dl->commit))
+		return oom(d);
+	emit(be);
+	return CMIG_OK;
+}
+
+static void sc_rollback(struct cmig_backend *base)
+{
+	(void)base;
+}
+
+static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_section *s,
+                          cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	const cmig_stmt_vec *v = &s->sec->stmts;
+	size_t i = 0;
+	int rc = CMIG_OK;
+
+	while (i < v->n && rc == CMIG_OK) {
+		const cmig_stmt *st = &v->items[i];
+		if (be->shadow && s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE)) {
+			rc = cmig_sqlite_batch_alter(be->shadow, s, &i, &be->out, d);
+			emit(be);
+			continue;
+		}
+		if (cmig_buf_add(&be->out, s->text + st->start, st->end - st->start) ||
+		    cmig_buf_puts(&be->out, ";\n"))
+			return oom(d);
+		emit(be);
+		if (be->shadow)
+			rc = cmig_sqlite_exec_stmt(be->shadow, s, st, d);
+		i++;
+	}
+	return rc;
+}
+
+static int sc_version_read(struct cmig_backend *base, char **rev_out, cmig_diags *d)
+{
+	(void)base; (void)d;
+	*rev_out = NULL;
+	return CMIG_OK;
+}
+
+static int sc_version_write(struct cmig_backend *base, const char *rev, cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (be->dl->version_write(&be->out, &be->base.settings->tables, rev))
+		return oom(d);
+	emit(be);
+	return CMIG_OK;
+}
+
+static int sc_history_append(struct cmig_backend *base, const struct cmig_history_row *row,
+                             cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (be->dl->history_insert(&be->out, &be->base.settings->tables, row))
+		return oom(d);
+	emit(be);
+	return CMIG_OK;
+}
+
+static int sc_history_read(struct cmig_backend *base, cmig_history_cb cb, void *payload,
+                           cmig_diags *d)
+{
+	(void)base; (void)cb; (void)payload; (void)d;
+	return CMIG_OK;
+}
+
+static int sc_replay_section(struct cmig_backend *base, const struct cmig_exec_section *s,
+                             cmig_diags *d)
+{
+	struct script_backend *be = (struct script_backend *)base;
+	if (!be->shadow)
+		return CMIG_OK;
+	return cmig_backend_sqlite.run_section(&be->shadow->base, s, d);
+}
+
+const struct cmig_backend_ops cmig_backend_script = {
+	.name = "script",
+	.caps = CMIG_BE_OFFLINE,
+	.dialect = NULL,
+	.open = sc_open,
+	.close = sc_close,
+	.lock = sc_lock,
+	.unlock = sc_unlock,
+	.prepare_step = sc_prepare_step,
+	.begin = sc_begin,
+	.commit = sc_commit,
+	.rollback = sc_rollback,
+	.run_section = sc_run_section,
+	.version_read = sc_version_read,
+	.version_write = sc_version_write,
+	.history_append = sc_history_append,
+	.history_read = sc_history_read,
+	.replay_section = sc_replay_section,
+};

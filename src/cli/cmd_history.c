@@ -1,0 +1,84 @@
+/* cmd_history.c - `cmig history [-r RANGE] [--verbose]`: the chain, newest first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "out.h"
+
+static const struct cli_opt opts[] = {
+	{ "rev-range", 'r', "RANGE", "A:B, inclusive; either side may be omitted; TARGET or current" },
+};
+
+/* One side of a range -> position (-1 = base). */
+static int side(long *pos, struct cli_ctx *ctx, const char *s, size_t len)
+{
+	char *tmp = strndup(s, len);
+	int rc = CMIG_OK;
+	if (!tmp)
+		return CMIG_ENOMEM;
+	if (!strcmp(tmp, "current")) {
+		cmig_run_options o;
+		char *cur = NULL;
+		cli_run_options(&o, ctx);
+		rc = cmig_current(&cur, ctx->project, &o);
+		*pos = -1;
+		if (!rc && cur) {
+			const cmig_revision *r = NULL;
+			rc = cmig_project_find(&r, ctx->project, cur);
+			if (!rc && r)
+				*pos = cmig_revision_position(r);
+		}
+		cmig_free(cur);
+	} else {
+		const cmig_revision *r = NULL;
+		rc = cmig_project_find(&r, ctx->project, tmp);
+		if (rc)
+			fprintf(stderr, "cmig: error: unknown or ambiguous revision '%s' in the range\n", tmp);
+		*pos = r ? cmig_revision_position(r) : -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+static int cmd_history(struct cli_ctx *ctx)
+{
+	const char *range = cli_opt_value(ctx, "rev-range");
+	size_t n = cmig_project_count(ctx->project);
+	long lo = 0, hi = (long)n - 1;
+	int rc = CMIG_OK;
+
+	if (range) {
+		const char *colon = strchr(range, ':');
+		if (!colon)
+			return cli_usage_error(ctx, "-r needs a range A:B, not '%s'", range);
+		if (colon > range && (rc = side(&lo, ctx, range, (size_t)(colon - range))) == CMIG_OK)
+			lo = lo < 0 ? 0 : lo;
+		if (!rc && colon[1])
+			rc = side(&hi, ctx, colon + 1, strlen(colon + 1));
+		if (rc)
+			return cli_exit(rc);
+	}
+	for (long i = hi; i >= lo && i >= 0; i--) {
+		const cmig_revision *r = cmig_project_at(ctx->project, (size_t)i);
+		const char *down = cmig_revision_down(r);
+		printf("%s -> %s%s, %s\n", down ? down : "<base>", cmig_revision_id(r),
+		       (size_t)i == n - 1 ? " (head)" : "", cmig_revision_message(r));
+		if (cli_out.verbose) {
+			printf("    path: %s\n", cmig_revision_path(r));
+			if (*cmig_revision_created(r))
+				printf("    created: %s\n", cmig_revision_created(r));
+			if (!cmig_revision_has_down(r))
+				printf("    no down section: cannot be downgraded past\n");
+		}
+	}
+	return EXIT_OK;
+}
+
+const struct cli_command cmd_history_def = {
+	"history", cmd_history, CMD_NEEDS_CHAIN, "[-r RANGE] [--verbose]",
+	"list the chain newest first: <down> -> <rev> (head), <message>",
+	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
+	"RANGE is A:B, inclusive (older:newer); either side may be omitted; each side is a\n"
+	"TARGET (id, prefix, head, base) or current. With -v each revision's path and date follow.\n",
+};

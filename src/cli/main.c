@@ -1,0 +1,235 @@
+/*
+ * main.c - the `cmig` program: global options, the command table, setup flags, dispatch and
+ * exit codes (SPEC §5: 0 success, 1 failure, 2 usage, 3 pending from `upgrade --check`).
+ *
+ * Each command lives in its own cmd_<name>.c with its option table and help text; this file
+ * only knows the table. CMD_NEEDS_CHAIN puts the SPEC §3 refusal in one place.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "out.h"
+
+static const struct cli_opt global_opts[] = {
+	{ "config", 'c', "FILE", "configuration file (default ./cmig.yaml)" },
+	{ "url", 0, "URL", "database URL (overrides DATABASE_URL and cmig.yaml)" },
+	{ "lock-timeout", 0, "SECONDS", "give up waiting for the migration lock after this long (default 300)" },
+	{ "wait", 0, "SECONDS", "keep retrying the connection this long (databases still starting)" },
+	{ "quiet", 'q', NULL, "no progress output (errors still print)" },
+	{ "verbose", 'v', NULL, "more output, server notices included" },
+	{ "help", 'h', NULL, "show help (also per command: cmig COMMAND --help)" },
+	{ "version", 0, NULL, "print cmig's version and the sqlite and libpq versions" },
+};
+enum { G_CONFIG, G_URL, G_LOCK_TIMEOUT, G_WAIT, G_QUIET, G_VERBOSE, G_HELP, G_VERSION, G_COUNT };
+#define NGLOBALS (sizeof(global_opts) / sizeof(global_opts[0]))
+
+/* The command table: `cmig --help` and completion read it too. */
+static const struct cli_command *const commands[] = {
+	&cmd_init_def, &cmd_revision_def, &cmd_upgrade_def, &cmd_downgrade_def, &cmd_status_def,
+	&cmd_current_def, &cmd_heads_def, &cmd_history_def, &cmd_show_def, &cmd_stamp_def,
+	&cmd_check_def,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static const struct cli_opt *find_cmd_opts(const char *name, size_t *n)
+{
+	static const struct cli_opt none[1];
+	const struct cli_command *c = find_command(name);
+	if (!c)
+		return NULL;
+	*n = c->nopts;
+	return c->opts ? c->opts : none;
+}
+
+const char *cli_opt_value(const struct cli_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->cmd->nopts; i++)
+		if (!strcmp(ctx->cmd->opts[i].name, name))
+			return ctx->args->values[ctx->nglobals + i];
+	return NULL;
+}
+
+bool cli_opt_given(const struct cli_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->cmd->nopts; i++)
+		if (!strcmp(ctx->cmd->opts[i].name, name))
+			return ctx->args->seen[ctx->nglobals + i];
+	return false;
+}
+
+int cli_exit(int status)
+{
+	return status == CMIG_OK ? EXIT_OK : status == CMIG_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cmig: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (ctx && ctx->cmd)
+		fprintf(stderr, "Usage: cmig %s %s\nTry 'cmig %s --help'.\n", ctx->cmd->name,
+		        ctx->cmd->usage, ctx->cmd->name);
+	else
+		fputs("Try 'cmig --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+void cli_run_options(cmig_run_options *o, const struct cli_ctx *ctx)
+{
+	cmig_run_options init = CMIG_RUN_OPTIONS_INIT;
+	*o = init;
+	o->lock_timeout = ctx->lock_timeout;
+	o->wait = ctx->wait;
+	o->verbose = ctx->verbose;
+	o->on_progress = cli_print_progress;
+	o->on_output = cli_print_output;
+	o->on_wait = cli_print_wait;
+	o->on_diag = cli_print_diag;
+}
+
+static void print_main_help(void)
+{
+	printf("usage: cmig [OPTIONS] COMMAND [ARGS]\n\n"
+	       "Database migrations as plain SQL files in one linear revision chain,\n"
+	       "on SQLite and PostgreSQL.\n\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	printf("\nGlobal options (before or after the command):\n");
+	cli_print_options(global_opts, NGLOBALS);
+	printf("\nExit status: 0 success, 1 failure, 2 usage error, 3 pending revisions (upgrade --check).\n"
+	       "Run 'cmig COMMAND --help' for a command's arguments and options.\n");
+}
+
+static void print_command_help(const struct cli_command *c)
+{
+	printf("usage: cmig %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	if (c->help)
+		printf("\n%s", c->help);
+	if (c->nopts) {
+		printf("\nOptions:\n");
+		cli_print_options(c->opts, c->nopts);
+	}
+	printf("\nGlobal options:\n");
+	cli_print_options(global_opts, NGLOBALS);
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+	if (!s || !*s)
+		return false;
+	v = strtod(s, &end);
+	if (*end || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int open_project(struct cli_ctx *ctx)
+{
+	cmig_open_options o = CMIG_OPEN_OPTIONS_INIT;
+	int rc;
+
+	o.config_path = ctx->config_path;
+	o.config_required = ctx->config_path != NULL;
+	o.url = ctx->url;
+	o.use_env = true;
+	o.on_diag = cli_print_diag;
+	rc = cmig_project_open(&ctx->project, &o);
+	if (rc == CMIG_ECHAIN && (ctx->cmd->flags & CMD_NEEDS_CHAIN)) {
+		cmig_project_diagnostics(ctx->project, false, cli_print_diag, NULL);
+		fprintf(stderr, "cmig: error: versions/ is not one linear chain; nothing was run "
+		                "(run 'cmig check' for every problem)\n");
+		return EXIT_FAIL;
+	}
+	if (rc && rc != CMIG_ECHAIN)
+		return cli_exit(rc == CMIG_EUSAGE ? CMIG_ERROR : rc);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_parsed args;
+	struct cli_ctx ctx;
+	int code;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (cli_parse(&args, argc, argv, global_opts, NGLOBALS, find_cmd_opts) != 0)
+		return EXIT_USAGE;
+	ctx.args = &args;
+	ctx.nglobals = NGLOBALS;
+	ctx.quiet = args.seen[G_QUIET];
+	ctx.verbose = args.seen[G_VERBOSE];
+	ctx.config_path = args.values[G_CONFIG];
+	ctx.url = args.values[G_URL];
+	ctx.lock_timeout = 300;
+	cli_out_init(ctx.quiet, ctx.verbose);
+
+	if (args.seen[G_VERSION]) {
+		printf("cmig %s\n", cmig_version_string());
+		return EXIT_OK;
+	}
+	if (!args.command) {
+		if (args.seen[G_HELP]) {
+			print_main_help();
+			return EXIT_OK;
+		}
+		print_main_help();
+		return EXIT_USAGE;
+	}
+	if (!strcmp(args.command, "help")) {
+		const struct cli_command *c = args.npos ? find_command(args.pos[0]) : NULL;
+		if (c)
+			print_command_help(c);
+		else
+			print_main_help();
+		return EXIT_OK;
+	}
+	ctx.cmd = find_command(args.command);
+	if (!ctx.cmd)
+		return cli_usage_error(NULL, "unknown command '%s'", args.command);
+	if (args.seen[G_HELP]) {
+		print_command_help(ctx.cmd);
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
+	if (args.seen[G_LOCK_TIMEOUT] && !parse_seconds(args.values[G_LOCK_TIMEOUT], &ctx.lock_timeout))
+		return cli_usage_error(&ctx, "--lock-timeout needs a number of seconds, not '%s'",
+		                       args.values[G_LOCK_TIMEOUT]);
+	if (args.seen[G_WAIT] && !parse_seconds(args.values[G_WAIT], &ctx.wait))
+		return cli_usage_error(&ctx, "--wait needs a number of seconds, not '%s'", args.values[G_WAIT]);
+	if (args.npos < ctx.cmd->min_args)
+		return cli_usage_error(&ctx, "'%s' needs %s", ctx.cmd->name, ctx.cmd->usage);
+	if (args.npos > ctx.cmd->max_args)
+		return cli_usage_error(&ctx, "unexpected argument '%s'", args.pos[ctx.cmd->max_args]);
+
+	if (ctx.cmd->flags & (CMD_NEEDS_PROJECT | CMD_NEEDS_CHAIN)) {
+		code = open_project(&ctx);
+		if (code != EXIT_OK) {
+			cmig_project_free(ctx.project);
+			return code;
+		}
+	}
+	code = ctx.cmd->fn(&ctx);
+	cmig_project_free(ctx.project);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "cmig: error: cannot write to standard output\n");
+		return EXIT_FAIL;
+	}
+	return code;
+}

@@ -1,0 +1,187 @@
+/*
+ * dbstate.c - the database's version row and history folded onto the chain (see dbstate.h).
+ *
+ * One pass over the history, then one backward pass to spread each stamp over every
+ * ancestor of its target (a stamp marks its target and every ancestor applied): linear in
+ * history rows plus revisions.
+ */
+#include "dbstate.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "target.h"
+
+struct gone_rev {
+	char *name;
+	bool applied;          /* its last up/down row was `up` */
+};
+
+struct load_ctx {
+	struct cmig_dbstate *s;
+	const struct cmig_chain *chain;
+	cmig_strmap gone_index;   /* name -> (index + 1) into gone */
+	struct gone_rev *gone;
+	size_t ngone, capgone;
+	bool oom;
+};
+
+static void set_str(char **dst, const char *v, bool *oom)
+{
+	char *c = cmig_strdup(v);
+	if (!c) {
+		*oom = true;
+		return;
+	}
+	free(*dst);
+	*dst = c;
+}
+
+static void note_gone(struct load_ctx *c, const struct cmig_history_row *row)
+{
+	size_t len = strlen(row->revision);
+	size_t idx = (size_t)(uintptr_t)cmig_strmap_get(&c->gone_index, row->revision, len);
+
+	if (strcmp(row->direction, "up") && strcmp(row->direction, "down"))
+		return;
+	if (!idx) {
+		if (c->ngone == c->capgone) {
+			size_t nc = c->capgone ? c->capgone * 2 : 8;
+			struct gone_rev *p = realloc(c->gone, nc * sizeof(*p));
+			if (!p) {
+				c->oom = true;
+				return;
+			}
+			c->gone = p;
+			c->capgone = nc;
+		}
+		char *name = cmig_strdup(row->revision);
+		if (!name) {
+			c->oom = true;
+			return;
+		}
+		c->gone[c->ngone].name = name;
+		c->gone[c->ngone].applied = false;
+		c->ngone++;
+		idx = c->ngone;
+		if (cmig_strmap_put(&c->gone_index, name, len, (void *)(uintptr_t)idx, NULL) < 0)
+			c->oom = true;
+	}
+	c->gone[idx - 1].applied = !strcmp(row->direction, "up");
+}
+
+static void on_row(const struct cmig_history_row *row, void *payload)
+{
+	struct load_ctx *c = payload;
+	struct cmig_dbrev *r;
+	long pos;
+
+	c->s->history_rows++;
+	if (!strcmp(row->direction, "stamp") && !strcmp(row->revision, "base"))
+		return;
+	pos = cmig_chain_index(c->chain, row->revision);
+	if (pos < 0) {
+		note_gone(c, row);
+		return;
+	}
+	r = &c->s->revs[pos];
+	if (!strcmp(row->direction, "up")) {
+		r->up_id = row->id;
+		set_str(&r->up_at, row->applied_at, &c->oom);
+		snprintf(r->checksum, sizeof(r->checksum), "%s", row->checksum);
+	} else if (!strcmp(row->direction, "rehash")) {
+		r->rehash_id = row->id;
+		snprintf(r->checksum, sizeof(r->checksum), "%s", row->checksum);
+	} else if (!strcmp(row->direction, "stamp") && row->id > r->stamp_id) {
+		r->stamp_id = row->id;
+		set_str(&r->stamp_at, row->applied_at, &c->oom);
+	}
+}
+
+int cmig_dbstate_load(struct cmig_dbstate *out, struct cmig_backend *be,
+                      const struct cmig_chain *chain, cmig_diags *d)
+{
+	struct load_ctx c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->current_pos = CMIG_POS_BASE;
+	rc = be->ops->version_read(be, &out->current, d);
+	if (rc)
+		return rc;
+	if (out->current) {
+		out->current_pos = cmig_chain_index(chain, out->current);
+		if (out->current_pos < 0)
+			out->current_pos = -2;
+	}
+	out->n = chain->n;
+	out->revs = calloc(chain->n ? chain->n : 1, sizeof(*out->revs));
+	if (!out->revs)
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+
+	memset(&c, 0, sizeof(c));
+	c.s = out;
+	c.chain = chain;
+	rc = be->ops->history_read(be, on_row, &c, d);
+	if (!rc && c.oom)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	/* spread stamps backwards: a stamp at position k covers 0..k */
+	if (!rc && chain->n) {
+		long long best = 0;
+		const char *best_at = NULL;
+		for (size_t i = chain->n; i-- > 0;) {
+			struct cmig_dbrev *r = &out->revs[i];
+			if (r->stamp_id > best) {
+				best = r->stamp_id;
+				best_at = r->stamp_at;
+			} else if (best > r->stamp_id) {
+				r->stamp_id = best;
+				set_str(&r->stamp_at, best_at, &c.oom);
+				best_at = out->revs[i].stamp_at;
+			}
+		}
+		if (c.oom)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < c.ngone; i++) {
+		if (c.gone[i].applied && !rc) {
+			char **p = realloc(out->missing, (out->nmissing + 1) * sizeof(*p));
+			if (!p) {
+				rc = CMIG_ENOMEM;
+			} else {
+				out->missing = p;
+				out->missing[out->nmissing++] = c.gone[i].name;
+				continue;
+			}
+		}
+		free(c.gone[i].name);
+	}
+	free(c.gone);
+	cmig_strmap_release(&c.gone_index);
+	return rc;
+}
+
+void cmig_dbstate_release(struct cmig_dbstate *s)
+{
+	free(s->current);
+	for (size_t i = 0; i < s->n && s->revs; i++) {
+		free(s->revs[i].up_at);
+		free(s->revs[i].stamp_at);
+	}
+	free(s->revs);
+	for (size_t i = 0; i < s->nmissing; i++)
+		free(s->missing[i]);
+	free(s->missing);
+	memset(s, 0, sizeof(*s));
+}
+
+long cmig_dbstate_first_skipped(const struct cmig_dbstate *s)
+{
+	for (long i = 0; i <= s->current_pos && (size_t)i < s->n; i++)
+		if (!s->revs[i].up_id && !s->revs[i].stamp_id)
+			return i;
+	return -1;
+}

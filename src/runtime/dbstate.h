@@ -1,0 +1,41 @@
+/*
+ * dbstate.h - what a database's version row and history say about the chain: which
+ * revisions count as applied, when, and whether by a stamp (SPEC §4, §7). Shared by
+ * `upgrade` (its db-unknown / db-skipped refusals), `status` and `check`.
+ */
+#ifndef CMIG_RUNTIME_DBSTATE_H
+#define CMIG_RUNTIME_DBSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend.h"
+#include "chain.h"
+
+struct cmig_dbrev {
+	long long up_id;          /* id of the latest `up` row for it, 0 if none */
+	char *up_at;              /* its applied_at */
+	long long stamp_id;       /* id of the latest stamp row at it or a later revision */
+	char *stamp_at;
+	long long rehash_id;      /* latest `rehash` row */
+	char checksum[65];        /* checksum of the latest `up` or `rehash` row, "" if none */
+};
+
+struct cmig_dbstate {
+	char *current;            /* version row, NULL = base */
+	long current_pos;         /* position in the chain, CMIG_POS_BASE, or -2 when unknown */
+	struct cmig_dbrev *revs;  /* one per chain position (chain->n) */
+	size_t n;
+	char **missing;           /* history revisions not in the files (db-missing), unique */
+	size_t nmissing;
+	size_t history_rows;
+};
+
+/* Read the version row and the whole history through be (outside or inside a transaction). */
+int cmig_dbstate_load(struct cmig_dbstate *out, struct cmig_backend *be,
+                      const struct cmig_chain *chain, cmig_diags *d);
+void cmig_dbstate_release(struct cmig_dbstate *s);
+/* The first position <= current_pos whose revision was never applied (db-skipped), or -1. */
+long cmig_dbstate_first_skipped(const struct cmig_dbstate *s);
+
+#endif
