@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The README's test command: install what is missing, build, start a throwaway PostgreSQL
+# cluster, and run every suite:
+#   1. normal build (RelWithDebInfo): every test — unit, sqlite, cli on SQLite and PostgreSQL,
+#      postgres-only tests
+#   2. ASan + UBSan build: unit, sqlite and the SQLite CLI suite
+#   3. valgrind (memcheck) over the unit tests of the normal build
+#   4. fuzzers (clang libFuzzer), bounded, when tests/fuzz exists
+# Exits non-zero on any failure; a PostgreSQL cluster that cannot start is a failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash scripts/install-deps.sh --test || { echo "test: cannot install dependencies" >&2; exit 1; }
+
+passed=0; failed=0
+suite() { # name, then the command
+  local name=$1; shift
+  echo "=== $name" >&2
+  local out; out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  local p f
+  p=$(sed -nE 's/.*tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\2 \1/p' "$out" | tail -1)
+  if [ -n "$p" ]; then
+    set -- $p
+    passed=$((passed + $1 - $2)); failed=$((failed + $2))
+  fi
+  rm -f "$out"
+  if [ "$rc" -ne 0 ]; then
+    echo "=== $name FAILED (exit $rc)" >&2
+    status=1
+  fi
+}
+status=0
+
+# 1. normal build + the PostgreSQL cluster
+cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+  cmake --build build-ci -j"$jobs" || { echo "test: build failed" >&2; exit 1; }
+
+pg_env=$(bash tests/pg/cluster.sh start) || { echo "test: cannot start PostgreSQL" >&2; exit 1; }
+eval "$pg_env"
+trap 'bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
+
+suite "all tests (normal build)" ctest --test-dir build-ci --output-on-failure -j"$jobs" --timeout 900
+
+# 2. sanitizers
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMIG_SANITIZE=address,undefined \
+  -DCMIG_TEST_BACKENDS=sqlite >/dev/null &&
+  cmake --build build-asan -j"$jobs" || { echo "test: sanitizer build failed" >&2; exit 1; }
+suite "unit + sqlite + cli (ASan+UBSan)" ctest --test-dir build-asan --output-on-failure -j"$jobs" \
+  -L 'unit|sqlite' -E 'kill9|concurren' --timeout 900
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+# 3. valgrind over the unit tests
+suite "unit (valgrind)" ctest --test-dir build-ci --output-on-failure -j"$jobs" -L unit \
+  --overwrite MemoryCheckCommandOptions="--leak-check=full --error-exitcode=99 --errors-for-leak-kinds=definite" \
+  -T memcheck
+
+# 4. fuzzers, bounded
+if [ -x tests/fuzz/run.sh ]; then
+  suite "fuzz (bounded)" bash tests/fuzz/run.sh
+fi
+
+echo "test: $passed passed, $failed failed"
+exit $status

@@ -1,0 +1,245 @@
+/*
+ * chain.c - parsed migration files -> one linear chain (SPEC §3).
+ *
+ * Every violation is reported, compiler-style, before returning: duplicate ids, a
+ * down_revision naming no file, branches (two revisions following one), cycles, and a chain
+ * with no root or more than one. The work is linear in the number of files: one hash map
+ * from id to file, one pass linking each file to its parent, one walk over parent pointers
+ * to find cycles (every file is visited once), one walk from the root down the child links.
+ *
+ * Invariants: files arrive in file-name order, so "first" always means first by name; a
+ * file whose id repeats an earlier file's id is reported and then left out of the graph (its
+ * links would only add noise about a revision that is already an error); a file with no id
+ * (it failed to parse that far) is skipped entirely. During the build each file's `index`
+ * holds its position in `files` (a scratch slot that avoids a second map); at the end it
+ * holds the chain position, or -1.
+ *
+ * It does not read files or decide what an id may look like: revfile.c does that.
+ */
+#include "chain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Per-file scratch state, indexed by position in `files`. */
+struct node {
+	struct cmig_revfile *first_child; /* first child in file-name order */
+	size_t walk;                      /* cycle search: 0 unvisited, else the walk number */
+	bool in_graph;                    /* has an id and is not a duplicate */
+	bool done;                        /* cycle search finished with this node */
+};
+
+static int report_duplicate(const struct cmig_revfile *first, const struct cmig_revfile *again,
+                            cmig_diags *d)
+{
+	return cmig_diag_error(d, again->path, again->id_line, CMIG_ECHAIN, "duplicate",
+	                       "duplicate: revision %s is declared by %s and %s", again->id,
+	                       first->path, again->path);
+}
+
+/* Walk parent links from start. When the walk closes a loop, report the loop once, at the
+ * loop's first file in name order: "cycle: a -> b -> a", in the direction revisions follow
+ * one another (a parent before its child, like `history`). */
+static int find_cycle(struct node *nodes, struct cmig_revfile *start, size_t walk,
+                      struct cmig_revfile **list, cmig_diags *d)
+{
+	struct cmig_revfile *r = start, *first, *loop;
+	size_t len = 0, i;
+	cmig_buf msg = CMIG_BUF_INIT;
+	int rc = CMIG_OK;
+
+	while (r && !nodes[r->index].done && nodes[r->index].walk == 0) {
+		nodes[r->index].walk = walk;
+		r = r->parent;
+	}
+	if (r && !nodes[r->index].done && nodes[r->index].walk == walk) {
+		/* r is on a loop that this walk found first. Collect it by parent links. */
+		loop = r;
+		first = r;
+		do {
+			list[len++] = r;
+			if (r->index < first->index)
+				first = r;
+			r = r->parent;
+		} while (r != loop);
+		/* list holds the loop child-before-parent starting at `loop`; print it
+		 * parent-before-child starting at `first`. */
+		for (i = 0; list[i] != first; i++)
+			;
+		cmig_buf_printf(&msg, "cycle: %s", first->id);
+		for (size_t k = 1; k <= len; k++)
+			cmig_buf_printf(&msg, " -> %s", list[(i + len - k) % len]->id);
+		rc = cmig_diag_error(d, first->path, first->down_line, CMIG_ECHAIN, "cycle", "%s",
+		                     msg.ptr);
+		cmig_buf_release(&msg);
+	}
+	for (r = start; r && !nodes[r->index].done; r = r->parent)
+		nodes[r->index].done = true;
+	return rc;
+}
+
+int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t n, cmig_diags *d)
+{
+	struct node *nodes = NULL;
+	struct cmig_revfile **scratch = NULL, *root = NULL, *r;
+	size_t i, members = 0, nheads = 0, errors = 0;
+	int rc = CMIG_OK, put;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0) {
+		out->ok = true;
+		return CMIG_OK;
+	}
+	nodes = calloc(n, sizeof(*nodes));
+	scratch = malloc(n * sizeof(*scratch));
+	if (!nodes || !scratch) {
+		rc = CMIG_ENOMEM;
+		goto done;
+	}
+
+	/* 1. ids -> files; a repeated id is reported at the later file. */
+	for (i = 0; i < n; i++) {
+		void *prev = NULL;
+		r = files[i];
+		r->index = (long)i;
+		r->parent = NULL;
+		r->nchildren = 0;
+		if (!r->id)
+			continue;
+		put = cmig_strmap_put(&out->byid, r->id, strlen(r->id), r, &prev);
+		if (put < 0) {
+			rc = CMIG_ENOMEM;
+			goto done;
+		}
+		if (put == 1) {
+			report_duplicate(prev, r, d);
+			errors++;
+			continue;
+		}
+		nodes[i].in_graph = true;
+		members++;
+	}
+
+	/* 2. parents, branches and roots, in file-name order. */
+	for (i = 0; i < n; i++) {
+		struct cmig_revfile *p;
+		r = files[i];
+		if (!nodes[i].in_graph)
+			continue;
+		if (!r->down) {
+			if (root) {
+				cmig_diag_error(d, r->path, r->id_line, CMIG_ECHAIN, "roots",
+				                "more than one root: %s (%s) and %s (%s)", root->id,
+				                root->path, r->id, r->path);
+				errors++;
+			} else
+				root = r;
+			continue;
+		}
+		p = cmig_strmap_get(&out->byid, r->down, strlen(r->down));
+		if (!p) {
+			cmig_diag_error(d, r->path, r->down_line, CMIG_ECHAIN, "missing-parent",
+			                "missing-parent: %s follows %s, which no file declares", r->id,
+			                r->down);
+			errors++;
+			continue;
+		}
+		r->parent = p;
+		p->nchildren++;
+		if (nodes[p->index].first_child) {
+			struct cmig_revfile *a = nodes[p->index].first_child;
+			cmig_diag_error(d, a->path, a->down_line, CMIG_ECHAIN, "branch",
+			                "branch: both %s (%s) and %s (%s) follow %s", a->id, a->path,
+			                r->id, r->path, p->id);
+			errors++;
+		} else
+			nodes[p->index].first_child = r;
+	}
+	if (members > 0 && !root) {
+		cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, "roots",
+		                "no root: every revision follows another");
+		errors++;
+	}
+
+	/* 3. cycles: each walk stops at the first node an earlier walk finished, so every
+	 * node is stepped on at most twice. */
+	for (i = 0; i < n; i++) {
+		if (!nodes[i].in_graph || nodes[i].done)
+			continue;
+		if (find_cycle(nodes, files[i], i + 1, scratch, d) != CMIG_OK)
+			errors++;
+	}
+
+	/* 4. heads, in file-name order. */
+	for (i = 0; i < n; i++)
+		if (nodes[i].in_graph && files[i]->nchildren == 0)
+			nheads++;
+	if (nheads) {
+		out->heads = malloc(nheads * sizeof(*out->heads));
+		if (!out->heads) {
+			rc = CMIG_ENOMEM;
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			if (nodes[i].in_graph && files[i]->nchildren == 0)
+				out->heads[out->nheads++] = files[i];
+	}
+
+	/* 5. the chain itself, root first, when nothing above went wrong. */
+	if (errors == 0 && members == 0)
+		out->ok = true;
+	else if (errors == 0) {
+		out->revs = malloc(members * sizeof(*out->revs));
+		if (!out->revs) {
+			rc = CMIG_ENOMEM;
+			goto done;
+		}
+		for (r = root; r; r = nodes[r->index].first_child)
+			out->revs[out->n++] = r;
+		/* Without branches, cycles or missing parents every member hangs below the one
+		 * root; a shortfall would be a bug above, not a property of the files. */
+		out->ok = out->n == members;
+	}
+	for (i = 0; i < n; i++)
+		files[i]->index = -1;
+	for (i = 0; i < out->n; i++)
+		out->revs[i]->index = (long)i;
+	if (!out->ok) {
+		free(out->revs);
+		out->revs = NULL;
+		out->n = 0;
+		rc = CMIG_ECHAIN;
+	}
+
+done:
+	if (rc == CMIG_ENOMEM) {
+		for (i = 0; i < n; i++)
+			files[i]->index = -1;
+		cmig_chain_release(out);
+		cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory building the chain");
+	}
+	free(nodes);
+	free(scratch);
+	return rc;
+}
+
+void cmig_chain_release(struct cmig_chain *c)
+{
+	if (!c)
+		return;
+	free(c->revs);
+	free(c->heads);
+	cmig_strmap_release(&c->byid);
+	memset(c, 0, sizeof(*c));
+}
+
+long cmig_chain_index(const struct cmig_chain *c, const char *id)
+{
+	const struct cmig_revfile *r;
+	if (!c || !id)
+		return -1;
+	r = cmig_strmap_get(&c->byid, id, strlen(id));
+	return r ? r->index : -1;
+}

@@ -1,0 +1,339 @@
+/*
+ * dburl.c - database URLs (SPEC §1): which backend, which file or server, and the one place
+ * that formats a URL for people.
+ *
+ * SQLite: sqlite:///rel/path.db (relative to base_dir, or the current directory), an extra
+ * slash for an absolute path (sqlite:////abs/path.db), sqlite:///:memory:.
+ * PostgreSQL: postgresql:// or postgres://, otherwise left to libpq, so every libpq URI form
+ * works. cmig only takes the password out: libpq gets the URL without it (pg_conninfo) and
+ * the decoded password separately, and people only ever see `display`, where it is "***".
+ * A password may be written in the user part (user:secret@host) or as ?password=secret.
+ *
+ * Secrets: no diagnostic from this file contains the URL, a part of it that could hold the
+ * password, or the password: each names the problem only. A user part is split at the LAST
+ * '@' before the path, so a password with a raw '@' still never lands in the host.
+ */
+#include "dburl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "text.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0, len) into a new string; NULL and *bad set on a malformed escape. */
+static char *percent_decode(const char *s, size_t len, bool *bad)
+{
+	char *out = malloc(len + 1), *o = out;
+
+	*bad = false;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			*o++ = s[i];
+			continue;
+		}
+		if (i + 2 >= len || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+			free(out);
+			*bad = true;
+			return NULL;
+		}
+		*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int oom(cmig_diags *d)
+{
+	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory parsing the database URL");
+}
+
+static int parse_sqlite(cmig_dburl *u, const char *rest, const char *base_dir, cmig_diags *d)
+{
+	const char *path;
+
+	/* rest is what follows "sqlite://": an empty host, then "/path". */
+	if (rest[0] != '/')
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "sqlite database URL must be sqlite:///relative/path.db or "
+		                       "sqlite:////absolute/path.db (three or four slashes)");
+	path = rest + 1;
+	if (!*path)
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "sqlite database URL has no file path");
+	if (!strcmp(path, ":memory:"))
+		u->sqlite_path = cmig_strdup(":memory:");
+	else if (path[0] == '/' || !base_dir)
+		u->sqlite_path = cmig_strdup(path);
+	else
+		u->sqlite_path = cmig_path_join(base_dir, path);
+	u->display = cmig_strdup(u->raw);
+	if (!u->sqlite_path || !u->display)
+		return oom(d);
+	return CMIG_OK;
+}
+
+/* Host and port of one authority's host list, for messages; ports must be digits (a
+ * non-digit "port" is most likely a password that escaped the user part, so the message
+ * does not show it). */
+static int parse_hosts(cmig_dburl *u, const char *h, size_t len, cmig_diags *d)
+{
+	const char *end = h + len, *p = h;
+	const char *first_end = memchr(h, ',', len) ? memchr(h, ',', len) : end;
+
+	/* Validate every host[:port] of a comma-separated list. */
+	while (p <= end) {
+		const char *item_end = memchr(p, ',', (size_t)(end - p));
+		const char *hp, *colon;
+		if (!item_end)
+			item_end = end;
+		hp = p;
+		if (*hp == '[') {
+			const char *rb = memchr(hp, ']', (size_t)(item_end - hp));
+			if (!rb)
+				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+				                       "database URL has an unterminated [IPv6] host");
+			colon = rb + 1 < item_end ? rb + 1 : NULL;
+			if (colon && *colon != ':')
+				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+				                       "database URL has text after an [IPv6] host");
+		} else {
+			colon = memchr(hp, ':', (size_t)(item_end - hp));
+		}
+		if (colon && !all_digits(colon + 1, (size_t)(item_end - colon - 1)))
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                       "database URL has an invalid port (not a number); a password "
+			                       "containing '/', '?' or '#' must be percent-encoded");
+		if (p == h) {
+			size_t hl = (size_t)((colon ? colon : item_end) - hp);
+			if (first_end == end) {
+				if (hl && !(u->host = cmig_strndup(hp, hl)))
+					return oom(d);
+				if (colon && !(u->port = cmig_strndup(colon + 1, (size_t)(item_end - colon - 1))))
+					return oom(d);
+			} else if (!(u->host = cmig_strndup(h, len))) {
+				return oom(d); /* several hosts: keep the list for messages */
+			}
+		}
+		p = item_end + 1;
+	}
+	return CMIG_OK;
+}
+
+static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cmig_diags *d)
+{
+	const char *auth_end = rest + strcspn(rest, "/?#");
+	const char *at = NULL, *colon, *hosts, *q;
+	cmig_buf conn = CMIG_BUF_INIT, disp = CMIG_BUF_INIT;
+	size_t prefix = (size_t)(rest - url);
+	int rc = CMIG_OK;
+	bool bad;
+
+	for (const char *p = rest; p < auth_end; p++)
+		if (*p == '@')
+			at = p;
+	cmig_buf_add(&conn, url, prefix);
+	cmig_buf_add(&disp, url, prefix);
+	hosts = rest;
+	if (at) {
+		colon = memchr(rest, ':', (size_t)(at - rest));
+		hosts = at + 1;
+		if (colon) {
+			size_t plen = (size_t)(at - colon - 1);
+			u->password_raw = cmig_strndup(colon + 1, plen);
+			if (!u->password_raw) {
+				rc = oom(d);
+				goto done;
+			}
+			u->password = percent_decode(colon + 1, plen, &bad);
+			if (!u->password) {
+				rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+				                           "database URL has a bad percent-encoding in its "
+				                           "password (write '%%' as %%25)") : oom(d);
+				goto done;
+			}
+			cmig_buf_add(&conn, rest, (size_t)(colon - rest));
+			cmig_buf_add(&disp, rest, (size_t)(colon - rest));
+			cmig_buf_puts(&disp, ":***");
+		} else {
+			cmig_buf_add(&conn, rest, (size_t)(at - rest));
+			cmig_buf_add(&disp, rest, (size_t)(at - rest));
+		}
+		cmig_buf_putc(&conn, '@');
+		cmig_buf_putc(&disp, '@');
+	}
+	/* "user:pa/ss@host": the authority ends early and the password's tail would show up
+	 * in the path or query; refuse rather than guess. */
+	if (memchr(hosts, ':', (size_t)(auth_end - hosts)) && strchr(auth_end, '@')) {
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                     "database URL has an '@' after its host part; a password "
+		                     "containing '/', '?' or '#' must be percent-encoded");
+		goto done;
+	}
+	if ((rc = parse_hosts(u, hosts, (size_t)(auth_end - hosts), d)) != CMIG_OK)
+		goto done;
+
+	/* Path, then the query with any password=… parameter taken out. */
+	q = strchr(auth_end, '?');
+	if (!q) {
+		cmig_buf_puts(&conn, hosts);
+		cmig_buf_puts(&disp, hosts);
+	} else {
+		const char *p = q + 1;
+		bool first = true;
+		cmig_buf_add(&conn, hosts, (size_t)(q - hosts));
+		cmig_buf_add(&disp, hosts, (size_t)(q - hosts));
+		while (*p) {
+			size_t plen = strcspn(p, "&#");
+			if (plen >= 9 && !strncmp(p, "password=", 9)) {
+				if (u->password_raw) {
+					rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+					                     "database URL gives the password twice (in the user "
+					                     "part and as ?password=)");
+					goto done;
+				}
+				if (!(u->password_raw = cmig_strndup(p + 9, plen - 9))) {
+					rc = oom(d);
+					goto done;
+				}
+				if (!(u->password = percent_decode(p + 9, plen - 9, &bad))) {
+					rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+					                           "database URL has a bad percent-encoding in its "
+					                           "password (write '%%' as %%25)") : oom(d);
+					goto done;
+				}
+				cmig_buf_puts(&disp, first ? "?" : "&");
+				cmig_buf_puts(&disp, "password=***");
+			} else if (plen) {
+				cmig_buf_puts(&conn, first ? "?" : "&");
+				cmig_buf_add(&conn, p, plen);
+				cmig_buf_puts(&disp, first ? "?" : "&");
+				cmig_buf_add(&disp, p, plen);
+			}
+			if (plen)
+				first = false;
+			p += plen;
+			if (*p == '#')
+				break;
+			if (*p == '&')
+				p++;
+		}
+	}
+	u->pg_conninfo = cmig_buf_detach(&conn);
+	u->display = cmig_buf_detach(&disp);
+	if (!u->pg_conninfo || !u->display)
+		rc = oom(d);
+done:
+	cmig_buf_release(&conn);
+	cmig_buf_release(&disp);
+	return rc;
+}
+
+int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmig_diags *d)
+{
+	const char *sep;
+	size_t slen;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!url || !*url)
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL, "empty database URL");
+	sep = strstr(url, "://");
+	slen = sep ? (size_t)(sep - url) : 0;
+	for (size_t i = 0; i < slen; i++) {
+		char c = url[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+		if (!ok)
+			slen = 0;
+	}
+	if (!slen)
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, NULL, 0, 0, NULL,
+		                      "Use sqlite:///path.db or postgresql://user@host/dbname.",
+		                      "database URL has no scheme");
+	if (!(out->raw = cmig_strdup(url)))
+		return oom(d);
+	if (cmig_text_ieqn(url, slen, "sqlite")) {
+		out->kind = CMIG_DB_SQLITE;
+		rc = parse_sqlite(out, sep + 3, base_dir, d);
+	} else if (cmig_text_ieqn(url, slen, "postgresql") || cmig_text_ieqn(url, slen, "postgres")) {
+		out->kind = CMIG_DB_POSTGRESQL;
+		rc = parse_postgresql(out, out->raw, out->raw + slen + 3, d);
+	} else {
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, NULL, 0, 0, NULL,
+		                    "Use sqlite:///path.db or postgresql://user@host/dbname.",
+		                    "unsupported database URL scheme \"%.*s\"", (int)slen, url);
+	}
+	if (rc != CMIG_OK)
+		cmig_dburl_release(out);
+	return rc;
+}
+
+void cmig_dburl_release(cmig_dburl *u)
+{
+	if (!u)
+		return;
+	if (u->raw)
+		memset(u->raw, 0, strlen(u->raw));
+	if (u->password)
+		memset(u->password, 0, strlen(u->password));
+	free(u->raw);
+	free(u->display);
+	free(u->sqlite_path);
+	free(u->pg_conninfo);
+	free(u->password);
+	free(u->password_raw);
+	free(u->host);
+	free(u->port);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Replace each occurrence of secret in text by "***" (or as many '*' as the secret is long
+ * when it is shorter: the text is edited in place and cannot grow). */
+static void scrub_one(char *text, const char *secret)
+{
+	size_t sl = secret ? strlen(secret) : 0, rl;
+	char *p = text;
+
+	if (!sl)
+		return;
+	rl = sl < 3 ? sl : 3;
+	while ((p = strstr(p, secret)) != NULL) {
+		memset(p, '*', rl);
+		memmove(p + rl, p + sl, strlen(p + sl) + 1);
+		p += rl;
+	}
+}
+
+void cmig_dburl_scrub(const cmig_dburl *u, char *text)
+{
+	if (!u || !text)
+		return;
+	scrub_one(text, u->password_raw);
+	scrub_one(text, u->password);
+}

@@ -1,0 +1,593 @@
+/*
+ * revfile.c - parse one migration file (SPEC §2; checksums and lines of SPEC §4).
+ *
+ * One pass over the lines: `-- key: value` headers until the first marker line, then marker
+ * lines that cut the rest of the file into sections. Each section's body is the bytes from
+ * the one after its marker line's newline up to the first byte of the next marker line (or
+ * the end of the file); it is hashed (cmig_sha256_section) and split (cmig_sqlsplit) as is,
+ * so offsets and lines stay those of the file.
+ *
+ * Every problem of the file is reported, not only the first; a file with any error is not
+ * `parsed`, but a valid id and down_revision stay set so the chain builder can still name
+ * the file. Marker recognition is deliberately wider than a valid marker: any line that
+ * begins with `-- migrate` (or `--migrate:`, `-- MIGRATE:` …) is a marker or an error, never a
+ * comment, because a mistyped down marker taken as a comment would run the downgrade SQL as
+ * part of the upgrade.
+ *
+ * It does not look at other files (duplicates, parents: model/chain.c) nor decide which
+ * section a backend runs beyond cmig_revfile_section().
+ */
+#include "revfile.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "sha256.h"
+#include "strmap.h"
+#include "text.h"
+
+#define MARKER "-- migrate"
+#define SHOWN_MAX 80  /* bytes of an offending line quoted in a message */
+
+/* One line of the file: [start, end) is its content without the newline, a CR before it
+ * and trailing blanks; `next` is the offset of the following line. */
+struct line {
+	size_t start, end, next;
+	unsigned no;
+};
+
+struct parser {
+	struct cmig_revfile *r;
+	cmig_diags *d;
+	size_t errors;        /* errors of this file (parse and filename) */
+	bool bad_marker;      /* a marker-like line that is not a valid marker */
+	bool nomem;
+};
+
+static void perr(struct parser *p, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void perr(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	cmig_buf msg = CMIG_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmig_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	cmig_diag_error(p->d, p->r->path, line, CMIG_ERROR, "parse", "%s", msg.ptr);
+	cmig_buf_release(&msg);
+	p->errors++;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_space(char c)
+{
+	return is_blank(c) || c == '\r' || c == '\f' || c == '\v';
+}
+
+static const char *at(const struct parser *p, size_t off)
+{
+	return p->r->text + off;
+}
+
+static size_t line_len(const struct line *l)
+{
+	return l->end - l->start;
+}
+
+static int shown_len(const struct line *l)
+{
+	return (int)(line_len(l) > SHOWN_MAX ? SHOWN_MAX : line_len(l));
+}
+
+static bool is_blank_line(const struct parser *p, const struct line *l)
+{
+	for (size_t i = l->start; i < l->end; i++)
+		if (!is_space(p->r->text[i]))
+			return false;
+	return true;
+}
+
+/* Whether the line is a marker line (valid or not): it begins with "-- migrate", or it is
+ * "--", blanks, "migrate" in any case, blanks and ':' (a marker with a typo in it). */
+static bool is_marker_line(const struct parser *p, const struct line *l)
+{
+	const char *s = at(p, l->start);
+	size_t n = line_len(l), i = 2;
+
+	if (n >= strlen(MARKER) && memcmp(s, MARKER, strlen(MARKER)) == 0)
+		return true;
+	if (n < 2 || s[0] != '-' || s[1] != '-')
+		return false;
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (n - i < 7 || !cmig_text_ieqn(s + i, 7, "migrate"))
+		return false;
+	for (i += 7; i < n && is_blank(s[i]); i++)
+		;
+	return i < n && s[i] == ':';
+}
+
+static bool word_eq(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+/* Parse a marker line into direction, dialect and transactional; false (reported) when it
+ * is not a valid marker. */
+static bool parse_marker(struct parser *p, const struct line *l, int *dir,
+                         cmig_dialect_kind *dialect, bool *txn)
+{
+	const char *s = at(p, l->start), *opt_txn = NULL, *opt_dialect = NULL;
+	size_t n = line_len(l), i, plen;
+	size_t txn_len = 0, dialect_len = 0;
+	bool ok = true;
+
+	if (n >= 13 && memcmp(s, "-- migrate:up", 13) == 0 && (n == 13 || is_blank(s[13]))) {
+		*dir = CMIG_UP;
+		plen = 13;
+	} else if (n >= 15 && memcmp(s, "-- migrate:down", 15) == 0 && (n == 15 || is_blank(s[15]))) {
+		*dir = CMIG_DOWN;
+		plen = 15;
+	} else {
+		perr(p, l->no, "invalid migration marker '%.*s' (expected '-- migrate:up' or "
+		     "'-- migrate:down', optionally followed by options)", shown_len(l), s);
+		return false;
+	}
+	*dialect = CMIG_DIALECT_ANY;
+	*txn = true;
+	for (i = plen; i < n;) {
+		size_t o, olen;
+		while (i < n && is_blank(s[i]))
+			i++;
+		if (i == n)
+			break;
+		for (o = i; i < n && !is_blank(s[i]); i++)
+			;
+		olen = i - o;
+		if (word_eq(s + o, olen, "transaction:false") || word_eq(s + o, olen, "transaction:true")) {
+			if (opt_txn && txn_len == olen && memcmp(opt_txn, s + o, olen) == 0) {
+				perr(p, l->no, "repeated marker option '%.*s'", (int)olen, s + o);
+				ok = false;
+			} else if (opt_txn) {
+				perr(p, l->no, "conflicting marker options '%.*s' and '%.*s'",
+				     (int)txn_len, opt_txn, (int)olen, s + o);
+				ok = false;
+			}
+			opt_txn = s + o;
+			txn_len = olen;
+			*txn = s[o + 12] == 't';
+		} else if (word_eq(s + o, olen, "dialect:sqlite") ||
+		           word_eq(s + o, olen, "dialect:postgresql")) {
+			if (opt_dialect && dialect_len == olen && memcmp(opt_dialect, s + o, olen) == 0) {
+				perr(p, l->no, "repeated marker option '%.*s'", (int)olen, s + o);
+				ok = false;
+			} else if (opt_dialect) {
+				perr(p, l->no, "conflicting marker options '%.*s' and '%.*s'",
+				     (int)dialect_len, opt_dialect, (int)olen, s + o);
+				ok = false;
+			}
+			opt_dialect = s + o;
+			dialect_len = olen;
+			*dialect = s[o + 8] == 's' ? CMIG_DIALECT_SQLITE : CMIG_DIALECT_POSTGRESQL;
+		} else {
+			perr(p, l->no, "unknown marker option '%.*s' (expected transaction:false, "
+			     "transaction:true, dialect:sqlite or dialect:postgresql)",
+			     (int)(olen > SHOWN_MAX ? SHOWN_MAX : olen), s + o);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static const char *direction_name(int dir)
+{
+	return dir == CMIG_UP ? "up" : "down";
+}
+
+static const char *dialect_suffix(cmig_dialect_kind k)
+{
+	return k == CMIG_DIALECT_SQLITE ? " dialect:sqlite" :
+	       k == CMIG_DIALECT_POSTGRESQL ? " dialect:postgresql" : "";
+}
+
+/* The statement's leading keyword(s) as written, upper-cased: "COMMIT", "START TRANSACTION". */
+static void stmt_keyword(char out[32], const char *text, const cmig_stmt *s)
+{
+	size_t n = 0, words = 0, i = s->start;
+
+	while (i < s->end && n < 30 && words < 2) {
+		char c = text[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			out[n++] = (char)(c >= 'a' ? c - 32 : c);
+			i++;
+			continue;
+		}
+		/* START TRANSACTION and PREPARE TRANSACTION read better with their second word */
+		if (words == 0 && (cmig_text_ieqn(out, n, "START") || cmig_text_ieqn(out, n, "PREPARE"))) {
+			while (i < s->end && (is_space(text[i]) || text[i] == '\n'))
+				i++;
+			out[n++] = ' ';
+			words++;
+			continue;
+		}
+		break;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+/* Hash and split a finished section, then apply the transactional-section rules. */
+static void finish_section(struct parser *p, cmig_section *s)
+{
+	const char *text = p->r->text;
+
+	cmig_sha256_section(s->checksum, text + s->body_start, s->body_end - s->body_start);
+	if (cmig_sqlsplit(&s->stmts, text, s->body_start, s->body_end, s->body_line) != CMIG_OK) {
+		p->nomem = true;
+		return;
+	}
+	if (!s->transactional)
+		return;
+	for (size_t i = 0; i < s->stmts.n; i++) {
+		const cmig_stmt *st = &s->stmts.items[i];
+		if (st->flags & CMIG_STMT_TXN_CONTROL) {
+			char kw[32];
+			stmt_keyword(kw, text, st);
+			perr(p, st->line, "%s is not allowed in a transactional section "
+			     "(mark the section transaction:false or remove it)", kw);
+		}
+		if ((st->flags & CMIG_STMT_PRAGMA_FK) && s->dialect != CMIG_DIALECT_POSTGRESQL)
+			perr(p, st->line, "PRAGMA foreign_keys is not allowed in a transactional section: "
+			     "SQLite ignores it inside a transaction (sqlite_foreign_keys in cmig.yaml "
+			     "controls foreign keys; remove it or mark the section transaction:false)");
+	}
+}
+
+/* `-- key: value` → key and value bounds; false for any other comment. */
+static bool split_header(const struct parser *p, const struct line *l, size_t *k, size_t *klen,
+                         size_t *v, size_t *vlen)
+{
+	const char *s = at(p, l->start);
+	size_t n = line_len(l), i = 2, e;
+
+	if (n < 2 || s[0] != '-' || s[1] != '-')
+		return false;
+	while (i < n && is_blank(s[i]))
+		i++;
+	*k = i;
+	if (i == n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+		return false;
+	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	                 (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+		i++;
+	if (i == n || s[i] != ':')
+		return false;
+	if (i + 1 < n && s[i + 1] == '/')
+		return false;                    /* "-- see http://…" is prose, not a header */
+	*klen = i - *k;
+	for (i++; i < n && is_blank(s[i]); i++)
+		;
+	for (e = n; e > i && is_blank(s[e - 1]); e--)
+		;
+	*k += l->start;
+	*v = l->start + i;
+	*vlen = e - i;
+	return true;
+}
+
+static void check_revision(struct parser *p, const char *v, size_t vlen, unsigned line)
+{
+	struct cmig_revfile *r = p->r;
+
+	if (vlen == 0)
+		perr(p, line, "empty revision header (expected -- revision: <id>)");
+	else if (cmig_text_reserved_word(v, vlen))
+		perr(p, line, "invalid revision id '%.*s': head, base, none and current are reserved words",
+		     (int)vlen, v);
+	else if (!cmig_text_valid_id(v, vlen))
+		perr(p, line, "invalid revision id '%.*s': expected 1 to 64 letters, digits or underscores",
+		     (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
+	else if (!(r->id = cmig_strndup(v, vlen)))
+		p->nomem = true;
+}
+
+static void check_down(struct parser *p, const char *v, size_t vlen, unsigned line)
+{
+	struct cmig_revfile *r = p->r;
+
+	r->down_present = true;
+	if (vlen == 0 || cmig_text_ieqn(v, vlen, "none"))
+		return;                          /* the root */
+	if (cmig_text_reserved_word(v, vlen))
+		perr(p, line, "invalid down_revision '%.*s': head, base and current are reserved words "
+		     "(leave it empty or write none for the first revision)", (int)vlen, v);
+	else if (!cmig_text_valid_id(v, vlen))
+		perr(p, line, "invalid down_revision '%.*s': expected 1 to 64 letters, digits or "
+		     "underscores, or none", (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
+	else if (!(r->down = cmig_strndup(v, vlen)))
+		p->nomem = true;
+}
+
+static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l, size_t k,
+                       size_t klen, size_t v, size_t vlen)
+{
+	struct cmig_revfile *r = p->r;
+	const char *key = at(p, k), *val = at(p, v);
+	void *first = NULL;
+	cmig_header h;
+	cmig_header *grown;
+	int rc;
+
+	h.key = cmig_strndup(key, klen);
+	h.value = cmig_strndup(val, vlen);
+	h.line = l->no;
+	if (!h.key || !h.value || !(grown = realloc(r->headers, (r->nheaders + 1) * sizeof(*grown)))) {
+		free(h.key);
+		free(h.value);
+		p->nomem = true;
+		return;
+	}
+	r->headers = grown;
+	rc = cmig_strmap_put(seen, h.key, klen, (void *)(uintptr_t)l->no, &first);
+	if (rc == 1) {
+		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
+		     (unsigned)(uintptr_t)first);
+		free(h.key);
+		free(h.value);
+		return;
+	}
+	if (rc != 0) {
+		free(h.key);
+		free(h.value);
+		p->nomem = true;
+		return;
+	}
+	r->headers[r->nheaders++] = h;
+
+	if (word_eq(key, klen, "revision")) {
+		r->id_line = l->no;
+		check_revision(p, val, vlen, l->no);
+	} else if (word_eq(key, klen, "down_revision")) {
+		r->down_line = l->no;
+		check_down(p, val, vlen, l->no);
+	} else if (word_eq(key, klen, "message")) {
+		free(r->message);
+		if (!(r->message = cmig_strndup(val, vlen)))
+			p->nomem = true;
+	} else if (word_eq(key, klen, "created")) {
+		r->created_line = l->no;
+		free(r->created);
+		if (!(r->created = cmig_strndup(val, vlen)))
+			p->nomem = true;
+		else if (vlen > 0 && !cmig_text_is_iso8601(r->created))
+			cmig_diag_warning(p->d, r->path, l->no, "created",
+			                  "created '%.*s' is not an ISO-8601 date or date-time "
+			                  "(e.g. 2026-11-22T10:15:00Z)",
+			                  (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), val);
+	} else {
+		cmig_diag_warning(p->d, r->path, l->no, "unknown-header",
+		                  "unknown header '%s' (kept and ignored)", h.key);
+	}
+}
+
+static void next_line(const struct parser *p, size_t pos, unsigned no, struct line *l)
+{
+	const char *text = p->r->text;
+	const char *nl = memchr(text + pos, '\n', p->r->len - pos);
+	size_t e = nl ? (size_t)(nl - text) : p->r->len;
+
+	l->start = pos;
+	l->next = nl ? e + 1 : e;
+	l->no = no;
+	while (e > pos && (text[e - 1] == '\r' || is_blank(text[e - 1])))
+		e--;
+	l->end = e;
+}
+
+/* The lines: headers, then markers and bodies. */
+static void parse_lines(struct parser *p)
+{
+	struct cmig_revfile *r = p->r;
+	cmig_strmap seen = CMIG_STRMAP_INIT;
+	cmig_section *cur = NULL;
+	bool in_header = true, in_block = false, sql_reported = false;
+	size_t pos = 0;
+	unsigned no = 1;
+
+	if (r->len >= 3 && memcmp(r->text, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	while (pos < r->len && !p->nomem) {
+		struct line l;
+		size_t k, klen, v, vlen;
+		int dir;
+		cmig_dialect_kind dialect;
+		bool txn;
+
+		next_line(p, pos, no, &l);
+		pos = l.next;
+		no++;
+		if (is_marker_line(p, &l)) {
+			in_header = false;
+			if (cur) {
+				cur->body_end = l.start;
+				finish_section(p, cur);
+				cur = NULL;
+			}
+			if (!parse_marker(p, &l, &dir, &dialect, &txn)) {
+				p->bad_marker = true;
+				continue;
+			}
+			if (r->sections[dir][dialect].present) {
+				perr(p, l.no, "repeated section '-- migrate:%s%s' (first at line %u)",
+				     direction_name(dir), dialect_suffix(dialect),
+				     r->sections[dir][dialect].marker_line);
+				continue;
+			}
+			cur = &r->sections[dir][dialect];
+			cur->present = true;
+			cur->direction = dir;
+			cur->dialect = dialect;
+			cur->transactional = txn;
+			cur->marker_line = l.no;
+			cur->body_start = l.next;
+			cur->body_line = l.no + 1;
+			continue;
+		}
+		if (!in_header)
+			continue;
+		if (in_block) {
+			const char *s = at(p, l.start);
+			for (size_t i = 0; i + 1 < line_len(&l); i++)
+				if (s[i] == '*' && s[i + 1] == '/')
+					in_block = false;
+			continue;
+		}
+		if (is_blank_line(p, &l))
+			continue;
+		if (split_header(p, &l, &k, &klen, &v, &vlen)) {
+			add_header(p, &seen, &l, k, klen, v, vlen);
+			continue;
+		}
+		if (line_len(&l) >= 2 && at(p, l.start)[0] == '-' && at(p, l.start)[1] == '-')
+			continue;
+		{
+			size_t i = l.start;
+			while (i < l.end && is_space(r->text[i]))
+				i++;
+			if (l.end - i >= 2 && r->text[i] == '/' && r->text[i + 1] == '*') {
+				in_block = true;
+				for (i += 2; i + 1 < l.end; i++)
+					if (r->text[i] == '*' && r->text[i + 1] == '/')
+						in_block = false;
+				continue;
+			}
+		}
+		if (!sql_reported)
+			perr(p, l.no, "sql before the first marker: statements belong after "
+			     "'-- migrate:up' or '-- migrate:down'");
+		sql_reported = true;
+	}
+	if (cur && !p->nomem) {
+		cur->body_end = r->len;
+		finish_section(p, cur);
+	}
+	cmig_strmap_release(&seen);
+}
+
+static void check_whole(struct parser *p, const char *name)
+{
+	struct cmig_revfile *r = p->r;
+	unsigned at_line = r->id_line ? r->id_line : 1;
+
+	if (!r->id_line)
+		perr(p, 1, "missing revision header (expected -- revision: <id>)");
+	if (!r->down_line)
+		perr(p, 1, "missing down_revision header (expected -- down_revision: <id>, or empty "
+		     "or none for the first revision)");
+	if (!p->bad_marker && !cmig_revfile_has_direction(r, CMIG_UP))
+		perr(p, at_line, "no '-- migrate:up' section");
+	if (!p->bad_marker && !cmig_revfile_has_direction(r, CMIG_DOWN)) {
+		if (r->id)
+			cmig_diag_warning(p->d, r->path, at_line, "no-down",
+			                  "revision %s has no '-- migrate:down' section: it cannot be "
+			                  "downgraded", r->id);
+		else
+			cmig_diag_warning(p->d, r->path, at_line, "no-down",
+			                  "no '-- migrate:down' section: this revision cannot be downgraded");
+	}
+	if (r->id && name) {
+		size_t n = strlen(r->id);
+		if (strncmp(name, r->id, n) != 0 || (name[n] != '_' && strcmp(name + n, ".sql") != 0)) {
+			cmig_diag_error(p->d, r->path, at_line, CMIG_ERROR, "filename",
+			                "file name '%s' does not match revision %s (expected %s_<slug>.sql "
+			                "or %s.sql)", name, r->id, r->id, r->id);
+			p->errors++;
+		}
+	}
+}
+
+int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *name,
+                       char *text, size_t len, cmig_diags *d)
+{
+	struct parser p;
+
+	memset(out, 0, sizeof(*out));
+	out->index = -1;
+	out->text = text;
+	out->len = len;
+	memset(&p, 0, sizeof(p));
+	p.r = out;
+	p.d = d;
+	out->path = cmig_strdup(path ? path : "");
+	out->name = cmig_strdup(name ? name : "");
+	out->message = cmig_strdup("");
+	out->created = cmig_strdup("");
+	if (!out->text)
+		out->text = cmig_strdup("");
+	if (!out->path || !out->name || !out->message || !out->created || !out->text)
+		return CMIG_ENOMEM;
+
+	if (memchr(out->text, '\0', len)) {
+		perr(&p, 1, "file contains NUL bytes: not a text file");
+		return CMIG_ERROR;
+	}
+	parse_lines(&p);
+	if (p.nomem)
+		return CMIG_ENOMEM;
+	check_whole(&p, name);
+	out->parsed = p.errors == 0;
+	return p.errors == 0 ? CMIG_OK : CMIG_ERROR;
+}
+
+void cmig_revfile_release(struct cmig_revfile *r)
+{
+	free(r->path);
+	free(r->name);
+	free(r->text);
+	free(r->id);
+	free(r->down);
+	free(r->message);
+	free(r->created);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		free(r->headers[i].key);
+		free(r->headers[i].value);
+	}
+	free(r->headers);
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+			free(r->sections[dir][k].stmts.items);
+	memset(r, 0, sizeof(*r));
+	r->index = -1;
+}
+
+const cmig_section *cmig_revfile_section(const struct cmig_revfile *r, int direction,
+                                         cmig_dialect_kind dialect)
+{
+	if (direction != CMIG_UP && direction != CMIG_DOWN)
+		return NULL;
+	if (dialect != CMIG_DIALECT_ANY && r->sections[direction][dialect].present)
+		return &r->sections[direction][dialect];
+	if (r->sections[direction][CMIG_DIALECT_ANY].present)
+		return &r->sections[direction][CMIG_DIALECT_ANY];
+	return NULL;
+}
+
+bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
+{
+	if (direction != CMIG_UP && direction != CMIG_DOWN)
+		return false;
+	for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+		if (r->sections[direction][k].present)
+			return true;
+	return false;
+}

@@ -1,0 +1,400 @@
+/*
+ * config.c - cmig.yaml, DATABASE_URL and --url -> settings (SPEC §1).
+ *
+ * The file is one YAML mapping of scalar keys to scalar values, read with libyaml's event
+ * parser (no document tree: a config is a dozen lines, and events carry the line and column
+ * each diagnostic needs). Syntax errors and values of the wrong type name path:line:column;
+ * an unknown key is a warning (a newer cmig's key should not break an older one); a repeated
+ * key is an error (YAML forbids it, and which one wins would be a guess). A null or empty
+ * value means "not set": the default applies.
+ *
+ * Precedence lives in cmig_config_load alone: --url > DATABASE_URL > file > default. Relative
+ * paths in the file are relative to the file's directory; so is the default sqlite URL when
+ * a cmig.yaml was found (url_base_dir), matching where `cmig init` puts things.
+ *
+ * It does not parse the URL (model/dburl.c) or check that versions_dir exists (scriptdir.c
+ * says so with a hint), so `cmig init` and `cmig --help` work without a project.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "text.h"
+
+#define CONFIG_MAX ((size_t)1 << 20) /* a config file is a few lines; refuse a megabyte */
+#define DEFAULT_URL "sqlite:///cmig.db"
+#define DEFAULT_TEMPLATE "templates/revision.sql.tmpl"
+
+enum key_type { KEY_STRING, KEY_BOOL };
+
+/* The keys of SPEC §1, in table order. */
+static const struct key_def {
+	const char *name;
+	enum key_type type;
+} keys[] = {
+	{ "database_url", KEY_STRING },
+	{ "versions_dir", KEY_STRING },
+	{ "template", KEY_STRING },
+	{ "version_table", KEY_STRING },
+	{ "version_table_schema", KEY_STRING },
+	{ "history_table", KEY_STRING },
+	{ "sqlite_foreign_keys", KEY_BOOL },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* What the file said, before defaults and precedence. */
+struct file_values {
+	char *value[NKEYS];   /* NULL: not set */
+	bool seen[NKEYS];
+	int fk;               /* -1 not set, else 0/1 */
+};
+
+static int yaml_problem(const yaml_parser_t *p, const char *path, cmig_diags *d)
+{
+	unsigned line, col;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory reading YAML");
+	if (p->error == YAML_READER_ERROR) {
+		/* Encoding problems carry a byte offset, not a mark. */
+		line = 0;
+		col = 0;
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+		                      "invalid YAML: %s at byte %zu",
+		                      p->problem ? p->problem : "unreadable input", p->problem_offset);
+	}
+	line = (unsigned)p->problem_mark.line + 1;
+	col = (unsigned)p->problem_mark.column + 1;
+	if (p->context)
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+		                      "invalid YAML: %s %s (started on line %u)",
+		                      p->problem ? p->problem : "syntax error", p->context,
+		                      (unsigned)p->context_mark.line + 1);
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+	                      "invalid YAML: %s", p->problem ? p->problem : "syntax error");
+}
+
+static const char *event_what(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+		return "a list";
+	case YAML_MAPPING_START_EVENT:
+		return "a mapping";
+	case YAML_ALIAS_EVENT:
+		return "an alias";
+	default:
+		return "something else";
+	}
+}
+
+/* A value of the wrong shape, at its position: line and column are 1-based when printed. */
+static int wrong_type(const char *path, const yaml_event_t *ev, const char *key, bool boolean,
+                      cmig_diags *d)
+{
+	unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
+
+	if (boolean)
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+		                      "key \"%s\" must be true or false, not %s", key, event_what(ev));
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+	                      "key \"%s\" must be a string, not %s", key, event_what(ev));
+}
+
+static bool is_null_scalar(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return ev->data.scalar.length == 0;
+	return ev->data.scalar.length == 0 || !strcmp(v, "~") || !strcmp(v, "null") ||
+	       !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+static int parse_bool(int *out, const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on" }, *const no[] = { "false", "no", "off" };
+	for (size_t i = 0; i < 3; i++) {
+		if (cmig_text_ieq(v, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (cmig_text_ieq(v, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One key: value pair; the key event is already read. */
+static int read_pair(struct file_values *fv, yaml_parser_t *p, const yaml_event_t *kev,
+                     const char *path, cmig_diags *d)
+{
+	const char *key = (const char *)kev->data.scalar.value;
+	unsigned kline = (unsigned)kev->start_mark.line + 1, kcol = (unsigned)kev->start_mark.column + 1;
+	yaml_event_t ev;
+	size_t k;
+	int rc = CMIG_OK;
+
+	for (k = 0; k < NKEYS; k++)
+		if (!strcmp(key, keys[k].name))
+			break;
+	if (!yaml_parser_parse(p, &ev))
+		return yaml_problem(p, path, d);
+	if (k == NKEYS) {
+		cmig_diag_full(d, CMIG_DIAG_WARNING, CMIG_OK, NULL, path, kline, kcol, NULL, NULL,
+		               "unknown key \"%s\" in configuration (ignored)", key);
+		/* Skip the value, whatever its shape. */
+		int depth = 0;
+		for (;;) {
+			if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+				depth++;
+			else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+				depth--;
+			yaml_event_delete(&ev);
+			if (depth == 0)
+				return CMIG_OK;
+			if (!yaml_parser_parse(p, &ev))
+				return yaml_problem(p, path, d);
+		}
+	}
+	if (fv->seen[k]) {
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, kline, kcol, NULL, NULL,
+		                    "key \"%s\" appears twice", key);
+	} else if (ev.type != YAML_SCALAR_EVENT) {
+		rc = wrong_type(path, &ev, key, keys[k].type == KEY_BOOL, d);
+	} else if (is_null_scalar(&ev)) {
+		fv->seen[k] = true;
+	} else if (keys[k].type == KEY_BOOL) {
+		fv->seen[k] = true;
+		if (parse_bool(&fv->fk, (const char *)ev.data.scalar.value) != 0)
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path,
+			                    (unsigned)ev.start_mark.line + 1,
+			                    (unsigned)ev.start_mark.column + 1, NULL, NULL,
+			                    "key \"%s\" must be true or false (yes/no, on/off), not \"%s\"",
+			                    key, (const char *)ev.data.scalar.value);
+	} else {
+		fv->seen[k] = true;
+		fv->value[k] = cmig_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+		if (!fv->value[k])
+			rc = cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory");
+	}
+	/* A list or mapping value of a known key: skip it to keep going. */
+	if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+		int depth = 1;
+		yaml_event_delete(&ev);
+		while (depth > 0) {
+			if (!yaml_parser_parse(p, &ev))
+				return yaml_problem(p, path, d);
+			if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+				depth++;
+			else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+				depth--;
+			yaml_event_delete(&ev);
+		}
+		return rc;
+	}
+	yaml_event_delete(&ev);
+	return rc;
+}
+
+/* Parse text into fv; every problem found is reported. */
+static int read_yaml(struct file_values *fv, const char *text, size_t len, const char *path,
+                     cmig_diags *d)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int rc = CMIG_OK, docs = 0;
+	bool in_map = false, done = false;
+
+	if (!yaml_parser_initialize(&p))
+		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory reading YAML");
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!done) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			rc = yaml_problem(&p, path, d);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path,
+				                    (unsigned)ev.start_mark.line + 1,
+				                    (unsigned)ev.start_mark.column + 1, NULL, NULL,
+				                    "configuration must be a single YAML document");
+				done = true;
+			}
+			break;
+		case YAML_MAPPING_START_EVENT:
+			if (in_map) {
+				rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path,
+				                    (unsigned)ev.start_mark.line + 1,
+				                    (unsigned)ev.start_mark.column + 1, NULL, NULL,
+				                    "configuration keys must be plain strings");
+				done = true;
+			}
+			in_map = true;
+			break;
+		case YAML_MAPPING_END_EVENT:
+			in_map = false;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (!in_map) {
+				/* An empty document is a null scalar: no settings. */
+				if (!is_null_scalar(&ev)) {
+					rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path,
+					                    (unsigned)ev.start_mark.line + 1,
+					                    (unsigned)ev.start_mark.column + 1, NULL, NULL,
+					                    "configuration must be a mapping of keys to values");
+					done = true;
+				}
+				break;
+			}
+			{
+				int r = read_pair(fv, &p, &ev, path, d);
+				if (r != CMIG_OK) {
+					/* Wrong-typed values leave the parser in step: keep reporting. A
+					 * YAML error does not. */
+					if (rc == CMIG_OK)
+						rc = r;
+					if (p.error != YAML_NO_ERROR)
+						done = true;
+				}
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_ALIAS_EVENT:
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path,
+			                    (unsigned)ev.start_mark.line + 1,
+			                    (unsigned)ev.start_mark.column + 1, NULL, NULL,
+			                    in_map ? "configuration keys must be plain strings" :
+			                    "configuration must be a mapping of keys to values");
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+static char *resolve(const char *dir, const char *value)
+{
+	return cmig_path_join(dir, value);
+}
+
+int cmig_config_load(struct cmig_config *out, const char *path, bool required,
+                     const char *url_flag, const char *env_url, cmig_diags *d)
+{
+	struct file_values fv;
+	cmig_buf text = CMIG_BUF_INIT;
+	const char *url, *v;
+	char *tmpl_default = NULL;
+	bool from_file_url = false, is_default = false;
+	int rc = CMIG_OK;
+
+	memset(out, 0, sizeof(*out));
+	memset(&fv, 0, sizeof(fv));
+	fv.fk = -1;
+
+	if (!path) {
+		if (cmig_fs_exists("cmig.yaml"))
+			path = "cmig.yaml";
+		else if (required)
+			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, "cmig.yaml", 0, 0,
+			                      NULL, "Run `cmig init` to create a project.",
+			                      "configuration file not found");
+	} else if (!cmig_fs_exists(path)) {
+		if (required)
+			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, path, 0, 0, NULL,
+			                      "Run `cmig init` to create a project.",
+			                      "configuration file not found");
+		path = NULL;
+	}
+
+	if (path) {
+		if (!(out->path = cmig_strdup(path)) || !(out->dir = cmig_path_dirname(path))) {
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			goto done;
+		}
+		if ((rc = cmig_fs_read(&text, path, path, CONFIG_MAX, d)) != CMIG_OK)
+			goto done;
+		if ((rc = read_yaml(&fv, text.ptr, text.len, path, d)) != CMIG_OK)
+			goto done;
+	} else if (!(out->dir = cmig_strdup("."))) {
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+
+	/* SPEC §1 precedence: --url, DATABASE_URL, the file, the default. An empty string is
+	 * treated as not given (DATABASE_URL= in a shell). */
+	if (url_flag && *url_flag)
+		url = url_flag;
+	else if (env_url && *env_url)
+		url = env_url;
+	else if ((url = fv.value[0]) != NULL)
+		from_file_url = true;
+	else {
+		url = DEFAULT_URL;
+		is_default = true;
+	}
+	out->url_configured = !is_default;
+	out->database_url = cmig_strdup(url);
+	if (from_file_url || (is_default && out->path))
+		out->url_base_dir = cmig_strdup(out->dir);
+
+	v = fv.value[1] ? fv.value[1] : "versions";
+	out->versions_dir = resolve(out->dir, v);
+	if (fv.value[2]) {
+		out->template_path = resolve(out->dir, fv.value[2]);
+	} else {
+		tmpl_default = resolve(out->dir, DEFAULT_TEMPLATE);
+		if (tmpl_default && cmig_fs_exists(tmpl_default)) {
+			out->template_path = tmpl_default;
+			tmpl_default = NULL;
+		}
+	}
+	out->version_table = cmig_strdup(fv.value[3] ? fv.value[3] : "cmig_version");
+	if (fv.value[4])
+		out->version_table_schema = cmig_strdup(fv.value[4]);
+	out->history_table = cmig_strdup(fv.value[5] ? fv.value[5] : "cmig_history");
+	out->sqlite_foreign_keys = fv.fk != 0;
+	if (!out->database_url || (out->path && !out->url_base_dir && (from_file_url || is_default)) ||
+	    !out->versions_dir || !out->version_table || !out->history_table ||
+	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path))
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+
+done:
+	for (size_t k = 0; k < NKEYS; k++)
+		free(fv.value[k]);
+	free(tmpl_default);
+	cmig_buf_release(&text);
+	if (rc != CMIG_OK)
+		cmig_config_release(out);
+	return rc;
+}
+
+void cmig_config_release(struct cmig_config *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->dir);
+	free(c->database_url);
+	free(c->url_base_dir);
+	free(c->versions_dir);
+	free(c->template_path);
+	free(c->version_table);
+	free(c->version_table_schema);
+	free(c->history_table);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,153 @@
+/*
+ * newrev.c - `cmig revision` (SPEC §5): render the template, name the file, write it.
+ *
+ * The template knows four placeholders, ${revision} ${down_revision} ${message} ${created};
+ * any other ${…} is an error naming template:line, so a typo never lands in a migration.
+ * Values are substituted once, left to right: a message containing "${revision}" is text.
+ *
+ * Safety: the file name is `<rev>_<slug>.sql` (or `<rev>.sql`), where the id is checked
+ * against SPEC §2 and the slug holds only [a-z0-9_], so no message can name a path outside
+ * versions/. The file is created with O_EXCL: an existing file is never overwritten.
+ * Control characters in the message become spaces so the header stays one line.
+ */
+#include "newrev.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs.h"
+#include "text.h"
+
+#define TEMPLATE_MAX ((size_t)1 << 20)
+
+const char cmig_newrev_default_template[] =
+	"-- revision: ${revision}\n"
+	"-- down_revision: ${down_revision}\n"
+	"-- message: ${message}\n"
+	"-- created: ${created}\n"
+	"\n"
+	"-- migrate:up\n"
+	"\n"
+	"\n"
+	"-- migrate:down\n"
+	"\n";
+
+static int put_message(cmig_buf *out, const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		char c = (*p < 0x20 || *p == 0x7f) ? ' ' : (char)*p;
+		if (cmig_buf_putc(out, c) != CMIG_OK)
+			return CMIG_ENOMEM;
+	}
+	return CMIG_OK;
+}
+
+int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
+                       const char *rev, const char *down, const char *message,
+                       const char *created, cmig_diags *d)
+{
+	const char *p = tmpl, *open;
+	const char *where = tmpl_path ? tmpl_path : "built-in template";
+	char now[32];
+	unsigned line = 1;
+	int rc = CMIG_OK;
+
+	if (!created) {
+		cmig_text_now_iso(now, sizeof(now), false);
+		created = now;
+	}
+	while ((open = strstr(p, "${")) != NULL) {
+		const char *close, *name;
+		size_t nlen;
+		int r = CMIG_OK;
+
+		for (const char *q = p; q < open; q++)
+			line += *q == '\n';
+		if (cmig_buf_add(out, p, (size_t)(open - p)) != CMIG_OK)
+			goto oom;
+		name = open + 2;
+		nlen = strcspn(name, "}\n");
+		close = name + nlen;
+		if (*close != '}') {
+			rc = cmig_diag_error(d, where, line, CMIG_ERROR, NULL,
+			                     "unterminated placeholder in template: \"${\" without \"}\"");
+			p = close;
+			continue;
+		}
+		if (nlen == 8 && !memcmp(name, "revision", 8))
+			r = cmig_buf_puts(out, rev);
+		else if (nlen == 13 && !memcmp(name, "down_revision", 13))
+			r = cmig_buf_puts(out, down ? down : "");
+		else if (nlen == 7 && !memcmp(name, "message", 7))
+			r = put_message(out, message ? message : "");
+		else if (nlen == 7 && !memcmp(name, "created", 7))
+			r = cmig_buf_puts(out, created);
+		else
+			rc = cmig_diag_error(d, where, line, CMIG_ERROR, NULL,
+			                     "unknown placeholder \"${%.*s}\" in template (known: "
+			                     "${revision}, ${down_revision}, ${message}, ${created})",
+			                     (int)(nlen > 64 ? 64 : nlen), name);
+		if (r != CMIG_OK)
+			goto oom;
+		p = close + 1;
+	}
+	if (cmig_buf_puts(out, p) != CMIG_OK)
+		goto oom;
+	return rc;
+oom:
+	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory rendering the template");
+}
+
+int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tmpl_path,
+                       const char *rev, const char *down, const char *message,
+                       const char *created, cmig_diags *d)
+{
+	cmig_buf tmpl = CMIG_BUF_INIT, body = CMIG_BUF_INIT;
+	char slug[41], *name = NULL, *path = NULL, *shown_tmpl = NULL;
+	int rc;
+
+	*path_out = NULL;
+	if (!rev || !cmig_text_valid_id(rev, strlen(rev)))
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		                       "invalid revision id \"%.64s\": use 1 to 64 of [A-Za-z0-9_], "
+		                       "not head, base, none or current", rev ? rev : "");
+	if (!cmig_fs_is_dir(versions_dir)) {
+		char *shown = cmig_path_display(versions_dir);
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL,
+		                    shown ? shown : versions_dir, 0, 0, NULL,
+		                    "Run `cmig init` to create a project.",
+		                    "versions directory does not exist");
+		free(shown);
+		return rc;
+	}
+	if (tmpl_path) {
+		shown_tmpl = cmig_path_display(tmpl_path);
+		if (!shown_tmpl)
+			return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		if ((rc = cmig_fs_read(&tmpl, tmpl_path, shown_tmpl, TEMPLATE_MAX, d)) != CMIG_OK)
+			goto done;
+	}
+	rc = cmig_newrev_render(&body, tmpl_path ? tmpl.ptr : cmig_newrev_default_template,
+	                        shown_tmpl, rev, down, message, created, d);
+	if (rc != CMIG_OK)
+		goto done;
+
+	cmig_text_slug(slug, message ? message : "");
+	name = slug[0] ? cmig_asprintf("%s_%s.sql", rev, slug) : cmig_asprintf("%s.sql", rev);
+	path = name ? cmig_path_join(versions_dir, name) : NULL;
+	if (!path) {
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	if ((rc = cmig_fs_write_new(path, body.ptr, body.len, d)) != CMIG_OK)
+		goto done;
+	if (!(*path_out = cmig_path_display(path)))
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+done:
+	free(name);
+	free(path);
+	free(shown_tmpl);
+	cmig_buf_release(&tmpl);
+	cmig_buf_release(&body);
+	return rc;
+}

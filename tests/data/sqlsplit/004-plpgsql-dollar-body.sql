@@ -1,0 +1,9 @@
+CREATE FUNCTION f() RETURNS trigger AS $body$
+BEGIN
+  IF NEW.x IS NULL THEN
+    RAISE EXCEPTION 'x; missing';
+  END IF;
+  RETURN NEW;
+END;
+$body$ LANGUAGE plpgsql;
+SELECT 1;
