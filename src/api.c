@@ -13,6 +13,7 @@
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
+#include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
 #include "scriptdir.h"
@@ -297,6 +298,40 @@ int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options
 	NEED_CHAIN(p, &d);
 	runtime_of(&rt, p);
 	rc = cmig_migrate_status(current_out, &rt, opts, cb, &d);
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, bool all,
+                size_t *count_out)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t count = 0;
+	int rc;
+	if (!p || !opts || (!rev && !all))
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	NEED_CHAIN(p, &d);
+	runtime_of(&rt, p);
+	rc = cmig_maintain_rehash(&rt, opts, rev, all, &count, &d);
+	if (count_out)
+		*count_out = count;
+	cmig_diags_release(&d);
+	return rc;
+}
+
+int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
+                   cmig_relink_cb on_change)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run, on_change, opts->payload, &d);
 	cmig_diags_release(&d);
 	return rc;
 }

@@ -192,6 +192,19 @@ typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 CMIG_EXTERN int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
                             cmig_status_cb cb);
 
+/* Record the current checksum of an applied revision's up section (a `rehash` history row),
+ * accepting an intended edit. rev: a TARGET naming one applied revision; or rev NULL and
+ * all true: every applied revision whose checksum changed. *count_out: rows written. */
+CMIG_EXTERN int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev,
+                            bool all, size_t *count_out);
+
+/* Make a branched chain linear by rewriting `down_revision` headers (SPEC §7). on_change is
+ * told each change; with dry_run nothing is written. */
+typedef void (*cmig_relink_cb)(const char *path, const char *old_down, const char *new_down,
+                               void *payload);
+CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
+                               cmig_relink_cb on_change);
+
 /* ---- check, revision, init ------------------------------------------------------------- */
 
 typedef struct {

@@ -149,6 +149,16 @@ static void add_excerpt(cmig_buf *b, const char *text, const cmig_stmt *st)
 	cmig_buf_printf(b, "statement: %.*s%s", (int)n, s, cut ? " …" : "");
 }
 
+/* Start a new sentence of a detail text: the parts stay on one line. */
+static void next_sentence(cmig_buf *b)
+{
+	if (!b->len)
+		return;
+	if (b->ptr[b->len - 1] != '.')
+		cmig_buf_putc(b, '.');
+	cmig_buf_putc(b, ' ');
+}
+
 /* ---- errors and notices ------------------------------------------------------------------ */
 
 /* Report a failed result (or, with res NULL, the connection's error) for queue item it. */
@@ -194,20 +204,16 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	if (it && it->sec && it->st) {
 		path = it->sec->path;
 		line = line_of_position(it->sec->text, it->st, posf ? strtol(posf, NULL, 10) : 0);
-		if (detail.len)
-			cmig_buf_putc(&detail, '\n');
-		if (it->sec->revision)
-			cmig_buf_printf(&detail, "in revision %s, ", it->sec->revision);
+		next_sentence(&detail);
+		cmig_buf_printf(&detail, "Revision %s, ", it->sec->revision ? it->sec->revision : "?");
 		add_excerpt(&detail, it->sec->text, it->st);
 	} else if (it && it->what) {
-		if (detail.len)
-			cmig_buf_putc(&detail, '\n');
-		cmig_buf_printf(&detail, "while %s", it->what);
+		next_sentence(&detail);
+		cmig_buf_printf(&detail, "While %s.", it->what);
 	}
 	if (ctx && *ctx) {
-		if (detail.len)
-			cmig_buf_putc(&detail, '\n');
-		cmig_buf_printf(&detail, "context: %s", ctx);
+		next_sentence(&detail);
+		cmig_buf_printf(&detail, "Context: %s", ctx);
 	}
 	if (detail.len) {
 		detail_c = clean_text(be, detail.ptr);
@@ -411,41 +417,54 @@ static int exec_simple(struct pg_backend *be, const char *sql, const char *what,
 
 /* ---- connecting ---------------------------------------------------------------------------- */
 
-/* Host and port for a connection failure message: as written in the URL, else what libpq
- * resolved, else the environment's and libpq's defaults. */
+/* Host and port for a connection failure message: what libpq was trying (the URL's query
+ * may name the host), else what the URL says, else the environment's and libpq's defaults. */
 static void describe_target(const struct pg_backend *be, PGconn *c, cmig_buf *out)
 {
-	const char *host = be->url->host, *port = be->url->port;
-	if (!host && c && PQhost(c) && *PQhost(c))
-		host = PQhost(c);
-	if (!host)
+	const char *host = c ? PQhost(c) : NULL, *port = c ? PQport(c) : NULL;
+	if (!host || !*host)
+		host = be->url->host;
+	if (!host || !*host)
 		host = getenv("PGHOST");
-	if (!port && c && PQport(c) && *PQport(c))
-		port = PQport(c);
-	if (!port)
+	if (!port || !*port)
+		port = be->url->port;
+	if (!port || !*port)
 		port = getenv("PGPORT");
+	if (be->url->host && strchr(be->url->host, ',')) {
+		cmig_buf_printf(out, "hosts %s (host, port of the last tried: %s, %s)", be->url->host,
+		                host && *host ? host : "?", port && *port ? port : "?");
+		return;
+	}
 	cmig_buf_printf(out, "host %s, port %s", host && *host ? host : "localhost (default)",
-	                port && *port ? port : "5432");
+	                port && *port ? port : "5432 (default)");
 }
 
 static int connect_error(struct pg_backend *be, PGconn *c, const char *libpq_msg, cmig_diags *d)
 {
 	cmig_buf target = CMIG_BUF_INIT;
-	char *msg = clean_text(be, libpq_msg);
+	char *msg = clean_text(be, libpq_msg), *shown;
 	char *rest = NULL;
+	bool refused;
 
 	if (!msg)
 		return oom(d);
 	rest = strchr(msg, '\n');
-	if (rest)
+	if (rest) {
 		*rest++ = '\0';
+		while (*rest == '\t' || *rest == ' ')
+			rest++;
+	}
+	/* only a server that did not answer may answer later; a bad option will not get better */
+	refused = strstr(msg, "connection to server") != NULL;
 	describe_target(be, c, &target);
+	shown = clean_text(be, target.ptr);
 	cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECONNECT, NULL, NULL, 0, 0,
 	               rest && *rest ? rest : NULL,
-	               be->base.settings->wait > 0 ? NULL :
-	               "If the server is still starting, --wait SECONDS keeps retrying.",
-	               "cannot connect to PostgreSQL at %s: %s", target.ptr, msg);
+	               refused && be->base.settings->wait <= 0 ?
+	               "If the server is still starting, --wait SECONDS keeps retrying." : NULL,
+	               "cannot connect to PostgreSQL at %s: %s", shown ? shown : "?", msg);
 	cmig_buf_release(&target);
+	free(shown);
 	free(msg);
 	return CMIG_ECONNECT;
 }
@@ -751,8 +770,10 @@ static int pg_commit(struct cmig_backend *base, cmig_diags *d)
 		return rc;
 	if (PQtransactionStatus(be->conn) != PQTRANS_IDLE)
 		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "the transaction did not commit");
-	if (be->created_in_txn)
+	if (be->created_in_txn) {
 		be->tables = TABLES_EXIST;
+		be->version_exists = be->history_exists = be->schema_exists = true;
+	}
 	be->created_in_txn = false;
 	if (be->ver_pending && be->locked) {
 		free(be->ver);

@@ -127,15 +127,15 @@ char *cmig_stoks_span(const cmig_stoks *t, size_t a, size_t b)
 
 size_t cmig_stoks_element_end(const cmig_stoks *t, size_t i)
 {
-	int depth;
-	if (i >= t->n)
-		return t->n;
-	depth = t->items[i].depth;
+	int local = 0;
 	for (; i < t->n; i++) {
-		const cmig_stok *s = &t->items[i];
-		if (s->depth < depth)
-			return i;
-		if (s->depth == depth && (cmig_stoks_punct(t, i, ',') || cmig_stoks_punct(t, i, ')')))
+		if (cmig_stoks_punct(t, i, '('))
+			local++;
+		else if (cmig_stoks_punct(t, i, ')')) {
+			if (local == 0)
+				return i;
+			local--;
+		} else if (local == 0 && cmig_stoks_punct(t, i, ','))
 			return i;
 	}
 	return t->n;

@@ -205,7 +205,7 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 		cmig_buf_puts(&disp, hosts);
 	} else {
 		const char *p = q + 1;
-		bool first = true;
+		bool conn_first = true, disp_first = true;
 		cmig_buf_add(&conn, hosts, (size_t)(q - hosts));
 		cmig_buf_add(&disp, hosts, (size_t)(q - hosts));
 		while (*p) {
@@ -227,16 +227,16 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 					                           "password (write '%%' as %%25)") : oom(d);
 					goto done;
 				}
-				cmig_buf_puts(&disp, first ? "?" : "&");
+				cmig_buf_puts(&disp, disp_first ? "?" : "&");
 				cmig_buf_puts(&disp, "password=***");
+				disp_first = false;
 			} else if (plen) {
-				cmig_buf_puts(&conn, first ? "?" : "&");
+				cmig_buf_puts(&conn, conn_first ? "?" : "&");
 				cmig_buf_add(&conn, p, plen);
-				cmig_buf_puts(&disp, first ? "?" : "&");
+				cmig_buf_puts(&disp, disp_first ? "?" : "&");
 				cmig_buf_add(&disp, p, plen);
+				conn_first = disp_first = false;
 			}
-			if (plen)
-				first = false;
 			p += plen;
 			if (*p == '#')
 				break;

@@ -43,6 +43,7 @@ struct parser {
 	struct cmig_revfile *r;
 	cmig_diags *d;
 	size_t errors;        /* errors of this file (parse and filename) */
+	size_t headers_cap;   /* allocated length of r->headers */
 	bool bad_marker;      /* a marker-like line that is not a valid marker */
 	bool nomem;
 };
@@ -270,11 +271,13 @@ static bool split_header(const struct parser *p, const struct line *l, size_t *k
 	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
 	                 (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
 		i++;
+	*klen = i - *k;
+	while (i < n && is_blank(s[i]))
+		i++;
 	if (i == n || s[i] != ':')
 		return false;
 	if (i + 1 < n && s[i + 1] == '/')
-		return false;                    /* "-- see http://…" is prose, not a header */
-	*klen = i - *k;
+		return false;                    /* "-- http://…" is prose, not a header */
 	for (i++; i < n && is_blank(s[i]); i++)
 		;
 	for (e = n; e > i && is_blank(s[e - 1]); e--)
@@ -331,13 +334,19 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	h.key = cmig_strndup(key, klen);
 	h.value = cmig_strndup(val, vlen);
 	h.line = l->no;
-	if (!h.key || !h.value || !(grown = realloc(r->headers, (r->nheaders + 1) * sizeof(*grown)))) {
+	if (h.key && h.value && r->nheaders == p->headers_cap) {
+		size_t cap = p->headers_cap ? 2 * p->headers_cap : 8;
+		if ((grown = realloc(r->headers, cap * sizeof(*grown))) != NULL) {
+			r->headers = grown;
+			p->headers_cap = cap;
+		}
+	}
+	if (!h.key || !h.value || r->nheaders == p->headers_cap) {
 		free(h.key);
 		free(h.value);
 		p->nomem = true;
 		return;
 	}
-	r->headers = grown;
 	rc = cmig_strmap_put(seen, h.key, klen, (void *)(uintptr_t)l->no, &first);
 	if (rc == 1) {
 		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
@@ -528,13 +537,13 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 	memset(&p, 0, sizeof(p));
 	p.r = out;
 	p.d = d;
-	out->path = cmig_strdup(path ? path : "");
+	out->path = path ? cmig_strdup(path) : NULL;
 	out->name = cmig_strdup(name ? name : "");
 	out->message = cmig_strdup("");
 	out->created = cmig_strdup("");
 	if (!out->text)
 		out->text = cmig_strdup("");
-	if (!out->path || !out->name || !out->message || !out->created || !out->text)
+	if ((path && !out->path) || !out->name || !out->message || !out->created || !out->text)
 		return CMIG_ENOMEM;
 
 	if (memchr(out->text, '\0', len)) {

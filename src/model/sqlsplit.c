@@ -1,8 +1,8 @@
 /*
  * sqlsplit.c - split a section into statements (see sqlsplit.h; SPEC §2 sections, §4 lines).
  *
- * One pass over the tokens of model/sqllex.c. A statement ends at a ';' token at depth 0.
- * Depth rises only inside a compound body: the BEGIN … END of CREATE [TEMP] TRIGGER
+ * One pass over the tokens of model/sqllex.c. A statement ends at a ';' token at depth 0 and
+ * outside parentheses (as psql splits). Depth rises only inside a compound body: the BEGIN … END of CREATE [TEMP] TRIGGER
  * (SQLite) and the BEGIN ATOMIC … END of a CREATE FUNCTION/PROCEDURE (PostgreSQL); inside
  * one, CASE … END nests. PL/pgSQL's BEGIN … END, END IF and END LOOP live inside dollar
  * quotes, which are single tokens, so they never reach this code.
@@ -29,6 +29,8 @@ struct stmt_state {
 	bool after_begin;              /* previous token was BEGIN at depth 0 (BEGIN ATOMIC?) */
 	bool after_dot;                /* previous token was '.': a qualified name, not a keyword */
 	unsigned depth;                /* inside BEGIN … END bodies and CASE … END within them */
+	size_t parens;                 /* open '(' : a ';' inside parentheses never ends a
+	                                * statement (PostgreSQL's multi-action CREATE RULE) */
 };
 
 static bool is_punct(const cmig_lexer *lx, const cmig_token *t, char c)
@@ -64,6 +66,10 @@ static void feed(struct stmt_state *st, const cmig_lexer *lx, const cmig_token *
 	st->n++;
 	st->end = t->start + t->len;
 	st->after_dot = is_punct(lx, t, '.');
+	if (is_punct(lx, t, '('))
+		st->parens++;
+	else if (is_punct(lx, t, ')') && st->parens > 0)
+		st->parens--;
 
 	if (st->n == 1) {
 		st->create = cmig_tok_is(lx, t, "CREATE");
@@ -140,7 +146,7 @@ int cmig_sqlsplit(cmig_stmt_vec *out, const char *text, size_t start, size_t end
 
 		if (t.kind == CMIG_TOK_SPACE || t.kind == CMIG_TOK_COMMENT)
 			continue;
-		if (t.kind != CMIG_TOK_EOF && !(st.depth == 0 && is_punct(&lx, &t, ';'))) {
+		if (t.kind != CMIG_TOK_EOF && !(st.depth == 0 && st.parens == 0 && is_punct(&lx, &t, ';'))) {
 			feed(&st, &lx, &t);
 			continue;
 		}

@@ -4,7 +4,7 @@
  * statement SQLite cannot parse, and batch-mode sections are full of those).
  *
  * A statement ends at a top-level ';' — not inside strings, identifiers, comments, dollar
- * quotes, or the BEGIN … END body of CREATE TRIGGER / BEGIN ATOMIC (CASE … END nests inside
+ * quotes, parentheses, or the BEGIN … END body of CREATE TRIGGER / BEGIN ATOMIC (CASE … END nests inside
  * those) — or at the end of the section. Statements that are only spaces and comments are
  * dropped.
  */

@@ -66,8 +66,6 @@ assert_exit 0 -c cmig.yaml current
 assert_eq "b2 (head)" "$OUT" "-c before"
 assert_exit 0 current -c cmig.yaml
 assert_eq "b2 (head)" "$OUT" "-c after"
-assert_exit 0 --config=cmig.yaml current
-assert_eq "b2 (head)" "$OUT" "--config=FILE"
 new_db
 assert_exit 0 --url "$DB_URL" current
 assert_eq base "$OUT" "--url before"

@@ -1,0 +1,33 @@
+/* cmd_linearize.c - `cmig linearize [--dry-run]`: untangle a branched chain (SPEC §7). */
+#include <stdio.h>
+
+#include "cmd.h"
+#include "out.h"
+
+static const struct cli_opt opts[] = {
+	{ "dry-run", 0, NULL, "print the changes, write nothing" },
+};
+
+static void changed(const char *path, const char *old_down, const char *new_down, void *payload)
+{
+	(void)payload;
+	printf("%s: down_revision %s -> %s\n", path, old_down ? old_down : "none",
+	       new_down ? new_down : "none");
+}
+
+static int cmd_linearize(struct cli_ctx *ctx)
+{
+	cmig_run_options o;
+	cli_run_options(&o, ctx);
+	return cli_exit(cmig_linearize(ctx->project, &o, cli_opt_given(ctx, "dry-run"), changed));
+}
+
+const struct cli_command cmd_linearize_def = {
+	"linearize", cmd_linearize, CMD_NEEDS_PROJECT, "[--dry-run]",
+	"make a branched chain linear by rewriting down_revision headers",
+	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
+	"At each branch the branch whose first revision has the earliest `created` (then file name)\n"
+	"stays; each other branch's first revision is re-pointed onto the head of the branch before\n"
+	"it. Only that header line changes. Refuses when a moved revision is applied in the\n"
+	"database, or when the problem is not a branch (cycle, missing parent, duplicate).\n",
+};

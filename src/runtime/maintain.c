@@ -1,0 +1,191 @@
+/*
+ * maintain.c - `rehash` and `linearize` (see maintain.h).
+ *
+ * rehash writes history rows inside one transaction under the run's lock, so it serializes
+ * with migrations. linearize plans with model/linearize.c, checks the database read-only,
+ * and only then rewrites files, each through a temporary file and rename.
+ */
+#include "maintain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbstate.h"
+#include "fs.h"
+#include "linearize.h"
+#include "strmap.h"
+#include "target.h"
+#include "text.h"
+
+static cmig_dialect_kind dialect_of(const cmig_dburl *u)
+{
+	return u->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
+}
+
+static void settings_of(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
+                        const cmig_run_options *o, bool readonly)
+{
+	memset(s, 0, sizeof(*s));
+	s->tables.schema = rt->config->version_table_schema;
+	s->tables.version = rt->config->version_table;
+	s->tables.history = rt->config->history_table;
+	s->sqlite_foreign_keys = rt->config->sqlite_foreign_keys;
+	s->readonly = readonly;
+	s->lock_timeout = o->lock_timeout;
+	s->wait = o->wait;
+	s->verbose = o->verbose;
+	s->on_wait = o->on_wait;
+	s->payload = o->payload;
+}
+
+int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *o, const char *rev,
+                         bool all, size_t *count_out, cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	struct cmig_backend_settings s;
+	struct cmig_backend *be = NULL;
+	struct cmig_dbstate st;
+	long only = -2;
+	int rc;
+
+	*count_out = 0;
+	memset(&st, 0, sizeof(st));
+	if (!all) {
+		rc = cmig_target_resolve(&only, c, rev, CMIG_POS_BASE, false, false, d);
+		if (rc)
+			return rc;
+		if (only < 0)
+			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "rehash needs a revision, not base");
+	}
+	settings_of(&s, rt, o, false);
+	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+	if (!rc && (rc = be->ops->lock(be, d)) != CMIG_OK) {
+		be->ops->close(be);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	rc = be->ops->begin(be, d);
+	if (!rc)
+		rc = cmig_dbstate_load(&st, be, c, d);
+	if (!rc && st.current && st.current_pos == -2)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
+		                     "db-unknown: the database is at revision %s, which no file declares", st.current);
+	if (!rc && !all && only > st.current_pos)
+		rc = cmig_diag_error(d, c->revs[only]->path, c->revs[only]->id_line, CMIG_ERROR, NULL,
+		                     "revision %s is not applied (the database is at %s): nothing to rehash",
+		                     c->revs[only]->id, st.current ? st.current : "base");
+	for (long i = all ? 0 : only; !rc && i <= (all ? st.current_pos : only); i++) {
+		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, dialect_of(rt->url));
+		struct cmig_history_row row;
+		char at[32];
+		if (!sec)
+			continue;
+		if (all && !strcmp(sec->checksum, st.revs[i].checksum))
+			continue;
+		cmig_text_now_iso(at, sizeof(at), false);
+		row.id = 0;
+		row.revision = c->revs[i]->id;
+		row.direction = "rehash";
+		row.checksum = sec->checksum;
+		row.applied_at = at;
+		row.duration_ms = 0;
+		rc = be->ops->history_append(be, &row, d);
+		if (!rc)
+			(*count_out)++;
+	}
+	if (!rc)
+		rc = be->ops->commit(be, d);
+	if (rc)
+		be->ops->rollback(be);
+	cmig_dbstate_release(&st);
+	be->ops->unlock(be);
+	be->ops->close(be);
+	return rc;
+}
+
+/* The database's current revision and its ancestors in the (branched) files are applied. */
+static int applied_set(bool *applied, const struct cmig_runtime *rt, const cmig_run_options *o,
+                       struct cmig_revfile **files, size_t n, cmig_diags *d)
+{
+	struct cmig_backend_settings s;
+	struct cmig_backend *be = NULL;
+	char *cur = NULL;
+	int rc;
+
+	settings_of(&s, rt, o, true);
+	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+	if (rc)
+		return rc;
+	rc = be->ops->version_read(be, &cur, d);
+	be->ops->close(be);
+	if (rc || !cur)
+		return rc;
+	struct cmig_revfile *r = cmig_strmap_get(&rt->scripts->chain.byid, cur, strlen(cur));
+	if (!r)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
+		                     "db-unknown: the database is at revision %s, which no file declares", cur);
+	/* files[i] == &scripts->files[i], so a file's index is its offset in that array */
+	(void)files;
+	for (size_t guard = 0; r && guard <= n && !applied[r - rt->scripts->files]; guard++, r = r->parent)
+		applied[r - rt->scripts->files] = true;
+	free(cur);
+	return rc;
+}
+
+int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_options *o,
+                            const cmig_diags *chain_diags, bool dry_run, cmig_relink_cb cb,
+                            void *payload, cmig_diags *d)
+{
+	struct cmig_revfile **files = rt->scripts->ptrs;
+	size_t n = rt->scripts->n;
+	struct cmig_linearize_result res;
+	bool *applied = NULL;
+	int rc = CMIG_OK;
+
+	for (size_t i = 0; i < chain_diags->n; i++) {
+		const cmig_diag *x = &chain_diags->items[i];
+		if (x->severity == CMIG_DIAG_ERROR && (!x->kind || strcmp(x->kind, "branch"))) {
+			cmig_diags_push(d, x);
+			rc = CMIG_ECHAIN;
+		}
+	}
+	if (rc)
+		return cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                       "linearize only untangles branches; fix the problems above first");
+	rc = cmig_linearize_plan(&res, files, n, d);
+	if (rc)
+		return rc;
+	if (res.nmoves) {
+		applied = calloc(n + 1, sizeof(bool));
+		if (!applied)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		if (!rc)
+			rc = applied_set(applied, rt, o, files, n, d);
+		for (size_t i = 0; !rc && i < n; i++)
+			if (applied[i] && res.moved[i])
+				rc = cmig_diag_error(d, files[i]->path, files[i]->id_line, CMIG_ERROR, NULL,
+				                     "revision %s would move, but it is applied in the database: "
+				                     "linearize changed nothing", files[i]->id);
+	}
+	for (size_t i = 0; !rc && i < res.nmoves; i++) {
+		const struct cmig_linearize_move *m = &res.moves[i];
+		if (!dry_run) {
+			size_t len;
+			char *text = cmig_linearize_rewrite(m->rev, m->new_down, &len);
+			if (!text)
+				rc = cmig_diag_error(d, m->rev->path, m->rev->down_line, CMIG_ERROR, NULL,
+				                     "cannot rewrite the down_revision header");
+			else
+				rc = cmig_fs_replace(m->rev->path, text, len, d);
+			free(text);
+			if (rc)
+				break;
+		}
+		if (cb)
+			cb(m->rev->path, m->old_down, m->new_down, payload);
+	}
+	free(applied);
+	cmig_linearize_release(&res);
+	return rc;
+}

@@ -1,0 +1,7 @@
+--revision:abc
+--   down_revision :   p_1
+-- message	:	tabbed	
+-- Ticket-Id: X-1
+-- created: 2026-11-22
+-- migrate:up
+-- migrate:down

@@ -1,0 +1,513 @@
+/* test_revfile.c - parsing one migration file (src/model/revfile.c), SPEC §2 and the
+ * checksum of SPEC §4.
+ *
+ * Data-driven part: every tests/data/revfile/NNN-name.sql is parsed (name NULL: no file-name
+ * check) and described as below, then compared with NNN-name.expected (written by hand):
+ *     result<TAB>ok|error
+ *     revision<TAB>id or -<TAB>down_revision or -
+ *     header<TAB>line<TAB>key<TAB>value                         (headers[], in order)
+ *     diag<TAB>line<TAB>error|warning<TAB>kind<TAB>message      (in the order reported)
+ *     section<TAB>up|down<TAB>any|sqlite|postgresql<TAB>transaction:true|false<TAB>
+ *         marker N<TAB>body N<TAB>statements N                  (up then down, any/sqlite/pg)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "revfile.h"
+
+#define DATA_DIR CMIG_TEST_DATA "/revfile"
+
+static const char *const dialect_names[] = { "any", "sqlite", "postgresql" };
+
+/* Parse a copy of text[0, len) (the parser takes ownership of its text). */
+static int parse_n(struct cmig_revfile *r, cmig_diags *d, const char *name, const char *text,
+                   size_t len)
+{
+	char *copy = malloc(len + 1);
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	return cmig_revfile_parse(r, "versions/x.sql", name, copy, len, d);
+}
+
+static int parse(struct cmig_revfile *r, cmig_diags *d, const char *name, const char *text)
+{
+	return parse_n(r, d, name, text, strlen(text));
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assert_int_equal(cmig_buf_add(&b, chunk, n), 0);
+	fclose(f);
+	*len = b.len;
+	return cmig_buf_detach(&b);
+}
+
+static void describe(cmig_buf *out, int rc, const struct cmig_revfile *r, const cmig_diags *d)
+{
+	cmig_buf_printf(out, "result\t%s\n", rc == 0 ? "ok" : "error");
+	cmig_buf_printf(out, "revision\t%s\t%s\n", r->id ? r->id : "-", r->down ? r->down : "-");
+	for (size_t i = 0; i < r->nheaders; i++)
+		cmig_buf_printf(out, "header\t%u\t%s\t%s\n", r->headers[i].line, r->headers[i].key,
+		                r->headers[i].value);
+	for (size_t i = 0; i < d->n; i++)
+		cmig_buf_printf(out, "diag\t%u\t%s\t%s\t%s\n", d->items[i].line,
+		                d->items[i].severity == CMIG_DIAG_ERROR ? "error" : "warning",
+		                d->items[i].kind ? d->items[i].kind : "-", d->items[i].message);
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			const cmig_section *s = &r->sections[dir][k];
+			if (!s->present)
+				continue;
+			cmig_buf_printf(out, "section\t%s\t%s\ttransaction:%s\tmarker %u\tbody %u\t"
+			                "statements %zu\n", dir == CMIG_UP ? "up" : "down",
+			                dialect_names[k], s->transactional ? "true" : "false",
+			                s->marker_line, s->body_line, s->stmts.n);
+		}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SPEC §2: every case of tests/data/revfile */
+static void test_revfile_data_cases(void **state)
+{
+	DIR *dir = opendir(DATA_DIR);
+	struct dirent *e;
+	char *names[512];
+	size_t n = 0, failed = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0 && n < 512)
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), by_name);
+	assert_true(n >= 15);
+	for (size_t i = 0; i < n; i++) {
+		char path[1024], *text, *want;
+		size_t len, wlen;
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		cmig_buf got = CMIG_BUF_INIT;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", DATA_DIR, names[i]);
+		text = slurp(path, &len);
+		assert_non_null(text);
+		snprintf(path + strlen(path) - 4, 10, ".expected");
+		want = slurp(path, &wlen);
+		rc = cmig_revfile_parse(&r, names[i], NULL, text, len, &d);
+		describe(&got, rc, &r, &d);
+		if (!want || strcmp(got.ptr, want) != 0) {
+			print_error("%s: differs\n--- expected\n%s--- got\n%s", names[i],
+			            want ? want : "(no .expected file)\n", got.ptr);
+			failed++;
+		}
+		for (size_t j = 0; j < d.n; j++) {
+			assert_string_equal(d.items[j].path, names[i]);
+			assert_true(d.items[j].line >= 1);
+		}
+		assert_int_equal(r.parsed, rc == 0);
+		cmig_buf_release(&got);
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+		free(want);
+		free(names[i]);
+	}
+	assert_int_equal(failed, 0);
+}
+
+static const char BASIC[] =
+	"-- revision: abc\n"
+	"-- down_revision: 1a2b\n"
+	"-- message:   add t  \n"
+	"-- created: 2026-11-22T10:15:00Z\n"
+	"-- author: me\n"
+	"\n"
+	"-- migrate:up\n"
+	"CREATE TABLE t (id INTEGER);\n"
+	"-- migrate:down\n"
+	"DROP TABLE t;\n";
+
+/* SPEC §2 headers: values trimmed, unknown keys kept, lines recorded */
+static void test_revfile_headers(void **state)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&r, &d, "abc_add_t.sql", BASIC), CMIG_OK);
+	assert_true(r.parsed);
+	assert_string_equal(r.id, "abc");
+	assert_string_equal(r.down, "1a2b");
+	assert_true(r.down_present);
+	assert_string_equal(r.message, "add t");
+	assert_string_equal(r.created, "2026-11-22T10:15:00Z");
+	assert_int_equal(r.id_line, 1);
+	assert_int_equal(r.down_line, 2);
+	assert_int_equal(r.created_line, 4);
+	assert_string_equal(r.path, "versions/x.sql");
+	assert_string_equal(r.name, "abc_add_t.sql");
+	assert_int_equal(r.index, -1);
+	assert_null(r.parent);
+	assert_int_equal(r.nheaders, 5);
+	assert_string_equal(r.headers[4].key, "author");
+	assert_string_equal(r.headers[4].value, "me");
+	assert_int_equal(r.headers[4].line, 5);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, 1);
+	assert_string_equal(d.items[0].kind, "unknown-header");
+	assert_int_equal(d.items[0].line, 5);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* SPEC §2: down_revision empty or none (any case) is the root */
+static void test_revfile_root(void **state)
+{
+	const char *forms[] = { "-- down_revision:\n", "-- down_revision: none\n",
+	                        "-- down_revision: None  \n", "-- down_revision:\t\n" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		cmig_buf b = CMIG_BUF_INIT;
+		cmig_buf_printf(&b, "-- revision: r1\n%s-- migrate:up\n-- migrate:down\n", forms[i]);
+		assert_int_equal(parse(&r, &d, "r1.sql", b.ptr), CMIG_OK);
+		assert_null(r.down);
+		assert_true(r.down_present);
+		assert_string_equal(r.message, "");
+		assert_string_equal(r.created, "");
+		assert_int_equal(d.n, 0);
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+		cmig_buf_release(&b);
+	}
+}
+
+/* SPEC §4: the checksum is SHA-256 of the section bytes; values from sha256sum(1):
+ *   printf 'CREATE TABLE t (id INTEGER);\n' | sha256sum
+ *   printf 'DROP TABLE t;\n' | sha256sum
+ *   printf 'DROP TABLE t;' | sha256sum
+ *   printf '' | sha256sum */
+static void test_revfile_checksum_known_bodies(void **state)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	const cmig_section *up, *down;
+
+	(void)state;
+	assert_int_equal(parse(&r, &d, "abc_x.sql", BASIC), CMIG_OK);
+	up = cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_SQLITE);
+	down = cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL);
+	assert_non_null(up);
+	assert_non_null(down);
+	assert_string_equal(up->checksum,
+	                    "cb7bba9473513daa6e6daf9337f9d5822cbc95cac71c944b6bf85958041038e1");
+	assert_string_equal(down->checksum,
+	                    "2b7ffedb74b81e66d9bf4a83e5d7eb5ef17380c664415459a009e2827d6b9dbd");
+	assert_int_equal(up->marker_line, 7);
+	assert_int_equal(up->body_line, 8);
+	assert_memory_equal(r.text + up->body_start, "CREATE TABLE t (id INTEGER);\n-- migrate:down",
+	                    44);
+	assert_int_equal(up->body_end - up->body_start, 29);
+	assert_int_equal(down->body_end, r.len);
+	assert_int_equal(up->stmts.n, 1);
+	assert_int_equal(up->stmts.items[0].line, 8);
+	assert_int_equal(down->stmts.items[0].line, 10);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+
+	/* no newline at the end of the file; an empty section; a marker on the last line */
+	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
+	                       "-- migrate:up\n-- migrate:down\nDROP TABLE t;"), CMIG_OK);
+	assert_string_equal(r.sections[CMIG_UP][0].checksum,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(r.sections[CMIG_DOWN][0].checksum,
+	                    "25dbe681998eeb28652fb3a57b6f0f1b4c66046d0f170f9cecfe9a2c1ec48a9a");
+	cmig_revfile_release(&r);
+	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
+	                       "-- migrate:up\nSELECT 1;\n-- migrate:down"), CMIG_OK);
+	assert_int_equal(r.sections[CMIG_DOWN][0].body_start, r.len);
+	assert_int_equal(r.sections[CMIG_DOWN][0].body_end, r.len);
+	assert_string_equal(r.sections[CMIG_DOWN][0].checksum,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(d.n, 0);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* SPEC §2/§4: CRLF line ends (and a BOM, trailing blanks) are accepted, and the checksum is
+ * that of the LF twin */
+static void test_revfile_crlf_twin_same_checksum(void **state)
+{
+	static const char lf[] =
+		"-- revision: abc\n-- down_revision:\n-- migrate:up\n"
+		"CREATE TABLE t (\n  id INTEGER\n);\n\nINSERT INTO t VALUES (1);\n"
+		"-- migrate:down\nDROP TABLE t;\n";
+	static const char crlf[] =
+		"\xEF\xBB\xBF-- revision: abc  \r\n-- down_revision: \t\r\n-- migrate:up \r\n"
+		"CREATE TABLE t (\r\n  id INTEGER\r\n);\r\n\r\nINSERT INTO t VALUES (1);\r\n"
+		"-- migrate:down\t\r\nDROP TABLE t;\r\n";
+	struct cmig_revfile a, b;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&a, &d, "abc_t.sql", lf), CMIG_OK);
+	assert_int_equal(parse(&b, &d, "abc_t.sql", crlf), CMIG_OK);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(b.id, "abc");
+	assert_null(b.down);
+	for (int dir = 0; dir < 2; dir++) {
+		const cmig_section *x = &a.sections[dir][0], *y = &b.sections[dir][0];
+		assert_true(x->present && y->present);
+		assert_string_equal(x->checksum, y->checksum);
+		assert_int_equal(x->marker_line, y->marker_line);
+		assert_int_equal(x->stmts.n, y->stmts.n);
+		for (size_t i = 0; i < x->stmts.n; i++)
+			assert_int_equal(x->stmts.items[i].line, y->stmts.items[i].line);
+	}
+	assert_int_equal(a.sections[CMIG_UP][0].stmts.items[1].line, 8);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&a);
+	cmig_revfile_release(&b);
+}
+
+/* SPEC §2: dialect sections win over the unmarked one on their backend */
+static void test_revfile_section_choice(void **state)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&r, &d, "abc.sql",
+	                       "-- revision: abc\n-- down_revision:\n"
+	                       "-- migrate:up\nSELECT 'any';\n"
+	                       "-- migrate:up dialect:postgresql transaction:false\nSELECT 'pg';\n"
+	                       "-- migrate:down dialect:sqlite\nSELECT 'lite';\n"), CMIG_OK);
+	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_POSTGRESQL),
+	                 &r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]);
+	assert_false(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_POSTGRESQL)->transactional);
+	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_SQLITE),
+	                 &r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_ANY),
+	                 &r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_SQLITE),
+	                 &r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE]);
+	/* a down section exists, but none this backend can run */
+	assert_null(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL));
+	assert_null(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_ANY));
+	assert_true(cmig_revfile_has_direction(&r, CMIG_DOWN));
+	assert_true(cmig_revfile_has_direction(&r, CMIG_UP));
+	assert_int_equal(r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL].direction, CMIG_UP);
+	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE].direction, CMIG_DOWN);
+	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE].dialect, CMIG_DIALECT_SQLITE);
+	/* a dialect-only down section still counts: no no-down warning */
+	assert_int_equal(d.n, 0);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+
+	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
+	                       "-- migrate:up\n"), CMIG_OK);
+	assert_false(cmig_revfile_has_direction(&r, CMIG_DOWN));
+	assert_null(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_SQLITE));
+	assert_int_equal(d.warnings, 1);
+	assert_string_equal(d.items[0].kind, "no-down");
+	assert_int_equal(d.items[0].line, 1);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* SPEC §2: the file name begins with <revision>_ or is <revision>.sql */
+static void test_revfile_filename(void **state)
+{
+	static const char text[] = "\n-- revision: abc\n-- down_revision:\n-- migrate:up\n"
+	                           "-- migrate:down\n";
+	const char *good[] = { "abc_add_t.sql", "abc.sql", "abc_.sql" };
+	const char *bad[] = { "abcd_add.sql", "ab_c.sql", "abc.sqlx", "abc", "x_abc.sql", "ABC_t.sql" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		assert_int_equal(parse(&r, &d, good[i], text), CMIG_OK);
+		assert_int_equal(d.n, 0);
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		assert_int_equal(parse(&r, &d, bad[i], text), CMIG_ERROR);
+		assert_false(r.parsed);
+		assert_string_equal(r.id, "abc");    /* still usable by the chain builder */
+		assert_int_equal(d.n, 1);
+		assert_int_equal(d.errors, 1);
+		assert_string_equal(d.items[0].kind, "filename");
+		assert_int_equal(d.items[0].line, 2);
+		assert_non_null(strstr(d.items[0].message, bad[i]));
+		assert_non_null(strstr(d.items[0].message, "abc_<slug>.sql"));
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+	}
+}
+
+/* A file in error keeps a valid id and down_revision for the chain builder. */
+static void test_revfile_error_keeps_ids(void **state)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision: p1\n"
+	                       "-- migrate:up\nCREATE TABLE t (a INT);\nCOMMIT;\n"
+	                       "-- migrate:down\n"), CMIG_ERROR);
+	assert_false(r.parsed);
+	assert_string_equal(r.id, "abc");
+	assert_string_equal(r.down, "p1");
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.items[0].line, 5);
+	assert_string_equal(d.items[0].kind, "parse");
+	assert_string_equal(d.items[0].path, "versions/x.sql");
+	assert_string_equal(d.items[0].message, "COMMIT is not allowed in a transactional section "
+	                    "(mark the section transaction:false or remove it)");
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* Binary files: NUL bytes are one clear error at line 1. */
+static void test_revfile_nul_bytes(void **state)
+{
+	static const char text[] = "-- revision: abc\n-- down_revision:\n\0\x01\x02-- migrate:up\n";
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse_n(&r, &d, "abc.sql", text, sizeof(text) - 1), CMIG_ERROR);
+	assert_false(r.parsed);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.items[0].line, 1);
+	assert_string_equal(d.items[0].kind, "parse");
+	assert_string_equal(d.items[0].message, "file contains NUL bytes: not a text file");
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* Invalid UTF-8 and other garbage is not a crash: it is SQL before the first marker. */
+static void test_revfile_garbage(void **state)
+{
+	static const char text[] = "\xff\xfe\x80garbage\n\xc3(\n";
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&r, &d, "x.sql", text), CMIG_ERROR);
+	assert_true(d.errors >= 1);
+	assert_int_equal(d.items[0].line, 1);
+	assert_null(r.id);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* Warnings do not fail the parse, even when the caller counts them as errors (--strict). */
+static void test_revfile_warnings_do_not_fail(void **state)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+
+	(void)state;
+	d.strict = true;
+	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
+	                       "-- created: last tuesday\n-- ticket: 42\n-- migrate:up\n"), CMIG_OK);
+	assert_true(r.parsed);
+	assert_int_equal(d.n, 3);   /* created, unknown-header, no-down */
+	assert_string_equal(d.items[0].kind, "created");
+	assert_int_equal(d.items[0].line, 3);
+	assert_string_equal(d.items[1].kind, "unknown-header");
+	assert_string_equal(d.items[2].kind, "no-down");
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+/* Release is safe on a zeroed struct and twice in a row. */
+static void test_revfile_release_zeroed(void **state)
+{
+	struct cmig_revfile r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	cmig_revfile_release(&r);
+	cmig_revfile_release(&r);
+	assert_int_equal(r.index, -1);
+	assert_null(r.text);
+}
+
+/* Header lines with a 64-byte id pass; 65 bytes do not. */
+static void test_revfile_id_length(void **state)
+{
+	char id[66];
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	cmig_buf b = CMIG_BUF_INIT;
+
+	(void)state;
+	memset(id, 'a', 64);
+	id[64] = '\0';
+	cmig_buf_printf(&b, "-- revision: %s\n-- down_revision:\n-- migrate:up\n-- migrate:down\n", id);
+	assert_int_equal(parse(&r, &d, NULL, b.ptr), CMIG_OK);
+	assert_string_equal(r.id, id);
+	cmig_revfile_release(&r);
+	cmig_buf_clear(&b);
+	id[64] = 'a';
+	id[65] = '\0';
+	cmig_buf_printf(&b, "-- revision: %s\n-- down_revision:\n-- migrate:up\n-- migrate:down\n", id);
+	assert_int_equal(parse(&r, &d, NULL, b.ptr), CMIG_ERROR);
+	assert_null(r.id);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.items[0].line, 1);
+	cmig_revfile_release(&r);
+	cmig_buf_release(&b);
+	cmig_diags_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_revfile_data_cases),
+		cmocka_unit_test(test_revfile_headers),
+		cmocka_unit_test(test_revfile_root),
+		cmocka_unit_test(test_revfile_checksum_known_bodies),
+		cmocka_unit_test(test_revfile_crlf_twin_same_checksum),
+		cmocka_unit_test(test_revfile_section_choice),
+		cmocka_unit_test(test_revfile_filename),
+		cmocka_unit_test(test_revfile_error_keeps_ids),
+		cmocka_unit_test(test_revfile_nul_bytes),
+		cmocka_unit_test(test_revfile_garbage),
+		cmocka_unit_test(test_revfile_warnings_do_not_fail),
+		cmocka_unit_test(test_revfile_release_zeroed),
+		cmocka_unit_test(test_revfile_id_length),
+	};
+	return cmocka_run_group_tests_name("revfile", tests, NULL, NULL);
+}
