@@ -3,7 +3,7 @@
 # the very SQL `cmig upgrade --sql` prints (same statements, same transactions), on a fresh
 # database each, at the server's default durability (synchronous_commit on, fsync on).
 #
-#   bench/bench_pg.sh [N_MIGRATIONS] [ROUNDS]        (default 1000 migrations, 3 rounds)
+#   bench/bench_pg.sh [N_MIGRATIONS] [ROUNDS]        (default 1000 migrations, 5 rounds)
 #
 # Environment: CMIG (default build/src/cmig), and PGHOST/PGPORT/PGUSER of a running server;
 # without PGHOST a throwaway cluster is started with tests/pg/cluster.sh and stopped at exit.
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 N=${1:-1000}
-ROUNDS=${2:-3}
+ROUNDS=${2:-5}
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CMIG=${CMIG:-$SRC/build/src/cmig}
 [ -x "$CMIG" ] || { echo "bench_pg: no cmig binary at $CMIG (set CMIG)" >&2; exit 1; }
@@ -64,13 +64,13 @@ for i in $(seq 1 "$N"); do
 	} >"versions/${id}_step.sql"
 	prev=$id
 done
-"$CMIG" upgrade --sql --url "postgresql:///x" >"$WORK/all.sql"
+"$CMIG" -q upgrade --sql --url "postgresql:///x" >"$WORK/all.sql"
 
 now() { date +%s%N; }
 newdb() {
 	local db=cmig_bench_$$_$1
 	DBS+=("$db")
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\"" >/dev/null
+	psql -X -q -d postgres -c "CREATE DATABASE \"$db\"" >/dev/null
 	echo "$db"
 }
 commits() {
@@ -79,8 +79,11 @@ commits() {
 }
 settle() { sleep 1.2; } # PostgreSQL 15 publishes a backend's counters at most once a second
 
+# Each timed run starts right after a checkpoint, so neither pays for the other's dirty
+# buffers (or for the checkpoint DROP DATABASE asks for).
 run_cmig() {
 	local db=$1 t0 t1
+	q postgres CHECKPOINT
 	t0=$(now)
 	"$CMIG" -q upgrade head --url "postgresql:///$db?host=$PGHOST&port=$PGPORT"
 	t1=$(now)
@@ -88,6 +91,7 @@ run_cmig() {
 }
 run_psql() {
 	local db=$1 t0 t1
+	q postgres CHECKPOINT
 	t0=$(now)
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$WORK/all.sql" >/dev/null
 	t1=$(now)

@@ -63,6 +63,7 @@ struct cmig_column {
 struct cmig_table {
 	char *name;             /* unquoted */
 	bool name_quoted;
+	char *name_text;        /* the name as written */
 	char *schema;           /* schema qualifier as written (unquoted), NULL when none */
 	struct cmig_column *cols;
 	size_t ncols;

@@ -11,7 +11,7 @@ static int cmd_heads(struct cli_ctx *ctx)
 	const cmig_revision *head = cmig_project_head(ctx->project);
 
 	if (head) {
-		printf("%s (head)\n", cmig_revision_id(head));
+		printf("%s\n", cmig_revision_id(head));
 		return EXIT_OK;
 	}
 	cmig_project_diagnostics(ctx->project, false, cli_print_diag, NULL);

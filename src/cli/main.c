@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "man.h"
 #include "out.h"
 
 static const struct cli_opt global_opts[] = {
@@ -170,6 +171,9 @@ int main(int argc, char **argv)
 	int code;
 
 	memset(&ctx, 0, sizeof(ctx));
+	/* Hidden: docs/cmig.1 is this output (src/cli/man.c). */
+	if (argc == 2 && !strcmp(argv[1], "--man-page"))
+		return cli_man_page(commands, NCOMMANDS, global_opts, NGLOBALS);
 	if (cli_parse(&args, argc, argv, global_opts, NGLOBALS, find_cmd_opts) != 0)
 		return EXIT_USAGE;
 	ctx.args = &args;
@@ -190,7 +194,8 @@ int main(int argc, char **argv)
 			print_main_help();
 			return EXIT_OK;
 		}
-		print_main_help();
+		fputs("usage: cmig [OPTIONS] COMMAND [ARGS]\ncmig: error: no command given\n"
+		      "Try 'cmig --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(args.command, "help")) {

@@ -10,7 +10,9 @@
  * Invariants: files arrive in file-name order, so "first" always means first by name; a
  * file whose id repeats an earlier file's id is reported and then left out of the graph (its
  * links would only add noise about a revision that is already an error); a file with no id
- * (it failed to parse that far) is skipped entirely. During the build each file's `index`
+ * (it failed to parse that far) is skipped entirely; a file that failed to parse with a NULL
+ * down is a root only when its down_revision header says so (empty or none), since a missing
+ * or invalid header is the parser's error, not a second root. During the build each file's `index`
  * holds its position in `files` (a scratch slot that avoids a second map); at the end it
  * holds the chain position, or -1.
  *
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 
 /* Per-file scratch state, indexed by position in `files`. */
 struct node {
@@ -30,6 +33,24 @@ struct node {
 	bool in_graph;                    /* has an id and is not a duplicate */
 	bool done;                        /* cycle search finished with this node */
 };
+
+/* Whether r declares itself the root. A file the parser accepted, or one built by hand
+ * (no headers), is the root when its down is NULL. A file that failed to parse may have a
+ * NULL down because its down_revision header is missing or invalid: the parser has reported
+ * that, and counting the file as a second root would only add a misleading error. */
+static bool declares_root(const struct cmig_revfile *r)
+{
+	if (r->down)
+		return false;
+	if (r->parsed || r->nheaders == 0)
+		return true;
+	for (size_t i = r->nheaders; i > 0; i--) {
+		const cmig_header *h = &r->headers[i - 1];
+		if (h->key && cmig_text_ieq(h->key, "down_revision"))
+			return !h->value || !h->value[0] || cmig_text_ieq(h->value, "none");
+	}
+	return false;
+}
 
 static int report_duplicate(const struct cmig_revfile *first, const struct cmig_revfile *again,
                             cmig_diags *d)
@@ -84,7 +105,7 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 {
 	struct node *nodes = NULL;
 	struct cmig_revfile **scratch = NULL, *root = NULL, *r;
-	size_t i, members = 0, nheads = 0, errors = 0;
+	size_t i, members = 0, nheads = 0, errors = 0, unknown = 0;
 	int rc = CMIG_OK, put;
 
 	memset(out, 0, sizeof(*out));
@@ -129,6 +150,10 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 		if (!nodes[i].in_graph)
 			continue;
 		if (!r->down) {
+			if (!declares_root(r)) {
+				unknown++; /* parent unknown: the parser said why */
+				continue;
+			}
 			if (root) {
 				cmig_diag_error(d, r->path, r->id_line, CMIG_ECHAIN, "roots",
 				                "more than one root: %s (%s) and %s (%s)", root->id,
@@ -157,7 +182,7 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 		} else
 			nodes[p->index].first_child = r;
 	}
-	if (members > 0 && !root) {
+	if (members > 0 && !root && !unknown) {
 		cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, "roots",
 		                "no root: every revision follows another");
 		errors++;
@@ -199,7 +224,7 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 		for (r = root; r; r = nodes[r->index].first_child)
 			out->revs[out->n++] = r;
 		/* Without branches, cycles or missing parents every member hangs below the one
-		 * root; a shortfall would be a bug above, not a property of the files. */
+		 * root, except files whose parent is unknown (a parse error already says why). */
 		out->ok = out->n == members;
 	}
 	for (i = 0; i < n; i++)

@@ -24,8 +24,13 @@ struct cmig_chain {
 };
 
 /* files: every parsed file, in file-name order (files whose id is NULL are skipped). Borrowed:
- * they must outlive the chain. Returns CMIG_OK or CMIG_ECHAIN (diagnostics: duplicate,
- * missing-parent, branch, cycle, roots). Sets each file's index/parent. */
+ * they must outlive the chain. Returns CMIG_OK, CMIG_ECHAIN (diagnostics: duplicate,
+ * missing-parent, branch, cycle, roots; every one found, each at the file and header line it
+ * is about) or CMIG_ENOMEM. Sets each file's index (-1 when not in the chain), parent and
+ * nchildren. On CMIG_ECHAIN `out` is still filled (byid, heads, parents; revs empty) so
+ * `check` and `heads` can report; release it in every case. No files is an ok, empty chain.
+ * A file that failed to parse and whose down is NULL is a root only when its down_revision
+ * header is empty or none (else the parser's error stands alone). */
 int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t n, cmig_diags *d);
 void cmig_chain_release(struct cmig_chain *c);
 /* Position of id in the chain (exact match), -1 when absent. */

@@ -125,7 +125,8 @@ static int parse_hosts(cmig_dburl *u, const char *h, size_t len, cmig_diags *d)
 		} else {
 			colon = memchr(hp, ':', (size_t)(item_end - hp));
 		}
-		if (colon && !all_digits(colon + 1, (size_t)(item_end - colon - 1)))
+		if (colon && colon + 1 < item_end &&
+		    !all_digits(colon + 1, (size_t)(item_end - colon - 1)))
 			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "database URL has an invalid port (not a number); a password "
 			                       "containing '/', '?' or '#' must be percent-encoded");
@@ -154,6 +155,13 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	int rc = CMIG_OK;
 	bool bad;
 
+	/* Both outputs are at most the URL plus "***" twice: reserve that once, so the appends
+	 * below cannot fail half way and hand libpq a URL with a piece missing. */
+	if (cmig_buf_grow(&conn, strlen(url) + 16) != CMIG_OK ||
+	    cmig_buf_grow(&disp, strlen(url) + 16) != CMIG_OK) {
+		rc = oom(d);
+		goto done;
+	}
 	for (const char *p = rest; p < auth_end; p++)
 		if (*p == '@')
 			at = p;

@@ -24,10 +24,15 @@ typedef struct {
 } cmig_dburl;
 
 /* Parse url. base_dir: the directory a relative sqlite path is relative to (NULL = cwd).
- * Unknown schemes are an error naming the scheme (never the whole URL). */
+ * Unknown schemes are an error naming the scheme (never the whole URL); no diagnostic ever
+ * holds the URL or the password. A password may be in the user part (split at the last '@'
+ * before the path) or a ?password= parameter; both are taken out of pg_conninfo and masked
+ * in display. A password with an unencoded '/', '?' or '#' is refused (libpq would misread
+ * it as a host or port). On failure `out` is released (all NULL). */
 int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmig_diags *d);
 void cmig_dburl_release(cmig_dburl *u);
-/* Remove every occurrence of the password (raw and decoded) from text, in place. */
+/* Remove every occurrence of the password (raw and decoded) from text, in place: each
+ * becomes "***" (a password shorter than that becomes as many '*', the text cannot grow). */
 void cmig_dburl_scrub(const cmig_dburl *u, char *text);
 
 #endif

@@ -57,7 +57,9 @@ static bool linear_below(const struct lin *L, long i)
 
 static int cmp_created(const struct cmig_revfile *a, const struct cmig_revfile *b)
 {
-	int c = strcmp(a->created ? a->created : "", b->created ? b->created : "");
+	/* a revision without `created` sorts after every dated one: unknown is not "oldest" */
+	const char *x = a->created ? a->created : "", *y = b->created ? b->created : "";
+	int c = (!*x != !*y) ? (*x ? -1 : 1) : strcmp(x, y);
 	return c ? c : strcmp(a->name, b->name);
 }
 

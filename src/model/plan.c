@@ -77,14 +77,14 @@ int cmig_plan_step(cmig_step *out, const struct cmig_chain *c, long current, int
 		                       "internal error: position %ld is outside the chain", current);
 	if (direction == CMIG_UP) {
 		if (current + 1 >= (long)c->n)
-			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "cannot upgrade: %s is the head", pos_name(c, current));
 		rev = c->revs[current + 1];
 		out->from = current < 0 ? NULL : c->revs[current]->id;
 		out->to = rev->id;
 	} else {
 		if (current < 0)
-			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "cannot downgrade: already at base");
 		rev = c->revs[current];
 		out->from = rev->id;
@@ -107,11 +107,11 @@ int cmig_plan_make(cmig_step_vec *out, const struct cmig_chain *c, long current,
 		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 		                       "internal error: position outside the chain");
 	if (direction == CMIG_UP && target < current)
-		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 		                       "target %s is older than the current revision %s: use downgrade",
 		                       pos_name(c, target), pos_name(c, current));
 	if (direction == CMIG_DOWN && target > current)
-		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 		                       "target %s is newer than the current revision %s: use upgrade",
 		                       pos_name(c, target), pos_name(c, current));
 	if (CMIG_VEC_RESERVE(out, out->n + (size_t)(direction == CMIG_UP ? target - current :

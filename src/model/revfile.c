@@ -467,12 +467,12 @@ static void parse_lines(struct parser *p)
 			add_header(p, &seen, &l, k, klen, v, vlen);
 			continue;
 		}
-		if (line_len(&l) >= 2 && at(p, l.start)[0] == '-' && at(p, l.start)[1] == '-')
-			continue;
 		{
 			size_t i = l.start;
 			while (i < l.end && is_space(r->text[i]))
 				i++;
+			if (l.end - i >= 2 && r->text[i] == '-' && r->text[i + 1] == '-')
+				continue;                /* another comment (indented ones too) */
 			if (l.end - i >= 2 && r->text[i] == '/' && r->text[i + 1] == '*') {
 				in_block = true;
 				for (i += 2; i + 1 < l.end; i++)
@@ -541,10 +541,12 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 	out->name = cmig_strdup(name ? name : "");
 	out->message = cmig_strdup("");
 	out->created = cmig_strdup("");
-	if (!out->text)
+	if (!out->text) {
 		out->text = cmig_strdup("");
+		out->len = len = 0;
+	}
 	if ((path && !out->path) || !out->name || !out->message || !out->created || !out->text)
-		return CMIG_ENOMEM;
+		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
 
 	if (memchr(out->text, '\0', len)) {
 		perr(&p, 1, "file contains NUL bytes: not a text file");
@@ -552,7 +554,7 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 	}
 	parse_lines(&p);
 	if (p.nomem)
-		return CMIG_ENOMEM;
+		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
 	check_whole(&p, name);
 	out->parsed = p.errors == 0;
 	return p.errors == 0 ? CMIG_OK : CMIG_ERROR;

@@ -61,9 +61,12 @@ struct cmig_revfile {
 };
 
 /* Parse `text` (ownership moves into out: it is freed by cmig_revfile_release even on error).
- * path: as printed; name: the base file name (checked against the id: SPEC §2 `filename`).
- * Every problem is reported (parse, filename, unknown-header, created, no-down); returns
- * CMIG_OK when the file parsed, else CMIG_ERROR. Warnings do not fail. */
+ * path: as printed (every diagnostic names it); name: the base file name (checked against the
+ * id: SPEC §2 `filename`; NULL skips that check). Every problem is reported (parse, filename,
+ * unknown-header, created, no-down), each with its line; returns CMIG_OK when there was no
+ * error, else CMIG_ERROR (CMIG_ENOMEM out of memory). Warnings do not fail. On error `parsed`
+ * is false (a `filename` error included), but id and down stay set when their headers were
+ * valid, so the chain builder can still place and name the file. */
 int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *name,
                        char *text, size_t len, cmig_diags *d);
 void cmig_revfile_release(struct cmig_revfile *r);

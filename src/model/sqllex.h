@@ -21,7 +21,8 @@ typedef enum {
 	CMIG_TOK_SPACE,        /* blanks and newlines */
 	CMIG_TOK_COMMENT,      /* -- … to the end of the line, or a block comment */
 	CMIG_TOK_WORD,         /* keyword or bare identifier: [A-Za-z_\x80-\xff][A-Za-z0-9_$\x80-\xff]* */
-	CMIG_TOK_QIDENT,       /* "ident", `ident`, [ident] */
+	CMIG_TOK_QIDENT,       /* "ident", `ident`, [ident] (any [ … ], so PostgreSQL's
+	                        * subscripts and ARRAY[…] lex as one QIDENT too) */
 	CMIG_TOK_STRING,       /* 'str', E'str', X'hex', B'bits', N'str', U&'str' */
 	CMIG_TOK_DOLLAR,       /* $tag$ … $tag$ */
 	CMIG_TOK_NUMBER,

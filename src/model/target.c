@@ -53,14 +53,26 @@ static int resolve_relative(long *out, const struct cmig_chain *c, const char *t
 	long last = (long)c->n - 1;
 	long pos;
 
-	if (sign > 0 && n > last - current)
-		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
-		                       "target \"%s\" steps past head: %ld revision(s) after %s",
-		                       target, last - current, pos_name(c, current));
-	if (sign < 0 && n > current + 1)
-		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
-		                       "target \"%s\" steps past base: %ld revision(s) applied up to %s",
-		                       target, current + 1, pos_name(c, current));
+	if (sign > 0 && n > last - current) {
+		if (current == last)
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                       "target \"%s\" steps past head: %s is the head", target,
+			                       pos_name(c, current));
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "target \"%s\" steps past head: only %ld revision%s after %s",
+		                       target, last - current, last - current == 1 ? "" : "s",
+		                       pos_name(c, current));
+	}
+	if (sign < 0 && n > current + 1) {
+		if (current < 0)
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                       "target \"%s\" steps past base: the current revision is base",
+			                       target);
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "target \"%s\" steps past base: only %ld revision%s up to %s",
+		                       target, current + 1, current == 0 ? "" : "s",
+		                       pos_name(c, current));
+	}
 	pos = current + sign * n;
 	*out = pos;
 	return CMIG_OK;
@@ -123,14 +135,14 @@ int cmig_target_resolve(long *out, const struct cmig_chain *c, const char *targe
 	}
 	if (cmig_text_ieq(target, "current")) {
 		if (!allow_current)
-			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "target \"%s\" is not allowed here", target);
 		*out = current;
 		return CMIG_OK;
 	}
 	if (parse_relative(target, &sign, &n)) {
 		if (!allow_relative)
-			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "relative target \"%s\" is not allowed here", target);
 		return resolve_relative(out, c, target, sign, n, current, d);
 	}

@@ -298,7 +298,7 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 	struct file_values fv;
 	cmig_buf text = CMIG_BUF_INIT;
 	const char *url, *v;
-	char *tmpl_default = NULL;
+	char *tmpl_default = NULL, *shown = NULL;
 	bool from_file_url = false, is_default = false;
 	int rc = CMIG_OK;
 
@@ -326,9 +326,14 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 			goto done;
 		}
-		if ((rc = cmig_fs_read(&text, path, path, CONFIG_MAX, d)) != CMIG_OK)
+		/* Diagnostics name the file as SPEC §3 prints paths: relative to the cwd. */
+		if (!(shown = cmig_path_display(path))) {
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 			goto done;
-		if ((rc = read_yaml(&fv, text.ptr, text.len, path, d)) != CMIG_OK)
+		}
+		if ((rc = cmig_fs_read(&text, path, shown, CONFIG_MAX, d)) != CMIG_OK)
+			goto done;
+		if ((rc = read_yaml(&fv, text.ptr, text.len, shown, d)) != CMIG_OK)
 			goto done;
 	} else if (!(out->dir = cmig_strdup("."))) {
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
@@ -377,6 +382,7 @@ done:
 	for (size_t k = 0; k < NKEYS; k++)
 		free(fv.value[k]);
 	free(tmpl_default);
+	free(shown);
 	cmig_buf_release(&text);
 	if (rc != CMIG_OK)
 		cmig_config_release(out);

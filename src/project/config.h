@@ -24,8 +24,10 @@ struct cmig_config {
 };
 
 /* path: -c FILE, or NULL for ./cmig.yaml when it exists. required: a missing file is an
- * error (when -c was given). url_flag: --url or NULL; env_url: DATABASE_URL or NULL.
- * YAML errors name file:line:column; unknown keys are warnings. */
+ * error (CMIG_ENOTFOUND; when -c was given). url_flag: --url or NULL; env_url: DATABASE_URL
+ * or NULL; an empty string counts as not given. YAML errors and values of the wrong type
+ * name file:line:column (all of them); unknown keys are warnings; a repeated key is an
+ * error; a null or empty value means the default. On failure `out` is released. */
 int cmig_config_load(struct cmig_config *out, const char *path, bool required,
                      const char *url_flag, const char *env_url, cmig_diags *d);
 void cmig_config_release(struct cmig_config *c);

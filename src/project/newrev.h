@@ -11,13 +11,16 @@
 extern const char cmig_newrev_default_template[];
 
 /* Render tmpl with ${revision} ${down_revision} ${message} ${created}; any other ${…} is an
- * error naming tmpl_path:line. down may be NULL (rendered empty). Control characters in
- * message become spaces. */
+ * error naming tmpl_path:line (every one is reported). down may be NULL (rendered empty);
+ * created NULL is now. Control characters in message become spaces. Values are substituted
+ * once: a message containing "${revision}" stays as written. */
 int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d);
-/* Write a new revision file into versions_dir; *path_out (malloc'd) is the path written.
- * tmpl_path NULL: the built-in template. */
+/* Write a new revision file into versions_dir; *path_out (malloc'd) is the path written, as
+ * printed (relative to the cwd when inside it). tmpl_path NULL: the built-in template.
+ * created NULL: now (UTC). Errors: CMIG_EUSAGE (rev is not a valid id), CMIG_ENOTFOUND (no
+ * versions_dir, or no template), CMIG_EEXISTS (never overwrites), CMIG_ERROR (template). */
 int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tmpl_path,
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d);

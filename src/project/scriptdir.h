@@ -24,7 +24,12 @@ struct cmig_scriptdir {
 };
 
 /* Load. Returns CMIG_OK, CMIG_ECHAIN (files or chain have errors; the struct is still filled
- * so check/heads can report), or another error (dir unreadable, out of memory). */
+ * so check/heads can report), or another error (CMIG_ENOTFOUND: no such directory, with a
+ * hint to run `cmig init`; CMIG_ERROR: unreadable; CMIG_ENOMEM). Release `out` in every
+ * case. dir: versions/, used when files is NULL; shown paths are relative to the cwd when
+ * inside it. files: embedded migrations (path = name), sorted by name here. A file that
+ * cannot be read (a directory or dangling link named like a migration, over 256 MiB) is
+ * reported, counted in parse_errors and not in `files`. */
 int cmig_scriptdir_load(struct cmig_scriptdir *out, const char *dir,
                         const cmig_embedded_file *files, size_t nfiles, cmig_diags *d);
 void cmig_scriptdir_release(struct cmig_scriptdir *s);

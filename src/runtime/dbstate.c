@@ -17,7 +17,7 @@
 
 struct gone_rev {
 	char *name;
-	bool applied;          /* its last up/down row was `up` */
+	bool applied;          /* its last up/down/stamp row was not `down`, and no stamp base since */
 };
 
 struct load_ctx {
@@ -45,7 +45,10 @@ static void note_gone(struct load_ctx *c, const struct cmig_history_row *row)
 	size_t len = strlen(row->revision);
 	size_t idx = (size_t)(uintptr_t)cmig_strmap_get(&c->gone_index, row->revision, len);
 
-	if (strcmp(row->direction, "up") && strcmp(row->direction, "down"))
+	/* up and stamp mark it applied (a stamp at a revision whose file is gone still says it
+	 * was applied); down unapplies it */
+	if (strcmp(row->direction, "up") && strcmp(row->direction, "down") &&
+	    strcmp(row->direction, "stamp"))
 		return;
 	if (!idx) {
 		if (c->ngone == c->capgone) {
@@ -70,7 +73,7 @@ static void note_gone(struct load_ctx *c, const struct cmig_history_row *row)
 		if (cmig_strmap_put(&c->gone_index, name, len, (void *)(uintptr_t)idx, NULL) < 0)
 			c->oom = true;
 	}
-	c->gone[idx - 1].applied = !strcmp(row->direction, "up");
+	c->gone[idx - 1].applied = strcmp(row->direction, "down") != 0;
 }
 
 static void on_row(const struct cmig_history_row *row, void *payload)
@@ -80,8 +83,12 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 	long pos;
 
 	c->s->history_rows++;
-	if (!strcmp(row->direction, "stamp") && !strcmp(row->revision, "base"))
+	if (!strcmp(row->direction, "stamp") && !strcmp(row->revision, "base")) {
+		/* stamp base: nothing is applied any more, gone revisions included */
+		for (size_t i = 0; i < c->ngone; i++)
+			c->gone[i].applied = false;
 		return;
+	}
 	pos = cmig_chain_index(c->chain, row->revision);
 	if (pos < 0) {
 		note_gone(c, row);

@@ -5,14 +5,14 @@
 #   CMIG               the binary under test (default: $CMIG_SOURCE_DIR/build/src/cmig)
 #   CMIG_TEST_BACKEND  sqlite | postgresql (default sqlite)
 #   CMIG_SOURCE_DIR    the repository (default: two levels above this file)
-#   PGHOST PGPORT PGUSER  for postgresql: the throwaway cluster of tests/run.sh. Missing ones
+#   PGHOST PGPORT PGUSER  for postgresql: the throwaway cluster of tests/pg/cluster.sh. Missing ones
 #                      make the test FAIL (never skip).
 #
 # What a test gets:
 #   TEST_DIR           a fresh temporary directory, removed at exit
 #   new_db             a fresh database: sets DB_URL (and prints nothing); the database is
 #                      dropped at exit. db_query & co. act on the database of the latest new_db
-#                      (db_select URL switches back to an earlier one).
+#                      (db_select URL switches back to an earlier one; db_reset empties it).
 #   new_project [DIR]  DIR (default $TEST_DIR/proj) with cmig.yaml (database_url: $DB_URL) and
 #                      versions/; cd's into it
 #   write_rev ID DOWN [UP_SQL [DOWN_SQL]]  versions/ID_x.sql with headers (message "add ID");
@@ -54,7 +54,7 @@ sqlite)
 	;;
 postgresql)
 	for v in PGHOST PGPORT PGUSER; do
-		[ -n "${!v:-}" ] || _die "CMIG_TEST_BACKEND=postgresql but $v is not set (run through tests/run.sh, which starts the throwaway cluster)"
+		[ -n "${!v:-}" ] || _die "CMIG_TEST_BACKEND=postgresql but $v is not set (run through scripts/test.sh, or eval \"\$(tests/pg/cluster.sh start)\" first)"
 	done
 	command -v psql >/dev/null || _die "psql is needed"
 	export PGHOST PGPORT PGUSER
@@ -132,7 +132,12 @@ _pass() {
 
 _fail() {
 	_FAILS=$((_FAILS + 1))
-	echo "FAIL [$TEST_NAME/$CMIG_TEST_BACKEND] (line ${BASH_LINENO[1]:-?}): $*" >&2
+	local n=${#BASH_LINENO[@]} where=${BASH_LINENO[1]:-?}
+	# the line in the test script itself, when the assertion ran inside a helper
+	if [ "$n" -ge 3 ] && [ "${BASH_LINENO[$((n - 2))]}" != "$where" ]; then
+		where="$where, test line ${BASH_LINENO[$((n - 2))]}"
+	fi
+	echo "FAIL [$TEST_NAME/$CMIG_TEST_BACKEND] (line $where): $*" >&2
 	return 1
 }
 
@@ -277,14 +282,29 @@ new_db() {
 		DB_NAME="cmig_${TEST_NAME//[^a-zA-Z0-9]/_}_$$_$_DB_SEQ"
 		DB_NAME=$(printf '%s' "$DB_NAME" | tr 'A-Z' 'a-z' | cut -c1-63)
 		echo "$DB_NAME" >>"$_DBS_FILE"
-		psql -X -q -v ON_ERROR_STOP=1 -d postgres \
-			-c "DROP DATABASE IF EXISTS \"$DB_NAME\"" -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null ||
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -d postgres \
+			-c "DROP DATABASE IF EXISTS \"$DB_NAME\"" >/dev/null 2>&1
+		psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null ||
 			_die "cannot create database $DB_NAME"
 		DB_FILE=
 		DB_URL="postgresql:///$DB_NAME?host=$PGHOST&port=$PGPORT"
 		;;
 	esac
 	DB_TARGET=${DB_FILE:-$DB_NAME}
+}
+
+# db_reset : empty the current test database again (faster than new_db on PostgreSQL, where
+# CREATE DATABASE costs a checkpoint): SQLite removes the file and its journals, PostgreSQL
+# recreates the public schema (cmig's tables included)
+db_reset() {
+	case $CMIG_TEST_BACKEND in
+	sqlite) rm -f "$DB_FILE" "$DB_FILE-journal" "$DB_FILE-wal" "$DB_FILE-shm" ;;
+	postgresql)
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$DB_NAME" \
+			-c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null ||
+			_die "cannot reset database $DB_NAME"
+		;;
+	esac
 }
 
 # db_select URL : make an earlier database (from new_db) current again

@@ -64,13 +64,13 @@ check_slug "Ünïcode café" "_n_code_caf.sql" s5
 check_slug "__x__" "_x.sql" s6
 
 # SPEC §5: no message can write outside versions/
-find "$TEST_DIR" -path "$TEST_DIR/proj/versions" -prune -o -type f -print | sort >"$TEST_DIR/before.lst"
+outside() { find "$TEST_DIR" -path "$TEST_DIR/proj/versions" -prune -o -type f ! -name '.*' -print | sort; }
+before=$(outside)
 n=$(files | wc -l)
 assert_exit 0 revision -m "../../x"
 assert_match "$OUT" '^versions/[0-9a-f]{12}_x\.sql$' "'../../x' becomes slug x"
 assert_eq $((n + 1)) "$(files | wc -l)" "exactly one new file in versions/"
-find "$TEST_DIR" -path "$TEST_DIR/proj/versions" -prune -o -type f -print | sort >"$TEST_DIR/after.lst"
-assert_eq "$(cat "$TEST_DIR/before.lst")" "$(cat "$TEST_DIR/after.lst")" "nothing written outside versions/"
+assert_eq "$before" "$(outside)" "nothing written outside versions/"
 assert_exit 0 revision -m "/etc/passwd" --rev-id s7
 assert_eq "versions/s7_etc_passwd.sql" "$OUT" "absolute path message is a slug"
 

@@ -106,6 +106,19 @@ assert_eq "$(printf '1|x\n101|ins')" "$(db_query "SELECT id, what FROM audit ORD
 assert_exit 0 downgrade d4
 assert_false "audit dropped" db_has_table audit
 
+# server notices (PostgreSQL: DROP TABLE IF EXISTS prints one) are cmig's diagnostics, shown
+# only with -v; nothing from the database reaches stderr behind cmig's back
+write_rev f6 e5 "DROP TABLE IF EXISTS no_such_table_here;" ""
+assert_exit 0 upgrade f6
+assert_not_contains "$ERR" "no_such_table_here" "no notice without -v"
+assert_not_contains "$ERR" "NOTICE" "no raw libpq NOTICE"
+assert_exit 0 downgrade e5
+assert_exit 0 -v upgrade f6
+if [ "$CMIG_TEST_BACKEND" = postgresql ]; then
+	assert_contains "$ERR" 'table "no_such_table_here" does not exist, skipping' "-v shows the server notice"
+fi
+assert_not_contains "$ERR" "NOTICE:  " "not through libpq's default notice processor"
+
 # SPEC §4: upgrade refuses db-unknown (the database's revision is not in the files)
 new_db
 new_project "$TEST_DIR/p2"

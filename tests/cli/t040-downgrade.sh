@@ -83,3 +83,30 @@ before=$(db_state)
 assert_exit 1 downgrade base
 assert_contains "$ERR" "versions/b2_x.sql:10" "names file:line of the failing down statement"
 assert_eq "$before" "$(db_state)" "failed downgrade rolled back whole"
+
+# SPEC §2: a direction with dialect sections but none for this backend (and no unmarked one)
+# is an error when that direction is about to run, found before anything changes
+new_db
+new_project "$TEST_DIR/p5"
+other=postgresql; [ "$CMIG_TEST_BACKEND" = postgresql ] && other=sqlite
+write_rev a1 ""
+cat >versions/b2_x.sql <<SQL
+-- revision: b2
+-- down_revision: a1
+-- message: down only for $other
+
+-- migrate:up
+CREATE TABLE t_b2 (id INTEGER PRIMARY KEY);
+
+-- migrate:down dialect:$other
+DROP TABLE t_b2;
+SQL
+write_rev c3 b2
+assert_exit 0 upgrade head
+assert_db_version c3 "up sections run"
+before=$(db_state)
+assert_exit 1 downgrade base
+assert_contains "$ERR" "versions/b2_x.sql" "names the file with no down section for this backend"
+assert_eq "$before" "$(db_state)" "found before anything changed (c3 not downgraded either)"
+assert_exit 0 downgrade b2
+assert_db_version b2 "down to b2 does not need b2's down section"

@@ -143,6 +143,7 @@ assert_exit 0 upgrade head
 assert_eq "1|COMMIT;" "$(db_query "SELECT id, v FROM fine")" "COMMIT inside a string or comment is data"
 assert_exit 0 downgrade e5
 rm versions/f6_x.sql
+START=$(db_state)
 
 # ------------------------------------------------------------ configuration
 cp cmig.yaml "$TEST_DIR/good.yaml"

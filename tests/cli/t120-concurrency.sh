@@ -46,7 +46,7 @@ done
 wait
 
 maxstart=0
-minend=99999999999999999999
+minend=9000000000000000000
 waited=0
 for i in $(seq 1 $RUNS); do
 	assert_eq 0 "$(cat "$TEST_DIR/run$i.rc")" "run $i exits 0" || sed 's/^/    | /' "$TEST_DIR/run$i.err" >&2

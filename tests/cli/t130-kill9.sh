@@ -41,7 +41,7 @@ snapshot() { # schema + data of the user tables
 
 # reference: a clean upgrade to each revision
 for p in $(seq 0 $N); do
-	new_db
+	db_reset
 	if [ "$p" -gt 0 ]; then
 		run_cmig --url "$DB_URL" upgrade "${IDS[$p]}"
 		[ "$RC" = 0 ] || { _fail "reference upgrade to ${IDS[$p]} failed"; _show_last_run; }
@@ -64,7 +64,7 @@ inside=0
 t_start=$(now_ns)
 for trial in $(seq 1 $TRIALS); do
 	k=$(((trial - 1) % N + 1))
-	new_db
+	db_reset
 	err=$TEST_DIR/trial$trial.err
 	: >"$err"
 	"$CMIG" --url "$DB_URL" upgrade head >/dev/null 2>"$err" &

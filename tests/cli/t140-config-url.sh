@@ -140,3 +140,19 @@ run_cmig -v upgrade head
 secret_check "cmig.yaml URL" YamlSecret2
 run_cmig --wait 1 upgrade head
 secret_check "--wait retries" YamlSecret2
+# --wait keeps retrying the connection that long before giving up
+t0=$(now_ns)
+run_cmig --wait 2 --url "postgresql://alice@$DEAD/db?connect_timeout=1" current
+t1=$(now_ns)
+assert_eq 1 "$RC" "--wait on a dead server: exit 1 in the end"
+assert_true "--wait 2 kept trying about 2 s ($(((t1 - t0) / 1000000)) ms)" test $(((t1 - t0) / 1000000)) -ge 1500
+if [ "$CMIG_TEST_BACKEND" = postgresql ]; then
+	# a database that appears while cmig waits
+	late="cmig_late_$$"
+	echo "$late" >>"$_DBS_FILE"
+	( sleep 1.5; psql -X -q -d postgres -c "CREATE DATABASE \"$late\"" >/dev/null ) &
+	run_cmig --wait 15 --url "postgresql:///$late?host=$PGHOST&port=$PGPORT" -c "$PROJ/cmig.yaml" upgrade head
+	wait
+	assert_eq 0 "$RC" "--wait: connects once the database exists"
+	assert_eq t "$(psql -X -At -d "$late" -c "SELECT to_regclass('public.cmig_version') IS NOT NULL")" "--wait: the late database got the version table"
+fi

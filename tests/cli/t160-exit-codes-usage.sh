@@ -9,7 +9,7 @@ chain a1 b2
 # --help, globally and per command
 for args in "--help" "-h" "init --help" "revision --help" "upgrade --help" "downgrade --help" \
 	"status --help" "current --help" "heads --help" "history --help" "show --help" \
-	"stamp --help" "check --help" "linearize --help" "rehash --help" "upgrade -h"; do
+	"stamp --help" "check --help" "upgrade -h"; do
 	# shellcheck disable=SC2086
 	run_cmig $args
 	assert_eq 0 "$RC" "cmig $args: exit 0"

@@ -35,6 +35,7 @@ static void mk(struct cmig_revfile *f, const char *name, const char *id, const c
 static void unmk(struct cmig_revfile *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* headers, when a test sets them, point at the test's own arrays */
 		free(f[i].name);
 		free(f[i].path);
 		free(f[i].id);
@@ -147,6 +148,39 @@ static void test_chain_skips_files_without_id(void **state)
 	assert_int_equal(x.c.n, 1);
 	assert_int_equal(x.f[0].index, -1);
 	assert_int_equal(x.f[1].index, 0);
+	done(&x);
+}
+
+static void test_chain_unparsed_down_is_not_a_second_root(void **state)
+{
+	struct fixture x = { .n = 0 };
+	cmig_header h[2] = { { (char *)"revision", (char *)"3c4d", 1 },
+	                     { (char *)"down_revision", (char *)"1a2b-x", 2 } };
+	cmig_header root_h[2] = { { (char *)"revision", (char *)"5e6f", 1 },
+	                          { (char *)"down_revision", (char *)"None", 2 } };
+	(void)state;
+	add(&x, "1a2b_init.sql", "1a2b", NULL);
+	/* The parser rejected 3c4d's down_revision ("1a2b-x" is no id): down is NULL, but the
+	 * file does not claim to be a root, so no "more than one root" on top of the parse
+	 * error. */
+	add(&x, "3c4d_next.sql", "3c4d", NULL);
+	x.f[1].parsed = false;
+	x.f[1].headers = h;
+	x.f[1].nheaders = 2;
+	assert_int_equal(build(&x), CMIG_ECHAIN);
+	assert_int_equal(x.d.n, 0);
+	assert_false(x.c.ok);
+	/* Failing to parse for another reason, "none" still declares a root. */
+	add(&x, "5e6f_other.sql", "5e6f", NULL);
+	x.f[2].parsed = false;
+	x.f[2].headers = root_h;
+	x.f[2].nheaders = 2;
+	cmig_chain_release(&x.c);
+	cmig_diags_release(&x.d);
+	assert_int_equal(build(&x), CMIG_ECHAIN);
+	assert_int_equal(count_kind(&x.d, "roots"), 1);
+	x.f[1].headers = NULL;
+	x.f[2].headers = NULL;
 	done(&x);
 }
 
@@ -450,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_chain_linear_orders_root_to_head),
 		cmocka_unit_test(test_chain_empty_is_ok),
 		cmocka_unit_test(test_chain_skips_files_without_id),
+		cmocka_unit_test(test_chain_unparsed_down_is_not_a_second_root),
 		cmocka_unit_test(test_chain_branch_names_both_files),
 		cmocka_unit_test(test_chain_branch_reported_at_first_file_by_name),
 		cmocka_unit_test(test_chain_duplicate_at_second_file),

@@ -149,6 +149,12 @@ static void test_dburl_libpq_forms_pass_through(void **state)
 	assert_int_equal(cmig_dburl_parse(&u, "postgresql://h1:5432,h2:5433/shop", NULL, &d), CMIG_OK);
 	assert_string_equal(u.host, "h1:5432,h2:5433");
 	assert_string_equal(u.pg_conninfo, "postgresql://h1:5432,h2:5433/shop");
+	cmig_dburl_release(&u);
+	/* An empty port is libpq's default port. */
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql://h:/shop", NULL, &d), CMIG_OK);
+	assert_string_equal(u.host, "h");
+	assert_string_equal(u.port, "");
+	assert_int_equal(d.n, 0);
 }
 
 static void test_dburl_password_in_query(void **state)

@@ -126,11 +126,11 @@ static void test_plan_upgrade_partial_and_empty(void **state)
 static void test_plan_upgrade_to_older_target_refused(void **state)
 {
 	struct fixture *x = *state;
-	assert_int_equal(plan(x, 1, 0, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_EUSAGE);
+	assert_int_equal(plan(x, 1, 0, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_ERROR);
 	assert_int_equal(x->steps.n, 0);
 	assert_string_equal(x->d.items[0].message,
 	                    "target r1 is older than the current revision r2: use downgrade");
-	assert_int_equal(plan(x, 1, CMIG_POS_BASE, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_EUSAGE);
+	assert_int_equal(plan(x, 1, CMIG_POS_BASE, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_ERROR);
 	assert_string_equal(x->d.items[1].message,
 	                    "target base is older than the current revision r2: use downgrade");
 }
@@ -149,10 +149,10 @@ static void test_plan_downgrade_newest_first(void **state)
 static void test_plan_downgrade_to_newer_target_refused(void **state)
 {
 	struct fixture *x = *state;
-	assert_int_equal(plan(x, 0, 2, CMIG_DOWN, CMIG_DIALECT_SQLITE), CMIG_EUSAGE);
+	assert_int_equal(plan(x, 0, 2, CMIG_DOWN, CMIG_DIALECT_SQLITE), CMIG_ERROR);
 	assert_string_equal(x->d.items[0].message,
 	                    "target r3 is newer than the current revision r1: use upgrade");
-	assert_int_equal(plan(x, CMIG_POS_BASE, 0, CMIG_DOWN, CMIG_DIALECT_SQLITE), CMIG_EUSAGE);
+	assert_int_equal(plan(x, CMIG_POS_BASE, 0, CMIG_DOWN, CMIG_DIALECT_SQLITE), CMIG_ERROR);
 	assert_string_equal(x->d.items[1].message,
 	                    "target r1 is newer than the current revision base: use upgrade");
 }
@@ -232,9 +232,9 @@ static void test_plan_single_step_ends(void **state)
 	struct fixture *x = *state;
 	cmig_step s;
 	assert_int_equal(cmig_plan_step(&s, &x->c, 2, CMIG_UP, CMIG_DIALECT_SQLITE, &x->d),
-	                 CMIG_EUSAGE);
+	                 CMIG_ERROR);
 	assert_int_equal(cmig_plan_step(&s, &x->c, CMIG_POS_BASE, CMIG_DOWN, CMIG_DIALECT_SQLITE,
-	                                &x->d), CMIG_EUSAGE);
+	                                &x->d), CMIG_ERROR);
 	assert_int_equal(cmig_plan_step(&s, &x->c, CMIG_POS_BASE, CMIG_UP, CMIG_DIALECT_SQLITE,
 	                                &x->d), CMIG_OK);
 	assert_step(&s, &x->f[0], CMIG_UP, NULL, "r1");

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "revfile.h"
@@ -492,6 +493,117 @@ static void test_revfile_id_length(void **state)
 	cmig_diags_release(&d);
 }
 
+/* SPEC §2: ids are [A-Za-z0-9_]{1,64} and not head/base/none/current in any case */
+static void test_revfile_reserved_and_empty_ids(void **state)
+{
+	static const struct { const char *rev, *down, *msg; } cases[] = {
+		{ "Current", "", "invalid revision id 'Current': head, base, none and current are "
+		  "reserved words" },
+		{ "NONE", "", "invalid revision id 'NONE': head, base, none and current are reserved "
+		  "words" },
+		{ "", "", "empty revision header (expected -- revision: <id>)" },
+		{ "abc", "HEAD", "invalid down_revision 'HEAD': head, base and current are reserved words "
+		  "(leave it empty or write none for the first revision)" },
+		{ "abc", "x.y", "invalid down_revision 'x.y': expected 1 to 64 letters, digits or "
+		  "underscores, or none" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		cmig_buf b = CMIG_BUF_INIT;
+		cmig_buf_printf(&b, "-- revision: %s\n-- down_revision: %s\n-- migrate:up\n"
+		                "-- migrate:down\n", cases[i].rev, cases[i].down);
+		assert_int_equal(parse(&r, &d, NULL, b.ptr), CMIG_ERROR);
+		assert_int_equal(d.n, 1);
+		assert_string_equal(d.items[0].message, cases[i].msg);
+		assert_int_equal(d.items[0].line, cases[i].down[0] && strcmp(cases[i].rev, "abc") == 0 ? 2 : 1);
+		assert_false(r.parsed);
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+		cmig_buf_release(&b);
+	}
+}
+
+/* Hostile input: random mixes of markers, quotes, comments and line ends never break the
+ * invariants (sections inside the file, statements inside their section, lines ascending). */
+static void test_revfile_random_input_invariants(void **state)
+{
+	static const char *const frags[] = {
+		"-- revision: abc\n", "-- down_revision:\n", "-- migrate:up\n", "-- migrate:down\n",
+		"-- migrate:up dialect:sqlite\n", "-- migrate:down transaction:false\n", "-- migrate",
+		"\r\n", "\n", " ", "'", "\"", "$$", "$a$", "/*", "*/", "--", ";", "BEGIN", "END",
+		"CASE", "CREATE TRIGGER t BEGIN ", "COMMIT;", "PRAGMA foreign_keys;", "\xEF\xBB\xBF",
+		"[", "]", "E'\\", "SELECT 1", "(", ")", "\t", "\xff",
+	};
+	unsigned long long x = 0x9e3779b97f4a7c15ULL;
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		cmig_buf b = CMIG_BUF_INIT;
+		struct cmig_revfile r;
+		cmig_diags d = CMIG_DIAGS_INIT;
+		int nfrag;
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		nfrag = (int)((x >> 33) % 40);
+		for (int i = 0; i < nfrag; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			cmig_buf_puts(&b, frags[(x >> 33) % (sizeof(frags) / sizeof(*frags))]);
+		}
+		(void)parse(&r, &d, "abc.sql", b.ptr);
+		for (int dir = 0; dir < 2; dir++)
+			for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+				const cmig_section *s = &r.sections[dir][k];
+				unsigned last = 0;
+				if (!s->present)
+					continue;
+				assert_true(s->body_start <= s->body_end);
+				assert_true(s->body_end <= r.len);
+				assert_int_equal(strlen(s->checksum), 64);
+				for (size_t i = 0; i < s->stmts.n; i++) {
+					const cmig_stmt *st = &s->stmts.items[i];
+					assert_true(st->start >= s->body_start);
+					assert_true(st->start < st->end);
+					assert_true(st->end <= s->body_end);
+					assert_true(st->line >= s->body_line);
+					assert_true(st->line >= last);
+					last = st->line;
+				}
+			}
+		for (size_t i = 0; i < d.n; i++)
+			assert_true(d.items[i].line >= 1);
+		cmig_diags_release(&d);
+		cmig_revfile_release(&r);
+		cmig_buf_release(&b);
+	}
+}
+
+/* A large file parses in linear time: 200,000 statements and 200,000 header-area comments. */
+static void test_revfile_large_file(void **state)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	clock_t t0;
+
+	(void)state;
+	cmig_buf_puts(&b, "-- revision: big\n-- down_revision:\n");
+	for (int i = 0; i < 200000; i++)
+		cmig_buf_printf(&b, "-- note %d\n", i);
+	cmig_buf_puts(&b, "-- migrate:up\n");
+	for (int i = 0; i < 200000; i++)
+		cmig_buf_printf(&b, "INSERT INTO t VALUES (%d, 'x;y');\n", i);
+	cmig_buf_puts(&b, "-- migrate:down\nDELETE FROM t;\n");
+	t0 = clock();
+	assert_int_equal(parse(&r, &d, "big.sql", b.ptr), CMIG_OK);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 3.0);
+	assert_int_equal(r.sections[CMIG_UP][0].stmts.n, 200000);
+	assert_int_equal(r.sections[CMIG_UP][0].stmts.items[199999].line, 200004 + 199999);
+	assert_int_equal(r.sections[CMIG_DOWN][0].marker_line, 400004);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+	cmig_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +620,9 @@ int main(void)
 		cmocka_unit_test(test_revfile_warnings_do_not_fail),
 		cmocka_unit_test(test_revfile_release_zeroed),
 		cmocka_unit_test(test_revfile_id_length),
+		cmocka_unit_test(test_revfile_reserved_and_empty_ids),
+		cmocka_unit_test(test_revfile_random_input_invariants),
+		cmocka_unit_test(test_revfile_large_file),
 	};
 	return cmocka_run_group_tests_name("revfile", tests, NULL, NULL);
 }

@@ -158,25 +158,29 @@ static void test_target_relative_past_the_ends(void **state)
 {
 	struct fixture *x = *state;
 	long pos = 99;
-	assert_int_equal(res(x, "+3", 1, &pos), CMIG_EUSAGE);
-	assert_non_null(strstr(last_message(x), "\"+3\""));
-	assert_non_null(strstr(last_message(x), "past head"));
-	assert_int_equal(res(x, "+1", 3, &pos), CMIG_EUSAGE);
-	assert_int_equal(res(x, "-3", 1, &pos), CMIG_EUSAGE);
-	assert_non_null(strstr(last_message(x), "\"-3\""));
-	assert_non_null(strstr(last_message(x), "past base"));
-	assert_int_equal(res(x, "-1", CMIG_POS_BASE, &pos), CMIG_EUSAGE);
-	assert_int_equal(res(x, "+99999999999999999999", 1, &pos), CMIG_EUSAGE);
+	assert_int_equal(res(x, "+3", 1, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"+3\" steps past head: only 2 revisions after abc");
+	assert_int_equal(res(x, "+2", 2, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"+2\" steps past head: only 1 revision after abd1");
+	assert_int_equal(res(x, "+1", 3, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"+1\" steps past head: f00 is the head");
+	assert_int_equal(res(x, "-3", 1, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"-3\" steps past base: only 2 revisions up to abc");
+	assert_int_equal(res(x, "-2", 0, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"-2\" steps past base: only 1 revision up to ab");
+	assert_int_equal(res(x, "-1", CMIG_POS_BASE, &pos), CMIG_ERROR);
+	assert_string_equal(last_message(x), "target \"-1\" steps past base: the current revision is base");
+	assert_int_equal(res(x, "+99999999999999999999", 1, &pos), CMIG_ERROR);
 }
 
 static void test_target_forms_a_command_does_not_take(void **state)
 {
 	struct fixture *x = *state;
 	long pos = 99;
-	assert_int_equal(cmig_target_resolve(&pos, &x->c, "+1", 0, false, true, &x->d), CMIG_EUSAGE);
+	assert_int_equal(cmig_target_resolve(&pos, &x->c, "+1", 0, false, true, &x->d), CMIG_ERROR);
 	assert_non_null(strstr(last_message(x), "\"+1\""));
 	assert_int_equal(cmig_target_resolve(&pos, &x->c, "current", 0, true, false, &x->d),
-	                 CMIG_EUSAGE);
+	                 CMIG_ERROR);
 	assert_non_null(strstr(last_message(x), "\"current\""));
 	assert_int_equal(cmig_target_resolve(&pos, &x->c, "CURRENT", 2, false, true, &x->d), CMIG_OK);
 	assert_int_equal(pos, 2);
@@ -198,7 +202,7 @@ static void test_target_empty_chain(void **state)
 	assert_int_equal(cmig_target_resolve(&pos, &c, "ab", CMIG_POS_BASE, true, true, &d),
 	                 CMIG_ENOTFOUND);
 	assert_int_equal(cmig_target_resolve(&pos, &c, "+1", CMIG_POS_BASE, true, true, &d),
-	                 CMIG_EUSAGE);
+	                 CMIG_ERROR);
 	cmig_chain_release(&c);
 	cmig_diags_release(&d);
 }

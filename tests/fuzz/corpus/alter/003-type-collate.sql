@@ -1,0 +1,1 @@
+alter table t alter column name type text collate nocase using lower(name)

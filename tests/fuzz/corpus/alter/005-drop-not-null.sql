@@ -1,0 +1,1 @@
+ALTER TABLE posts ALTER title DROP NOT NULL

@@ -1,0 +1,1 @@
+ALTER TABLE tags ADD PRIMARY KEY (post_id, name)

@@ -1,0 +1,1 @@
+ALTER TABLE IF EXISTS posts RENAME TO articles

@@ -1,0 +1,1 @@
+ALTER TABLE t ALTER COLUMN price TYPE numeric(10, 2) USING price * 100, ALTER COLUMN qty TYPE int

@@ -1,0 +1,3 @@
+ALTER TABLE t
+  ADD c int,
+  DROP COLUMN a b

@@ -1,0 +1,1 @@
+ALTER TABLE t ADD EXCLUDE USING gist (c WITH &&)

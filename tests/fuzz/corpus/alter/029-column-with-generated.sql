@@ -1,0 +1,1 @@
+ALTER TABLE t ADD COLUMN total real GENERATED ALWAYS AS (price * qty) STORED

@@ -1,0 +1,5 @@
+
+
+-- revision: r_14
+-- down_revision: NONE
+-- migrate:up

@@ -1,0 +1,3 @@
+-- revision: has-dash
+-- down_revision: a b
+-- migrate:down

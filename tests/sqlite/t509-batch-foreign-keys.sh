@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPEC §6: a parent with ON DELETE CASCADE children is rebuilt and every child row survives;
+# foreign keys pointing in and out are kept; violations already in the database are a
+# warning line, not the migration's fault; a violation the migration makes fails it, naming
+# table, parent and one rowid, and changes nothing.
+. "$(dirname "$0")/batch_lib.sh"
+
+fixture
+rev a2 a1 <<'EOF2'
+ALTER TABLE authors ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE posts ALTER COLUMN author_id SET NOT NULL;
+EOF2
+cm upgrade a1
+expect_rc "upgrade to the fixture" 0
+save_data
+cm upgrade a2
+expect_rc "rebuild parent and child" 0
+expect_eq "every post (ON DELETE CASCADE child of authors) survives" "$(q 'SELECT count(*) FROM posts')" "6"
+expect_eq "every comment (ON DELETE CASCADE child of posts) survives" "$(q 'SELECT count(*) FROM comments')" "4"
+expect_data_kept
+expect_dependents_kept
+expect_clean
+expect_eq "cascade still works afterwards" "$(q 'PRAGMA foreign_keys = ON; DELETE FROM authors WHERE id = 3; SELECT count(*) FROM posts')" "4"
+q "PRAGMA foreign_keys = OFF" >/dev/null
+
+# a violation already in the database: a warning, and the migration runs
+q "INSERT INTO comments (id, post_id, body) VALUES (20, 99, 'orphan')"
+rev a3 a2 <<'EOF2'
+ALTER TABLE comments ALTER COLUMN body SET DEFAULT '';
+EOF2
+cm upgrade a3
+expect_rc "existing violations do not fail the migration" 0
+expect_err_match "they are reported as a warning" \
+	'a3_x.sql:6: warning: foreign key violation already in the database \(not caused by this migration\): table "comments" rowid 20: \(post_id\) references a missing row of "posts"'
+
+# a violation the migration makes
+rev a4 a3 <<'EOF2'
+DELETE FROM comments WHERE id = 20;
+ALTER TABLE comments ALTER COLUMN body SET NOT NULL;
+DELETE FROM posts WHERE id = 7;
+EOF2
+snapshot "$T_DIR/before.snap"
+cm upgrade a4
+expect_rc "a new dangling reference fails" 1
+expect_err_match "the error names table, parent and rowid" \
+	'a4_x.sql:7: error: batch mode: foreign key violation after the migration: table "comments" rowid 14: \(post_id\) references a missing row of "posts"'
+expect_unchanged "the database is exactly as before" "$T_DIR/before.snap"
+finish
