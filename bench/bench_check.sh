@@ -4,17 +4,20 @@
 #   bash bench/bench_check.sh [CMIG] [SIZES...]      (default: build/src/cmig, 10000 100000)
 #
 # For each size N it generates N revision files (one linear chain, a typical small migration
-# each: headers, a CREATE TABLE up section, a DROP TABLE down section), then times, in the same
-# run and with a warm page cache, best of $BENCH_REPEAT (default 3):
-#   cat      one `find | xargs cat >/dev/null` over the files (every byte read once)
+# each: headers, a CREATE TABLE + CREATE INDEX up section, a DROP TABLE down section), then
+# times, in the same run and with a warm page cache, best of $BENCH_REPEAT (default 3):
+#   cat      `find versions -name '*.sql' -print0 | xargs -0 cat >/dev/null` (every byte read
+#            once; xargs because 100,000 names do not fit one command line)
 #   check    `cmig check` without a database (files and chain only)
-#   check+db `cmig check --url sqlite:///…` against a database holding the fully applied
-#            history (every revision's `up` row, so every applied up section is hashed and
-#            compared); the database is built with `cmig upgrade --sql | sqlite3`, which runs the
-#            same statements as `cmig upgrade head` without one process per step
+#   +db      `cmig check --url sqlite:///…` against a database holding the fully applied
+#            history (the version row at the head and every revision's `up` row with its
+#            checksum, so every applied up section is hashed and compared); see build_db for
+#            the two ways it is built (BENCH_BUILD=direct, the default, or upgrade)
 # and prints each time, the ratio to cat and the time per revision. The goal (issue 6): at
-# 100,000 revisions check+db <= 0.4x cat; growth linear (the per-revision time stays flat).
-# Not part of the test suite. Needs python3 (file generation) and sqlite3.
+# 100,000 revisions +db <= 0.4x cat; growth linear (the time per revision stays flat).
+# Before timing, the database is checked to be at the head with one `up` row per revision, and
+# both checks must pass (a checksum computed differently would show up as drift).
+# Not part of the test suite. Needs python3 (file generation) and sqlite3. Use a Release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CMIG=${1:-build/src/cmig}
@@ -22,8 +25,8 @@ shift || true
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
 REPEAT=${BENCH_REPEAT:-3}
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
 [ -x "$CMIG" ] || { echo "bench_check: no cmig binary at $CMIG (build first)" >&2; exit 1; }
+CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
 command -v sqlite3 >/dev/null || { echo "bench_check: sqlite3 is needed" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench_check: python3 is needed" >&2; exit 1; }
 
@@ -31,12 +34,12 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-check.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 now_ns() { date +%s%N; }
-# best_ms CMD... : the best wall time of REPEAT runs, in milliseconds (3 decimals)
+# best_ms CMD... : the best wall time of REPEAT runs, in milliseconds
 best_ms() {
 	local best="" t0 t1 d i
 	for ((i = 0; i < REPEAT; i++)); do
 		t0=$(now_ns)
-		"$@" >/dev/null 2>&1 || { echo "bench_check: failed: $*" >&2; "$@" 2>&1 | tail -5 >&2; exit 1; }
+		"$@" >/dev/null 2>&1 || { echo "bench_check: failed: $*" >&2; exit 1; }
 		t1=$(now_ns)
 		d=$((t1 - t0))
 		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then best=$d; fi
@@ -45,9 +48,12 @@ best_ms() {
 }
 cat_all() { find versions -name '*.sql' -print0 | xargs -0 cat >/dev/null; }
 
-generate() { # N DIR
-	python3 - "$1" "$2" <<'EOF'
-import os, sys, random
+# generate N DIR : the project (cmig.yaml, versions/) and DIR/history.tsv, one line per
+# revision in chain order: revision<TAB>SHA-256 of its up section (SPEC §4: the bytes after the
+# marker line's newline up to the next marker line)
+generate() {
+	python3 - "$1" "$2" <<'PY'
+import hashlib, os, random, sys
 n, d = int(sys.argv[1]), sys.argv[2]
 os.makedirs(os.path.join(d, "versions"), exist_ok=True)
 rnd = random.Random(42)
@@ -57,46 +63,84 @@ while len(ids) < n:
 ids = sorted(ids)
 rnd.shuffle(ids)           # chain order differs from file-name order, as in real projects
 prev = ""
-for i, rid in enumerate(ids):
-    with open(os.path.join(d, "versions", "%s_add_table_%d.sql" % (rid, i)), "w") as f:
-        f.write("-- revision: %s\n-- down_revision: %s\n-- message: add table %d\n"
-                "-- created: 2026-11-%02dT10:%02d:%02dZ\n\n-- migrate:up\n"
-                "CREATE TABLE t_%d (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n"
-                "    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP\n);\n"
-                "CREATE INDEX t_%d_name ON t_%d (name);\n\n-- migrate:down\nDROP TABLE t_%d;\n"
-                % (rid, prev, i, 1 + i % 28, i // 60 % 60, i % 60, i, i, i, i))
-    prev = rid
+with open(os.path.join(d, "history.tsv"), "w") as h:
+    for i, rid in enumerate(ids):
+        up = ("CREATE TABLE t_%d (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n"
+              "    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP\n);\n"
+              "CREATE INDEX t_%d_name ON t_%d (name);\n\n" % (i, i, i))
+        text = ("-- revision: %s\n-- down_revision: %s\n-- message: add table %d\n"
+                "-- created: 2026-11-%02dT10:%02d:%02dZ\n\n-- migrate:up\n%s"
+                "-- migrate:down\nDROP TABLE t_%d;\n"
+                % (rid, prev, i, 1 + i % 28, i // 60 % 60, i % 60, up, i))
+        with open(os.path.join(d, "versions", "%s_add_table_%d.sql" % (rid, i)), "w") as f:
+            f.write(text)
+        h.write("%s\t%s\n" % (rid, hashlib.sha256(up.encode()).hexdigest()))
+        prev = rid
 with open(os.path.join(d, "cmig.yaml"), "w") as f:
     f.write("versions_dir: versions\n")
-EOF
+PY
 }
 
-echo "cmig check benchmark: $("$CMIG" --version 2>/dev/null | head -1); $(nproc) CPUs; best of $REPEAT"
-printf '%-8s %10s %10s %10s %8s %8s %12s %12s\n' revisions "cat ms" "check ms" "+db ms" "check/cat" "+db/cat" "check us/rev" "+db us/rev"
+# build_db DIR URL : the fully applied history in DIR/applied.db.
+#   BENCH_BUILD=direct (default): cmig creates its own tables (`stamp base`), then one
+#     transaction writes the version row and an `up` row per revision with the checksum
+#     computed by generate; the tables the migrations would create are left out (check does
+#     not look at them).
+#   BENCH_BUILD=upgrade: `cmig upgrade --sql | sqlite3`, every table really created. Slow at
+#     100,000 revisions: SQLite's own cost per CREATE grows with the number of tables in the
+#     schema (sqlite3FkClearTriggerCache walks them all), so building is quadratic.
+build_db() {
+	local dir=$1 url=$2
+	case ${BENCH_BUILD:-direct} in
+	upgrade)
+		"$CMIG" upgrade --sql 2>/dev/null | sqlite3 "$dir/applied.db"
+		;;
+	direct)
+		"$CMIG" --url "$url" stamp base >/dev/null 2>&1
+		python3 - "$dir" <<'PY'
+import sqlite3, sys
+d = sys.argv[1]
+db = sqlite3.connect(d + "/applied.db")
+rows = [l.rstrip("\n").split("\t") for l in open(d + "/history.tsv")]
+with db:
+    db.execute("DELETE FROM cmig_history")
+    db.execute("DELETE FROM cmig_version")
+    db.executemany("INSERT INTO cmig_history (revision, direction, checksum, applied_at, duration_ms) "
+                   "VALUES (?, 'up', ?, '2026-11-23T12:00:00Z', 1)", rows)
+    db.execute("INSERT INTO cmig_version (version_num) VALUES (?)", (rows[-1][0],))
+db.close()
+PY
+		;;
+	*) echo "bench_check: BENCH_BUILD is direct or upgrade" >&2; exit 1 ;;
+	esac
+}
+
+echo "cmig check benchmark: $("$CMIG" --version 2>/dev/null | head -1); $(nproc) CPUs; best of $REPEAT; database built: ${BENCH_BUILD:-direct}"
+printf '%-9s %9s %9s %9s %9s %9s %12s %12s\n' revisions "cat ms" "check ms" "+db ms" check/cat +db/cat "check us/rev" "+db us/rev"
 for n in "${SIZES[@]}"; do
 	dir=$WORK/n$n
 	generate "$n" "$dir"
 	cd "$dir"
-	# the database with the whole history applied
-	"$CMIG" upgrade --sql >upgrade.sql 2>/dev/null
-	sqlite3 applied.db <upgrade.sql
-	rm -f upgrade.sql
 	url="sqlite:///$dir/applied.db"
-	# sanity: the database is at the head, every revision has its up row, and check is clean
+	build_db "$dir" "$url"
+	# sanity: at the head, one up row per revision, and both checks clean
 	head=$("$CMIG" heads 2>/dev/null | cut -d' ' -f1)
 	ver=$(sqlite3 applied.db 'SELECT version_num FROM cmig_version')
 	ups=$(sqlite3 applied.db "SELECT count(*) FROM cmig_history WHERE direction = 'up' AND checksum <> ''")
-	[ "$ver" = "$head" ] && [ "$ups" = "$n" ] || { echo "bench_check: the database is not fully applied (version $ver, head $head, $ups up rows)" >&2; exit 1; }
-	"$CMIG" check >/dev/null 2>&1 || { echo "bench_check: check fails on the generated files" >&2; "$CMIG" check 2>&1 | tail -3 >&2; exit 1; }
-	"$CMIG" --url "$url" check >/dev/null 2>&1 || { echo "bench_check: check with the database fails" >&2; "$CMIG" --url "$url" check 2>&1 | tail -3 >&2; exit 1; }
+	if [ "$ver" != "$head" ] || [ "$ups" != "$n" ]; then
+		echo "bench_check: the database is not fully applied (version $ver, head $head, $ups up rows)" >&2
+		exit 1
+	fi
+	"$CMIG" check >/dev/null 2>&1 || { echo "bench_check: check fails on the generated files:" >&2; "$CMIG" check 2>&1 | tail -3 >&2; exit 1; }
+	"$CMIG" --url "$url" check >/dev/null 2>&1 || { echo "bench_check: check with the database fails:" >&2; "$CMIG" --url "$url" check 2>&1 | tail -3 >&2; exit 1; }
 	cat_all # warm the page cache
 	t_cat=$(best_ms cat_all)
 	t_chk=$(best_ms "$CMIG" check)
 	t_db=$(best_ms "$CMIG" --url "$url" check)
-	t_cat2=$(best_ms cat_all) # cat again after: take the better one (same run, warm cache)
+	t_cat2=$(best_ms cat_all) # cat again: the better of the two (same run, warm cache)
 	t_cat=$(awk -v a="$t_cat" -v b="$t_cat2" 'BEGIN { print (a < b ? a : b) }')
 	awk -v n="$n" -v c="$t_cat" -v k="$t_chk" -v d="$t_db" 'BEGIN {
-		printf "%-8d %10.1f %10.1f %10.1f %7.2fx %7.2fx %12.2f %12.2f\n",
+		printf "%-9d %9.1f %9.1f %9.1f %8.2fx %8.2fx %12.2f %12.2f\n",
 		       n, c, k, d, k / c, d / c, k * 1000 / n, d * 1000 / n }'
 	cd - >/dev/null
 	rm -rf "$dir"

@@ -88,7 +88,9 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		env = getenv("DATABASE_URL");
 	if (env && !*env)
 		env = NULL;
-	rc = cmig_config_load(&p->config, opts->config_path, opts->config_required, opts->url, env, &d);
+	/* "" names no file, and a missing file that is not required means defaults */
+	rc = cmig_config_load(&p->config, opts->ignore_config_file ? "" : opts->config_path,
+	                      opts->ignore_config_file ? false : opts->config_required, opts->url, env, &d);
 	if (!rc && opts->versions_dir) {
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);

@@ -58,6 +58,7 @@ static int migrate(const char *url)
 	oo.url = url;
 	oo.files = cmig_embedded_migrations;
 	oo.nfiles = cmig_embedded_migrations_count;
+	oo.ignore_config_file = true;     /* every setting comes from here */
 	oo.on_diag = on_diag;
 	rc = cmig_project_open(&project, &oo);
 	if (rc == CMIG_OK) {

@@ -90,9 +90,11 @@ typedef struct {
 	size_t nfiles;
 	cmig_diag_cb on_diag;
 	void *payload;
+	bool ignore_config_file;   /* never read a cmig.yaml: settings come from this struct only */
 } cmig_open_options;
 #define CMIG_OPEN_OPTIONS_VERSION 1
-#define CMIG_OPEN_OPTIONS_INIT { CMIG_OPEN_OPTIONS_VERSION, NULL, false, NULL, false, NULL, NULL, NULL, 0, NULL, NULL }
+#define CMIG_OPEN_OPTIONS_INIT { CMIG_OPEN_OPTIONS_VERSION, NULL, false, NULL, false, NULL, NULL, \
+                                 NULL, 0, NULL, NULL, false }
 
 /* Open a project: read the configuration and every migration file, and build the chain.
  * On success *out is yours: free it with cmig_project_free(). A chain that is not linear

@@ -469,11 +469,75 @@ static int connect_error(struct pg_backend *be, PGconn *c, const char *libpq_msg
 	return CMIG_ECONNECT;
 }
 
+/* Seconds one connection attempt may take: libpq's connect_timeout (URL, else
+ * PGCONNECT_TIMEOUT, else our default of 10) per host of the URL; 0 = no limit. */
+static double attempt_timeout(PQconninfoOption *opts)
+{
+	const char *t = getenv("PGCONNECT_TIMEOUT"), *hosts = NULL;
+	double secs = 10, nhosts = 1;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!strcmp(o->keyword, "connect_timeout") && o->val && *o->val)
+			t = o->val;
+		else if (!strcmp(o->keyword, "host") && o->val && *o->val)
+			hosts = o->val;
+	}
+	if (t && *t)
+		secs = strtod(t, NULL);
+	if (secs <= 0)
+		return 0;
+	if (secs < 2)
+		secs = 2; /* libpq's own floor */
+	for (const char *p = hosts; p && *p; p++)
+		if (*p == ',')
+			nhosts++;
+	return secs * nhosts;
+}
+
+/* One connection attempt, driven with PQconnectPoll so that the notice receiver is in place
+ * before the server can say anything (a WARNING at connection time, such as a collation
+ * version mismatch, would otherwise go to stderr through libpq's default processor).
+ * Returns the connection, ready or failed (NULL when out of memory); *timed_out is set when
+ * our limit ended it. */
+static PGconn *connect_once(struct pg_backend *be, const char *const *keys,
+                            const char *const *vals, double timeout, bool *timed_out)
+{
+	PGconn *c = PQconnectStartParams(keys, vals, 1);
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	double deadline = now_seconds() + timeout;
+
+	*timed_out = false;
+	if (!c)
+		return NULL;
+	PQsetNoticeReceiver(c, notice_receiver, be);
+	if (PQstatus(c) == CONNECTION_BAD)
+		return c;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = { PQsocket(c), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
+		int wait_ms = -1, r;
+		if (timeout > 0) {
+			double left = deadline - now_seconds();
+			if (left <= 0) {
+				*timed_out = true;
+				break;
+			}
+			wait_ms = (int)(left * 1000) + 1;
+		}
+		r = pfd.fd >= 0 ? poll(&pfd, 1, wait_ms) : 1;
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r == 0)
+			continue; /* the deadline check above ends it */
+		st = PQconnectPoll(c);
+	}
+	return c;
+}
+
 static int connect_db(struct pg_backend *be, cmig_diags *d)
 {
 	const struct cmig_backend_settings *s = be->base.settings;
 	const char *keys[8], *vals[8];
-	double deadline = now_seconds() + (s->wait > 0 ? s->wait : 0);
+	double deadline = now_seconds() + (s->wait > 0 ? s->wait : 0), timeout;
 	char *perr = NULL;
 	PQconninfoOption *opts;
 	int n = 0;
@@ -485,13 +549,10 @@ static int connect_db(struct pg_backend *be, cmig_diags *d)
 		PQfreemem(perr);
 		return rc;
 	}
+	timeout = attempt_timeout(opts);
 	PQconninfoFree(opts);
 
 	/* Before dbname: defaults the URL may override. After it: what cmig needs. */
-	if (!getenv("PGCONNECT_TIMEOUT")) {
-		keys[n] = "connect_timeout";
-		vals[n++] = "10";
-	}
 	keys[n] = "fallback_application_name";
 	vals[n++] = "cmig";
 	keys[n] = "dbname";
@@ -506,22 +567,30 @@ static int connect_db(struct pg_backend *be, cmig_diags *d)
 	vals[n] = NULL;
 
 	for (;;) {
-		PGconn *c = PQconnectdbParams(keys, vals, 1);
-		if (c && PQstatus(c) == CONNECTION_OK) {
+		bool timed_out;
+		PGconn *c = connect_once(be, keys, vals, timeout, &timed_out);
+		if (!c)
+			return oom(d);
+		if (!timed_out && PQstatus(c) == CONNECTION_OK) {
 			be->conn = c;
 			break;
 		}
-		if (!c)
-			return oom(d);
 		if (now_seconds() >= deadline) {
-			int rc = connect_error(be, c, PQerrorMessage(c), d);
+			int rc;
+			if (timed_out) {
+				char msg[96];
+				snprintf(msg, sizeof(msg), "connection to server timed out after %g seconds "
+				         "(connect_timeout)", timeout);
+				rc = connect_error(be, c, msg, d);
+			} else {
+				rc = connect_error(be, c, PQerrorMessage(c), d);
+			}
 			PQfinish(c);
 			return rc;
 		}
 		PQfinish(c);
 		sleep_ms(250);
 	}
-	PQsetNoticeReceiver(be->conn, notice_receiver, be);
 	if (PQsetnonblocking(be->conn, 1) != 0)
 		return report_error(be, NULL, NULL, d);
 	return CMIG_OK;

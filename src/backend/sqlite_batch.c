@@ -292,6 +292,15 @@ int cmig_sqlite_batch_finish(struct sqlite_backend *be, const struct cmig_exec_s
 		sqlite3_finalize(q);
 		return CMIG_ESQL;
 	}
+	if (rc != SQLITE_DONE && strncmp(sqlite3_errmsg(be->db), "foreign key mismatch", 20) == 0) {
+		/* a parent key a foreign key needs is gone: PostgreSQL refuses such a drop too */
+		int r = report(s, line, NULL, sqlite3_errmsg(be->db), d,
+		               "batch mode: a foreign key no longer matches a primary key or unique "
+		               "constraint of its parent table after the migration (%s)",
+		               sqlite3_errmsg(be->db) + 20 + (sqlite3_errmsg(be->db)[20] == ' ' ? 3 : 0));
+		sqlite3_finalize(q);
+		return r;
+	}
 	if (rc != SQLITE_DONE) {
 		int r = report(s, line, "PRAGMA foreign_key_check", sqlite3_errmsg(be->db), d,
 		               "batch mode: PRAGMA foreign_key_check failed after the migration");

@@ -162,6 +162,14 @@ run_cmig() {
 	if [ "$RC" -ge 124 ]; then
 		echo "note: cmig ended with status $RC (signal or timeout)" >&2
 	fi
+	# under ASan/UBSan a report can come with an ordinary exit status (UBSan exits 1): a
+	# "rejected" input must not pass by crashing
+	case $ERR in
+	*"ERROR: AddressSanitizer"* | *"ERROR: LeakSanitizer"* | *"runtime error: "* | *"Segmentation fault"*)
+		_fail "sanitizer report or crash from: cmig $*"
+		printf '%s\n' "$ERR" | head -30 | sed 's/^/    | /' >&2
+		;;
+	esac
 	return 0
 }
 

@@ -29,14 +29,13 @@ for i in $(seq 1 $N); do
 done
 IDS[0]=""
 
-snapshot() { # schema + data of the user tables
+snapshot() { # schema + data of the user tables (few client round trips: psql is slow to start)
 	db_schema
-	local i
-	for i in $(seq 1 $N); do
-		if db_has_table "${IDS[$i]}"; then
-			echo "${IDS[$i]}: $(db_query "SELECT id || v FROM ${IDS[$i]} ORDER BY id" | paste -sd, -)"
-		fi
+	local t q=""
+	for t in $(db_tables); do
+		case $t in k[0-9]*) q="$q${q:+ UNION ALL }SELECT '$t', id, v FROM $t" ;; esac
 	done
+	[ -n "$q" ] && db_query "$q ORDER BY 1, 2"
 }
 
 # reference: a clean upgrade to each revision

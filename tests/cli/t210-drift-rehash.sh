@@ -117,8 +117,9 @@ assert_exit 1 check --format json
 assert_eq "2" "$(json_diags drift | wc -l)" "two drift entries in JSON"
 
 # ---- rehash --------------------------------------------------------------------------------
-# usage: no argument
+# usage: no argument; a revision and --all together
 assert_exit 2 rehash
+assert_exit 2 rehash b2 --all
 # an unknown revision: error, nothing written
 H0=$(db_history_count)
 assert_exit 1 rehash zz9
@@ -259,6 +260,11 @@ new_db
 new_project "$TEST_DIR/stamped"
 rev3 s1 "" 1
 rev3 s2 s1 1
+# at base: rehash --all has nothing to do, rehash REV is an error
+assert_exit 0 rehash --all
+assert_eq 0 "$(db_history_count)" "rehash --all at base writes nothing"
+assert_exit 1 rehash s1
+assert_eq 0 "$(db_history_count)" "rehash of a revision at base writes nothing"
 assert_exit 0 stamp head
 sed -i '8s/VALUES (1)/VALUES (9)/' versions/s1_x.sql
 assert_exit 0 check

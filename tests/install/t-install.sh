@@ -12,6 +12,10 @@ for tool in cmake make cc pkg-config sqlite3 readelf nm; do
 done
 [ -f "$CMIG_BUILD_DIR/CMakeCache.txt" ] || die "no build directory at $CMIG_BUILD_DIR"
 
+# A sanitizer build's libcmig needs its programs built with the same flags.
+sanitize=$(sed -n 's/^CMIG_SANITIZE:[A-Z]*=//p' "$CMIG_BUILD_DIR/CMakeCache.txt")
+san_flags=${sanitize:+-fsanitize=$sanitize}
+
 prefix=$TMP/prefix
 cmake --install "$CMIG_BUILD_DIR" --prefix "$prefix" >"$TMP/install.log" 2>&1 ||
 	{ cat "$TMP/install.log" >&2; die "cmake --install failed"; }
@@ -40,6 +44,11 @@ grep -E '^CMIG_EXTERN' "$CMIG_SOURCE_DIR/include/cmig/cmig.h" |
 	sed -E 's/\(.*//; s/.*[ *]([a-z_0-9]+)$/\1/' | sort >"$TMP/declared"
 check_eq "exported symbols = CMIG_EXTERN functions of cmig.h" "$(cat "$TMP/declared")" "$(cat "$TMP/exported")"
 check "the header parse found the public functions" test "$(wc -l <"$TMP/declared")" -ge 20
+# issue 7: cmocka tests for every public function (tests/sqlite/test_api*.c call each one)
+while read -r fn; do
+	check "$fn is called by tests/sqlite/test_api*.c" \
+		grep -q "\b$fn(" "$CMIG_SOURCE_DIR"/tests/sqlite/test_api*.c
+done <"$TMP/declared"
 
 # ---- pkg-config ---------------------------------------------------------------------------
 export PKG_CONFIG_PATH=$libdir/pkgconfig
@@ -75,7 +84,7 @@ note 1 (pinned): hello from a migration compiled into the program" "$(cat "$TMP/
 # ---- examples/embed through pkg-config (its Makefile) ---------------------------------------
 mkdir -p "$TMP/pc"
 if make -C "$TMP/pc" -f "$CMIG_SOURCE_DIR/examples/embed/Makefile" SRCDIR="$CMIG_SOURCE_DIR/examples/embed" \
-	>"$TMP/pc.log" 2>&1; then
+	CFLAGS="-O2 -Wall -Wextra -Werror $san_flags" >"$TMP/pc.log" 2>&1; then
 	ok
 	check "pkg-config build links the installed libcmig.so" links_installed_so "$TMP/pc/embed"
 	run_twice pkgconfig "$TMP/pc/embed" "$TMP/pc/notes.db"
@@ -90,7 +99,8 @@ unset PKG_CONFIG_PATH
 cmake_build() {
 	local label=$1 src=$2
 	shift 2
-	cmake -S "$src" -B "$TMP/$label" -DCMAKE_PREFIX_PATH="$prefix" "$@" >"$TMP/$label.log" 2>&1 &&
+	cmake -S "$src" -B "$TMP/$label" -DCMAKE_PREFIX_PATH="$prefix" \
+		-DCMAKE_C_FLAGS="-Wall -Wextra -Werror $san_flags" "$@" >"$TMP/$label.log" 2>&1 &&
 		cmake --build "$TMP/$label" >>"$TMP/$label.log" 2>&1 && return 0
 	cat "$TMP/$label.log" >&2
 	return 1

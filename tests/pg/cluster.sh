@@ -5,7 +5,8 @@
 #   eval "$(tests/pg/cluster.sh start)"   initdb into a fresh mktemp -d, start the server on a
 #                                         unix socket only (listen_addresses=''), a free port;
 #                                         prints `export PGHOST=… PGPORT=… PGUSER=…
-#                                         CMIG_PG_CLUSTER=DIR` and PATH with the server's bin/
+#                                         CMIG_PG_CLUSTER=DIR CMIG_PG_DIR=DIR` (the same
+#                                         DIR) and PATH with the server's bin/ first
 #   tests/pg/cluster.sh stop DIR          stop it (immediate) and remove DIR
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the unprivileged system
@@ -50,8 +51,10 @@ install_server() {
 
 # as_owner CMD... : run CMD as the cluster's OS user (as ourselves when not root)
 as_owner() {
-	if [ "$(id -u)" -eq 0 ]; then
+	if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null; then
 		runuser -u "$OSUSER" -- "$@"
+	elif [ "$(id -u)" -eq 0 ]; then
+		su -s /bin/sh "$OSUSER" -c "$(printf '%q ' "$@")"
 	else
 		"$@"
 	fi
@@ -87,7 +90,9 @@ start() {
 		[ -n "$bindir" ] || die "the postgresql package installed no server binaries"
 	fi
 	ensure_osuser
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/cmig-pg.XXXXXX") || die "mktemp failed"
+	# not $TMPDIR: the server's user must reach the directory, and a socket path has a
+	# length limit (about 100 bytes)
+	dir=$(mktemp -d "${CMIG_PG_TMPDIR:-/tmp}/cmig-pg.XXXXXX") || die "mktemp failed"
 	touch "$dir/.cmig-cluster"
 	mkdir "$dir/data" "$dir/sock"
 	chmod 755 "$dir" "$dir/sock"
@@ -128,7 +133,7 @@ start() {
 		exit 1
 	fi
 	echo "$bindir" >"$dir/bindir"
-	echo "export PGHOST='$dir/sock' PGPORT='$port' PGUSER='postgres' CMIG_PG_CLUSTER='$dir'"
+	echo "export PGHOST='$dir/sock' PGPORT='$port' PGUSER='postgres' CMIG_PG_CLUSTER='$dir' CMIG_PG_DIR='$dir'"
 	echo "export PATH='$bindir':\"\$PATH\""
 }
 

@@ -500,6 +500,32 @@ static void test_api_embedded_files_open_and_upgrade(void **state)
 	assert_int_equal(s.errors, 0);
 }
 
+static void test_api_ignore_config_file_skips_a_stray_cmig_yaml(void **state)
+{
+	const cmig_embedded_file files[] = { { "e1_first.sql", emb_a, sizeof(emb_a) - 1 } };
+	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
+	struct seen s = { 0 };
+	cmig_project *p = NULL;
+
+	(void)state;
+	write_file("cmig.yaml", "database_url: [unclosed\n"); /* broken on purpose */
+	oo.url = "sqlite:///test.db";
+	oo.files = files;
+	oo.nfiles = 1;
+	oo.on_diag = on_diag;
+	oo.payload = &s;
+	/* read by default: the broken file fails the open */
+	assert_int_not_equal(cmig_project_open(&p, &oo), CMIG_OK);
+	assert_null(p);
+	/* ignored on request: settings come from the struct only */
+	oo.ignore_config_file = true;
+	s.errors = 0;
+	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
+	assert_int_equal(cmig_project_count(p), 1);
+	cmig_project_free(p);
+	assert_int_equal(s.errors, 0);
+}
+
 static void test_api_embedded_files_branch_is_echain(void **state)
 {
 	const cmig_embedded_file files[] = {
@@ -786,6 +812,39 @@ static void test_api_connection_failure_is_econnect(void **state)
 	cmig_project_free(p);
 }
 
+/* SPEC §4: a run that has waited a second says so (on_wait, once); after lock_timeout it
+ * gives up having changed nothing */
+static void test_api_lock_wait_and_timeout(void **state)
+{
+	struct seen s = { 0 };
+	cmig_project *p = NULL;
+	cmig_run_options o;
+	sqlite3 *holder = NULL;
+	make_project();
+	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	o = run_opts(&s, "a1");
+	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	memset(&s, 0, sizeof(s));
+
+	/* another writer holds the database */
+	assert_int_equal(sqlite3_open("test.db", &holder), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	o.target = "head";
+	o.lock_timeout = 1.5;
+	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(s.waits, 1);
+	assert_true(s.errors >= 1);
+	assert_int_equal(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(holder);
+	assert_string_equal(VERSION(), "a1");
+	assert_false(HAS_TABLE("t_b2"));
+
+	/* released: the same run goes through */
+	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_string_equal(VERSION(), "c3");
+	cmig_project_free(p);
+}
+
 /* SPEC §5 status: the chain oldest first, applied or pending, stamped marked */
 static void test_api_status_walk_rows(void **state)
 {
@@ -1059,6 +1118,7 @@ int main(void)
 		T(test_api_open_parse_error_is_reported_at_its_line),
 		T(test_api_embedded_files_open_and_upgrade),
 		T(test_api_embedded_files_branch_is_echain),
+		T(test_api_ignore_config_file_skips_a_stray_cmig_yaml),
 		T(test_api_upgrade_to_head_then_noop),
 		T(test_api_upgrade_relative_and_prefix_targets),
 		T(test_api_upgrade_bad_targets_change_nothing),
@@ -1070,6 +1130,7 @@ int main(void)
 		T(test_api_stamp_runs_no_sql),
 		T(test_api_current_on_missing_sqlite_file_is_base),
 		T(test_api_connection_failure_is_econnect),
+		T(test_api_lock_wait_and_timeout),
 		T(test_api_status_walk_rows),
 		T(test_api_check_counts_and_strict),
 		T(test_api_check_reports_every_chain_problem),

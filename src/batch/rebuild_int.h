@@ -1,0 +1,51 @@
+/*
+ * rebuild_int.h - what the three files of the rebuild planner share (rebuild.c: decide,
+ * native spelling, the plan's life cycle; rebuild_edit.c: the model edit, action by action;
+ * rebuild_emit.c: the statements and probes). Not for use outside src/batch/rebuild*.c.
+ */
+#ifndef CMIG_BATCH_REBUILD_INT_H
+#define CMIG_BATCH_REBUILD_INT_H
+
+#include "pgnames.h"
+#include "rebuild.h"
+#include "table.h"
+
+/* A table being edited: the model, and where each of its columns' values come from. */
+struct cmig_rebuild_state {
+	struct cmig_table t;
+	char **src;                /* parallel to t.cols: the SELECT expression, NULL for new */
+	char **dropped;            /* columns dropped */
+	size_t ndropped;
+	bool cascade;              /* a DROP COLUMN … CASCADE */
+	bool changed;
+	const struct cmig_schema *s;
+	const struct cmig_rebuild_where *w;
+	cmig_diags *d;
+};
+
+/* rebuild.c */
+int cmig_rebuild_fail(cmig_diags *d, const struct cmig_rebuild_where *w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const struct cmig_schema_obj *cmig_rebuild_find(const struct cmig_schema *s, const char *type,
+                                                const char *name);
+bool cmig_rebuild_has_name(const struct cmig_schema *s, const char *name);
+/* Whether an index's sql mentions name after its first '(' (its columns and WHERE clause). */
+bool cmig_rebuild_index_mentions(const char *sql, const char *name);
+
+/* rebuild_edit.c */
+void cmig_rebuild_edit_release(struct cmig_rebuild_state *st);
+/* Apply one action to st->t (and st->src); an error names the table. */
+int cmig_rebuild_edit_apply(struct cmig_rebuild_state *st, const struct cmig_alter_action *x);
+/* The table's constraint names (PostgreSQL's defaults where unnamed). */
+int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n);
+const char *cmig_rebuild_kind_name(cmig_cons_kind k);
+
+/* rebuild_emit.c */
+/* _cmig_new_<t>, numbered while the schema has that name. */
+char *cmig_rebuild_emit_temp_name(const struct cmig_schema *s, const char *table);
+/* Fill p's steps, probes and count_sql for the edited st from the old table. */
+int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_state *st,
+                           const struct cmig_table *old, const struct cmig_schema *s,
+                           cmig_diags *d);
+
+#endif
