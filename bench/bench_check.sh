@@ -13,7 +13,8 @@
 #            history (the version row at the head and every revision's `up` row with its
 #            checksum, so every applied up section is hashed and compared); see build_db for
 #            the two ways it is built (BENCH_BUILD=direct, the default, or upgrade)
-# and prints each time, the ratio to cat and the time per revision. The goal (issue 6): at
+# and prints each time (wall clock, and CPU = user + system, steadier on a busy machine), the
+# ratio to cat and the time per revision. The goal (issue 6): at
 # 100,000 revisions +db <= 0.4x cat; growth linear (the time per revision stays flat).
 # Before timing, the database is checked to be at the head with one `up` row per revision, and
 # both checks must pass (a checksum computed differently would show up as drift).
@@ -29,24 +30,31 @@ REPEAT=${BENCH_REPEAT:-3}
 CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
 command -v sqlite3 >/dev/null || { echo "bench_check: sqlite3 is needed" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench_check: python3 is needed" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench_check: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-check.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-now_ns() { date +%s%N; }
-# best_ms CMD... : the best wall time of REPEAT runs, in milliseconds
-best_ms() {
-	local best="" t0 t1 d i
+# best CMD... : "WALL_MS CPU_MS", each the best of REPEAT runs (CPU = user + system time of the
+# command and its children, 10 ms resolution; under load from other processes it is steadier
+# than wall time)
+best() {
+	local i out w c t0 t1 bw="" bc=""
 	for ((i = 0; i < REPEAT; i++)); do
-		t0=$(now_ns)
-		"$@" >/dev/null 2>&1 || { echo "bench_check: failed: $*" >&2; exit 1; }
-		t1=$(now_ns)
-		d=$((t1 - t0))
-		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then best=$d; fi
+		t0=$(date +%s%N)
+		/usr/bin/time -o "$WORK/time" -f '%U %S' "$@" >/dev/null 2>&1 ||
+			{ echo "bench_check: failed: $*" >&2; exit 1; }
+		t1=$(date +%s%N)
+		out=$(tail -n 1 "$WORK/time")
+		w=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+		c=$(awk '{ printf "%.1f", ($1 + $2) * 1000 }' <<<"$out")
+		if [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; then bw=$w; fi
+		if [ -z "$bc" ] || awk -v a="$c" -v b="$bc" 'BEGIN { exit !(a < b) }'; then bc=$c; fi
 	done
-	awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e6 }'
+	echo "$bw $bc"
 }
 cat_all() { find versions -name '*.sql' -print0 | xargs -0 cat >/dev/null; }
+export -f cat_all
 
 # generate N DIR : the project (cmig.yaml, versions/) and DIR/history.tsv, one line per
 # revision in chain order: revision<TAB>SHA-256 of its up section (SPEC §4: the bytes after the
@@ -116,7 +124,7 @@ PY
 }
 
 echo "cmig check benchmark: $("$CMIG" --version 2>/dev/null | head -1); $(nproc) CPUs; best of $REPEAT; database built: ${BENCH_BUILD:-direct}"
-printf '%-9s %9s %9s %9s %9s %9s %12s %12s\n' revisions "cat ms" "check ms" "+db ms" check/cat +db/cat "check us/rev" "+db us/rev"
+printf '%-9s %-5s %9s %9s %9s %9s %9s %12s %12s\n' revisions time "cat ms" "check ms" "+db ms" check/cat +db/cat "check us/rev" "+db us/rev"
 for n in "${SIZES[@]}"; do
 	dir=$WORK/n$n
 	generate "$n" "$dir"
@@ -134,14 +142,19 @@ for n in "${SIZES[@]}"; do
 	"$CMIG" check >/dev/null 2>&1 || { echo "bench_check: check fails on the generated files:" >&2; "$CMIG" check 2>&1 | tail -3 >&2; exit 1; }
 	"$CMIG" --url "$url" check >/dev/null 2>&1 || { echo "bench_check: check with the database fails:" >&2; "$CMIG" --url "$url" check 2>&1 | tail -3 >&2; exit 1; }
 	cat_all # warm the page cache
-	t_cat=$(best_ms cat_all)
-	t_chk=$(best_ms "$CMIG" check)
-	t_db=$(best_ms "$CMIG" --url "$url" check)
-	t_cat2=$(best_ms cat_all) # cat again: the better of the two (same run, warm cache)
-	t_cat=$(awk -v a="$t_cat" -v b="$t_cat2" 'BEGIN { print (a < b ? a : b) }')
-	awk -v n="$n" -v c="$t_cat" -v k="$t_chk" -v d="$t_db" 'BEGIN {
-		printf "%-9d %9.1f %9.1f %9.1f %8.2fx %8.2fx %12.2f %12.2f\n",
-		       n, c, k, d, k / c, d / c, k * 1000 / n, d * 1000 / n }'
+	read -r w_cat c_cat < <(best bash -c cat_all)
+	read -r w_chk c_chk < <(best "$CMIG" check)
+	read -r w_db c_db < <(best "$CMIG" --url "$url" check)
+	read -r w_cat2 c_cat2 < <(best bash -c cat_all) # cat again: the better of the two
+	w_cat=$(awk -v a="$w_cat" -v b="$w_cat2" 'BEGIN { print (a < b ? a : b) }')
+	c_cat=$(awk -v a="$c_cat" -v b="$c_cat2" 'BEGIN { print (a < b ? a : b) }')
+	for kind in wall cpu; do
+		if [ $kind = wall ]; then set -- "$w_cat" "$w_chk" "$w_db"; else set -- "$c_cat" "$c_chk" "$c_db"; fi
+		awk -v n="$n" -v k="$kind" -v c="$1" -v x="$2" -v d="$3" 'BEGIN {
+			if (c <= 0) c = 0.1
+			printf "%-9d %-5s %9.1f %9.1f %9.1f %8.2fx %8.2fx %12.2f %12.2f\n",
+			       n, k, c, x, d, x / c, d / c, x * 1000 / n, d * 1000 / n }'
+	done
 	cd - >/dev/null
 	rm -rf "$dir"
 done

@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libsqlite3-dev libpq-dev libyaml-dev libcmocka-dev sqlite3)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(postgresql postgresql-client valgrind clang libclang-rt-dev hyperfine python3 procps man-db)
+  pkgs+=(postgresql postgresql-client valgrind clang libclang-rt-dev hyperfine python3 procps man-db jq)
 fi
 
 missing=()

@@ -541,7 +541,7 @@ int cmig_table_print(cmig_buf *out, const struct cmig_table *t, const char *name
 	if (!rc)
 		rc = name ? cmig_sqltext_quote(out, name) : cmig_buf_puts(out, t->name_text);
 	if (!rc)
-		rc = cmig_buf_puts(out, t->between[0] ? t->between : " ");
+		rc = cmig_buf_puts(out, t->between);
 	if (!rc)
 		rc = cmig_buf_putc(out, '(');
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -698,8 +698,17 @@ static void inherit_lead(char **next, const char *dropped)
 	const char *nl = next && *next ? strchr(*next, '\n') : NULL;
 	const char *dl;
 	cmig_buf b = CMIG_BUF_INIT;
-	if (!nl || !dropped)
+	if (!next || !*next || !dropped)
 		return;
+	if (!nl) {
+		/* "a INT, b INT": b takes a's place and a's (empty) lead */
+		char *c = cmig_strdup(dropped);
+		if (c) {
+			free(*next);
+			*next = c;
+		}
+		return;
+	}
 	dl = strrchr(dropped, '\n');
 	if (cmig_buf_add(&b, dropped, dl ? (size_t)(dl - dropped) + 1 : 0) || cmig_buf_puts(&b, nl + 1)) {
 		cmig_buf_release(&b);
@@ -830,5 +839,47 @@ int cmig_column_add(struct cmig_column *c, const char *text, cmig_diags *d)
 		}
 	}
 	cmig_stoks_release(&t);
+	return rc;
+}
+
+int cmig_table_references(char **table_out, char ***cols_out, size_t *n_out, const char *body)
+{
+	cmig_stoks t;
+	struct cmig_cons tmp;
+	size_t k = 1;
+	int rc = CMIG_OK;
+
+	*table_out = NULL;
+	*cols_out = NULL;
+	*n_out = 0;
+	memset(&tmp, 0, sizeof(tmp));
+	if (cmig_stoks_build(&t, body, 0, strlen(body)))
+		return CMIG_ENOMEM;
+	if (!cmig_stoks_is(&t, 0, "REFERENCES") || !cmig_stoks_is_name(&t, 1)) {
+		cmig_stoks_release(&t);
+		return CMIG_ERROR;
+	}
+	if (cmig_stoks_punct(&t, 2, '.') && cmig_stoks_is_name(&t, 3))
+		k = 3; /* schema.table */
+	if (!(*table_out = cmig_stoks_name(&t, k)))
+		rc = CMIG_ENOMEM;
+	k++;
+	if (!rc && cmig_stoks_punct(&t, k, '(')) {
+		cmig_diags quiet = CMIG_DIAGS_INIT;
+		rc = paren_cols(&tmp, &t, &k, t.n, &quiet) ? CMIG_ERROR : CMIG_OK;
+		cmig_diags_release(&quiet);
+		if (!rc) {
+			*cols_out = tmp.cols;
+			*n_out = tmp.ncols;
+			tmp.cols = NULL;
+			tmp.ncols = 0;
+		}
+	}
+	cmig_cons_release(&tmp);
+	cmig_stoks_release(&t);
+	if (rc) {
+		free(*table_out);
+		*table_out = NULL;
+	}
 	return rc;
 }

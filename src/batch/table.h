@@ -99,6 +99,12 @@ long cmig_table_rowid_alias(const struct cmig_table *t);
  * (0: none). */
 size_t cmig_table_primary_key(const struct cmig_table *t, char *const **out);
 
+/* The parent of a REFERENCES clause ("REFERENCES p (a, b) ON DELETE …", a FOREIGN cons's
+ * body): *table_out the parent table (unquoted), *cols_out its columns (none: the parent's
+ * primary key). Both yours (free each column, then the array). CMIG_OK, CMIG_ERROR when body
+ * is not a REFERENCES clause, CMIG_ENOMEM. */
+int cmig_table_references(char **table_out, char ***cols_out, size_t *n_out, const char *body);
+
 /* Whether a column has a constraint of that kind; the first one's index or -1. */
 long cmig_column_find(const struct cmig_column *c, cmig_cons_kind kind);
 bool cmig_column_generated(const struct cmig_column *c);

@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fs.h"
@@ -27,23 +29,6 @@ static bool is_migration_name(const char *name)
 {
 	size_t len = strlen(name);
 	return name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".sql");
-}
-
-/* Read one file, reporting what is wrong with it in a way that names it. */
-static int read_one(cmig_buf *text, const char *full, const char *shown, cmig_diags *d)
-{
-	struct stat st;
-
-	if (stat(full, &st) != 0) {
-		if (errno == ENOENT && lstat(full, &st) == 0)
-			return cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse",
-			                       "cannot read migration: dangling symbolic link");
-		/* Anything else (permissions, a race): cmig_fs_read says what. */
-	} else if (S_ISDIR(st.st_mode)) {
-		return cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse",
-		                       "cannot read migration: it is a directory");
-	}
-	return cmig_fs_read(text, full, shown, CMIG_FILE_MAX, d);
 }
 
 static int cmp_embedded(const void *a, const void *b)
@@ -98,8 +83,9 @@ static int load_embedded(struct cmig_scriptdir *s, const cmig_embedded_file *fil
 
 static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 {
-	char **names = NULL, *shown_dir;
+	char **names = NULL, *shown_dir = NULL;
 	size_t nnames = 0, i, nmig = 0;
+	int dirfd = -1;
 	cmig_buf text = CMIG_BUF_INIT;
 	int rc;
 
@@ -124,19 +110,26 @@ static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory loading migrations");
 		goto done;
 	}
+	/* one directory descriptor and one display prefix for every file: per file only
+	 * openat, fstat, read, close */
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	shown_dir = cmig_path_display(dir);
+	if (dirfd < 0 || !shown_dir) {
+		rc = cmig_diag_error(d, NULL, 0, dirfd < 0 ? CMIG_ERROR : CMIG_ENOMEM, NULL,
+		                     "cannot open the versions directory %s", dir);
+		goto done;
+	}
 	for (i = 0; i < nnames; i++) {
-		char *full, *shown;
+		char *full = NULL, *shown;
 		size_t len;
 		if (!is_migration_name(names[i]))
 			continue;
-		full = cmig_path_join(dir, names[i]);
-		shown = full ? cmig_path_display(full) : NULL;
+		shown = cmig_path_join(shown_dir, names[i]);
 		if (!shown) {
-			free(full);
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory loading migrations");
 			goto done;
 		}
-		if (read_one(&text, full, shown, d) != CMIG_OK) {
+		if (cmig_fs_read_at(&text, dirfd, names[i], shown, CMIG_FILE_MAX, d) != CMIG_OK) {
 			s->parse_errors++;
 			cmig_buf_release(&text);
 		} else {
@@ -159,6 +152,9 @@ static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 	}
 	rc = CMIG_OK;
 done:
+	if (dirfd >= 0)
+		close(dirfd);
+	free(shown_dir);
 	cmig_buf_release(&text);
 	cmig_fs_names_free(names, nnames);
 	return rc;

@@ -5,6 +5,7 @@
 #include "fs.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,17 +17,30 @@
 
 int cmig_fs_read(cmig_buf *out, const char *path, const char *shown, size_t max, cmig_diags *d)
 {
+	return cmig_fs_read_at(out, AT_FDCWD, path, shown, max, d);
+}
+
+int cmig_fs_read_at(cmig_buf *out, int dirfd, const char *name, const char *shown, size_t max,
+                    cmig_diags *d)
+{
 	struct stat st;
+	size_t start = out->len;
 	int fd, rc = CMIG_OK;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cmig_diag_error(d, shown, 0, errno == ENOENT ? CMIG_ENOTFOUND : CMIG_ERROR,
-		                       "parse", "cannot read file: %s", strerror(errno));
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse",
+			                       "cannot read file: dangling symbolic link");
+		return cmig_diag_error(d, shown, 0, e == ENOENT ? CMIG_ENOTFOUND : CMIG_ERROR,
+		                       "parse", "cannot read file: %s", strerror(e));
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		bool dir = S_ISDIR(st.st_mode);
 		close(fd);
-		return cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse",
-		                       "cannot read file: not a regular file");
+		return cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse", "cannot read file: %s",
+		                       dir ? "it is a directory" : "not a regular file");
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);
@@ -57,11 +71,14 @@ int cmig_fs_read(cmig_buf *out, const char *path, const char *shown, size_t max,
 			break;
 		out->len += (size_t)got;
 		out->ptr[out->len] = '\0';
-		if (out->len > max) {
+		if (out->len - start > max) {
 			rc = cmig_diag_error(d, shown, 0, CMIG_ERROR, "parse",
 			                     "file is too large: the limit is %zu MiB", max >> 20);
 			break;
 		}
+		/* the size fstat gave is read: skip the extra read() that would only say EOF */
+		if (out->len - start == (size_t)st.st_size)
+			break;
 	}
 	close(fd);
 	return rc;

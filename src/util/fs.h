@@ -16,6 +16,10 @@
  * dangling link or any read error is a diagnostic naming `shown` (the path as printed). */
 int cmig_fs_read(cmig_buf *out, const char *path, const char *shown, size_t max, cmig_diags *d);
 
+/* The same, for `name` relative to the open directory dirfd (openat): no path walk per file. */
+int cmig_fs_read_at(cmig_buf *out, int dirfd, const char *name, const char *shown, size_t max,
+                    cmig_diags *d);
+
 /* The names in dir (not "." or ".."), sorted bytewise; *out is an array of malloc'd
  * strings, free with cmig_fs_names_free(). */
 int cmig_fs_list(char ***out, size_t *n, const char *dir, cmig_diags *d);

@@ -82,6 +82,14 @@ assert_exit 0 --url "$LIVE_URL" upgrade head
 assert_backend_db
 assert_db_version c3 "version after the live upgrade"
 assert_eq "$(db_schema)" "$s_schema" "same schema as a live upgrade"
+if [ "$CMIG_TEST_BACKEND" = postgresql ]; then
+	command -v pg_dump >/dev/null || _die "pg_dump is needed"
+	dump() { pg_dump --schema-only --no-owner -d "$1" | grep -v -e '^--' -e '^$' -e '^\\restrict' -e '^\\unrestrict'; }
+	live_name=$DB_NAME
+	script_name=${SCRIPT_URL#postgresql:///}
+	script_name=${script_name%%\?*}
+	assert_eq "$(dump "$live_name")" "$(dump "$script_name")" "pg_dump --schema-only: script = live upgrade"
+fi
 assert_eq "$(db_history_count)" "$s_hist" "same history row count as a live upgrade"
 assert_eq "$(db_query "SELECT revision || '|' || direction FROM cmig_history ORDER BY id")" \
 	"$(db_select "$SCRIPT_URL"; db_query "SELECT revision || '|' || direction FROM cmig_history ORDER BY id")" "same history rows"

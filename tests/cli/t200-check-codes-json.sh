@@ -68,8 +68,8 @@ json_one() {
 		printf '%s\n' "$OUT" | head -20 | sed 's/^/    | /' >&2
 		return 1
 	fi
-	local s c p l m
-	IFS=$T read -r s c p l m <<<"$rows"
+	local s p l m
+	IFS=$T read -r s _ p l m <<<"$rows"
 	assert_eq "$sev" "$s" "$what: JSON severity"
 	assert_eq "$path" "$p" "$what: JSON path"
 	if [ "$line" = int ]; then
@@ -259,10 +259,10 @@ cp cmig.yaml "$TEST_DIR/noroot/"
 	cd "$TEST_DIR/noroot" || exit 1
 	write_rev s1 s1
 )
-cd "$TEST_DIR/noroot"
+cd "$TEST_DIR/noroot" || _die cd
 assert_exit 1 check --format json
 assert_match "$(json_diags)" "^error${T}(roots|cycle)${T}" "no root (s1 follows itself): reported as roots or cycle"
-cd "$PROJ"
+cd "$PROJ" || _die cd
 
 # ---- filename ----------------------------------------------------------------------------------
 write_rev c3 b2

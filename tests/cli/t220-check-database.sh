@@ -34,7 +34,6 @@ set_created() { sed -i "3a -- created: $2" "versions/$1_x.sql"; }
 
 # ---- a fresh database: at base, check is clean and creates nothing ------------------------------
 new_db
-FRESH_URL=$DB_URL
 new_project "$TEST_DIR/fresh"
 chain a1 b2
 assert_exit 0 check
@@ -230,6 +229,29 @@ assert_eq 1 "$(db_query "SELECT count(*) FROM cmig_history WHERE direction = 'st
 assert_db_version ""
 assert_exit 0 check
 assert_eq "0 errors, 0 warnings" "$(summary)" "at base nothing is skipped"
+
+# ---- file problems and database problems at once: all reported ------------------------------
+new_db
+new_project "$TEST_DIR/together"
+chain a1 b2 c3
+assert_exit 0 upgrade head
+sed -i '6s/v TEXT/v TEXT, w TEXT/' versions/a1_x.sql   # drift (a1's up section)
+write_rev x1 b2                                        # db-skipped (before current c3)
+set_down c3 x1
+sed -i '3a -- reviewer: somebody' versions/c3_x.sql    # unknown-header (a warning, not drift)
+assert_exit 1 check
+assert_eq "2 errors, 1 warning" "$(summary)" "together: summary"
+assert_match "$ERR" '^versions/a1_x\.sql:[0-9]+: error: .*lines 6-' "together: drift"
+assert_match "$ERR" 'error: .*x1' "together: db-skipped"
+assert_match "$ERR" '^versions/c3_x\.sql:4: warning: .*reviewer' "together: unknown-header"
+assert_exit 1 check --format json
+assert_eq "ok=false errors=2 warnings=1" "$(json_top)" "together: JSON counts"
+assert_eq "error db-skipped
+error drift
+warning unknown-header" "$(json_diags | cut -f1,2 | tr '\t' ' ' | sort)" "together: JSON codes"
+assert_exit 1 check --strict --format json
+assert_eq "ok=false errors=3 warnings=0" "$(json_top)" "together --strict: JSON counts"
+assert_eq "" "$(json_diags | cut -f1 | grep -vx error || true)" "together --strict: all errors"
 
 # ---- db-skipped: linearize run against another database rewrote the chain --------------------
 # production (configured) ran a1 -> b2; a branch added c3 after a1, created earlier than b2.

@@ -88,7 +88,9 @@ EOF2
 		# posts' foreign key needs it: PostgreSQL refuses this drop too (without CASCADE)
 		expect_rc "SQLite refuses to drop authors_pkey, which posts' foreign key needs" 1
 		expect_err_match "the error says which foreign key" \
-			'a foreign key no longer matches a primary key or unique constraint of its parent table after the migration \("posts" referencing "authors"\)'
+			'cannot drop constraint "authors_pkey" of table "authors": constraint "posts_author_fk" of table "posts" depends on it'
+		cm --url "$PGURL" upgrade "p$n"
+		expect_rc "so does PostgreSQL" 1
 	else
 		expect_rc "SQLite drops $table.$name by PostgreSQL's name" 0
 	fi

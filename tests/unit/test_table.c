@@ -44,6 +44,7 @@ static void test_table_round_trip(void **state)
 		"CREATE TABLE kv (k TEXT, v ANY, PRIMARY KEY (k)) WITHOUT ROWID, STRICT",
 		"CREATE TABLE c (id INTEGER PRIMARY KEY, p INT REFERENCES parent(id) ON DELETE SET NULL NOT DEFERRABLE, CONSTRAINT u UNIQUE (p, id) ON CONFLICT REPLACE, FOREIGN KEY (p) REFERENCES parent (id) ON DELETE CASCADE)",
 		"CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a + 1) VIRTUAL, c DEFAULT -1, d DEFAULT (random()), e NULL)",
+		"CREATE TABLE t(a INTEGER PRIMARY KEY ASC ON CONFLICT FAIL, b TEXT CONSTRAINT x DEFAULT 'a' COLLATE nocase NOT NULL ON CONFLICT IGNORE, c REFERENCES p ON UPDATE CASCADE MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED, d AS (a*2), e DOUBLE PRECISION NOT NULL DEFAULT -1.5e3, f UNSIGNED BIG INT DEFAULT (strftime('%s','now')), key TEXT, action, g VARYING CHARACTER(255) CHECK(g<>'') CONSTRAINT fk REFERENCES p(x) ON DELETE SET NULL NOT DEFERRABLE INITIALLY IMMEDIATE NOT NULL, FOREIGN KEY (c) REFERENCES p(x) NOT DEFERRABLE INITIALLY IMMEDIATE)",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -98,6 +99,31 @@ static void test_table_model(void **state)
 	assert_string_equal(pk[0], "id");
 	assert_int_equal(cmig_table_column(&t, "TITLE"), 1);
 	assert_int_equal(cmig_table_column(&t, "nope"), -1);
+	cmig_table_release(&t);
+}
+
+/* SQLite's whole column-constraint grammar splits where SQLite splits it */
+static void test_table_constraint_grammar(void **state)
+{
+	struct cmig_table t;
+	(void)state;
+	parse_ok(&t, "CREATE TABLE t(b TEXT CONSTRAINT x DEFAULT 'a' COLLATE nocase NOT NULL ON CONFLICT IGNORE, "
+	             "e DOUBLE PRECISION NOT NULL DEFAULT -1.5e3, "
+	             "g VARYING CHARACTER(255) CHECK(g<>'') CONSTRAINT fk REFERENCES p(x) ON DELETE SET NULL "
+	             "NOT DEFERRABLE INITIALLY IMMEDIATE NOT NULL, d AS (b || 'x'))");
+	assert_int_equal(t.cols[0].ncons, 3);
+	assert_string_equal(t.cols[0].cons[0].text, "CONSTRAINT x DEFAULT 'a'");
+	assert_string_equal(t.cols[0].cons[2].text, "NOT NULL ON CONFLICT IGNORE");
+	assert_string_equal(t.cols[1].type, "DOUBLE PRECISION");
+	assert_string_equal(t.cols[1].cons[1].body, "-1.5e3");
+	assert_string_equal(t.cols[2].type, "VARYING CHARACTER(255)");
+	assert_int_equal(t.cols[2].ncons, 3);
+	assert_string_equal(t.cols[2].cons[1].name, "fk");
+	assert_string_equal(t.cols[2].cons[1].body,
+	                    "REFERENCES p(x) ON DELETE SET NULL NOT DEFERRABLE INITIALLY IMMEDIATE");
+	assert_int_equal(t.cols[2].cons[2].kind, CMIG_CONS_NOT_NULL);
+	assert_true(cmig_column_generated(&t.cols[3]));
+	assert_false(t.cols[3].cons[0].stored);
 	cmig_table_release(&t);
 }
 
@@ -165,6 +191,36 @@ static void test_table_edits(void **state)
 	cmig_diags_release(&d);
 }
 
+/* A REFERENCES clause names its parent table and, when given, the parent's columns */
+static void test_table_references(void **state)
+{
+	static const struct { const char *body, *table, *cols; int rc; } cases[] = {
+		{ "REFERENCES p(id) ON DELETE CASCADE", "p", "id", 0 },
+		{ "REFERENCES \"My P\" (a, \"b c\") DEFERRABLE INITIALLY DEFERRED", "My P", "a|b c", 0 },
+		{ "REFERENCES main.p", "p", "", 0 },
+		{ "REFERENCES", NULL, NULL, CMIG_ERROR },
+		{ "CHECK (x)", NULL, NULL, CMIG_ERROR },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *table, **cols;
+		size_t n;
+		cmig_buf b = CMIG_BUF_INIT;
+		assert_int_equal(cmig_table_references(&table, &cols, &n, cases[i].body), cases[i].rc);
+		if (cases[i].rc)
+			continue;
+		assert_string_equal(table, cases[i].table);
+		for (size_t k = 0; k < n; k++) {
+			cmig_buf_printf(&b, "%s%s", k ? "|" : "", cols[k]);
+			free(cols[k]);
+		}
+		assert_string_equal(b.ptr, cases[i].cols);
+		free(cols);
+		free(table);
+		cmig_buf_release(&b);
+	}
+}
+
 /* What is not a table definition is an error, never a crash */
 static void test_table_rejects(void **state)
 {
@@ -188,8 +244,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_round_trip),
 		cmocka_unit_test(test_table_model),
+		cmocka_unit_test(test_table_constraint_grammar),
 		cmocka_unit_test(test_table_rowid_alias),
 		cmocka_unit_test(test_table_edits),
+		cmocka_unit_test(test_table_references),
 		cmocka_unit_test(test_table_rejects),
 	};
 	return cmocka_run_group_tests_name("table", tests, NULL, NULL);
