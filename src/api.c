@@ -448,7 +448,7 @@ static void check_database(cmig_project *p, const cmig_check_options *o, cmig_di
 		                "db-missing: the history says revision %s is applied, but no file declares it",
 		                st.missing[i]);
 	long k = cmig_dbstate_first_skipped(&st);
-	for (long i = k; k >= 0 && i <= st.current_pos; i++)
+	for (long i = k; k >= 0 && i < st.current_pos; i++)
 		if (!st.revs[i].up_id && !st.revs[i].stamp_id)
 			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
 			                "db-skipped: revision %s comes before the current revision %s but was never applied",

@@ -26,7 +26,8 @@
  *    never by a failing SELECT, which would abort the transaction). A readonly open creates
  *    nothing.
  *
- * Not done here: statements that need COPY FROM STDIN (pipelines cannot carry COPY).
+ * Not done here: COPY FROM STDIN (a migration file has no data to send on the connection):
+ * such a statement fails, naming its line; COPY TO STDOUT's rows are read and dropped.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -70,6 +71,7 @@ struct pg_backend {
 	char *ver;                            /* NULL = base */
 	bool ver_pending;                     /* version_write() queued in this transaction */
 	char *ver_new;
+	bool copy_in_seen;                    /* a statement of this flush began COPY FROM STDIN */
 	cmig_buf scratch;
 };
 
@@ -225,6 +227,9 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	}
 	if (hint && *hint)
 		hint_c = clean_text(be, hint);
+	else if (be->copy_in_seen)
+		hint_c = cmig_strdup("COPY FROM STDIN needs data on the connection, which a migration "
+		                     "cannot give: use INSERT, or COPY FROM a file on the server.");
 	if (state && *state)
 		cmig_diag_full(d, CMIG_DIAG_ERROR, code, NULL, path, line, 0, detail_c, hint_c,
 		               "%s: %s", state, msg);
@@ -336,6 +341,31 @@ static int pump(struct pg_backend *be)
 	return r;
 }
 
+/* A migration statement started a COPY: there is no data to give it (a section is SQL
+ * only), so COPY FROM STDIN is ended with an error the server reports as the statement's
+ * failure, and COPY TO STDOUT's rows are read and dropped. */
+static int end_copy(struct pg_backend *be, ExecStatusType st)
+{
+	PGconn *c = be->conn;
+	char *row;
+	int r;
+
+	if (st == PGRES_COPY_IN) {
+		be->copy_in_seen = true;
+		while ((r = PQputCopyEnd(c, "COPY FROM STDIN has no data in a migration file: "
+		                            "use INSERT, or COPY FROM a file on the server")) == 0)
+			if (pump(be) < 0)
+				return CMIG_ERROR;
+		return r < 0 || pump(be) < 0 ? CMIG_ERROR : CMIG_OK;
+	}
+	if (st == PGRES_COPY_OUT) {
+		while ((r = PQgetCopyData(c, &row, 0)) > 0)
+			PQfreemem(row);
+		return r == -1 ? CMIG_OK : CMIG_ERROR;
+	}
+	return CMIG_ERROR; /* COPY BOTH (replication) cannot happen on a normal connection */
+}
+
 /* Send the queue as one pipeline with one Sync and read every result. The first failure is
  * reported (later queries are skipped by the server); results of `keep` items stay in the
  * queue until queue_clear(). */
@@ -348,6 +378,7 @@ static int flush_queue(struct pg_backend *be, cmig_diags *d)
 	if (be->queue.n == 0)
 		return CMIG_OK;
 	be->diags = d;
+	be->copy_in_seen = false;
 	if (!PQenterPipelineMode(c))
 		return report_error(be, NULL, NULL, d);
 	for (size_t i = 0; i < be->queue.n; i++) {
@@ -369,6 +400,15 @@ static int flush_queue(struct pg_backend *be, cmig_diags *d)
 		be->cur = it;
 		while ((res = PQgetResult(c)) != NULL) {
 			ExecStatusType st = PQresultStatus(res);
+			if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+				PQclear(res);
+				if (end_copy(be, st) != CMIG_OK) {
+					if (rc == CMIG_OK)
+						rc = report_error(be, it, NULL, d);
+					break;
+				}
+				continue;
+			}
 			if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE ||
 			    st == PGRES_NONFATAL_ERROR) {
 				if (rc == CMIG_OK)
@@ -454,8 +494,10 @@ static int connect_error(struct pg_backend *be, PGconn *c, const char *libpq_msg
 		while (*rest == '\t' || *rest == ' ')
 			rest++;
 	}
-	/* only a server that did not answer may answer later; a bad option will not get better */
-	refused = strstr(msg, "connection to server") != NULL;
+	/* only a server that did not answer (or is starting up) may answer later; a bad option or
+	 * a refused login will not get better */
+	refused = strstr(msg, "connection to server") != NULL &&
+	          (!strstr(msg, "FATAL:") || strstr(msg, "starting up"));
 	describe_target(be, c, &target);
 	shown = clean_text(be, target.ptr);
 	cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECONNECT, NULL, NULL, 0, 0,

@@ -20,6 +20,7 @@ struct script_backend {
 	struct cmig_backend_settings shadow_settings;
 	struct sqlite_backend *shadow;  /* SQLite dialect only */
 	bool tables_printed;
+	bool fk_off;                    /* this step printed PRAGMA foreign_keys=OFF */
 	cmig_buf out;
 };
 
@@ -87,10 +88,20 @@ static void sc_unlock(struct cmig_backend *base)
 	(void)base;
 }
 
+/* A section that rebuilds a table runs with foreign keys off, as live (SPEC §6): the printed
+ * script must switch them off before its BEGIN too, or running it would cascade-delete child
+ * rows when the parent's old table is dropped. */
 static int sc_prepare_step(struct cmig_backend *base, const struct cmig_exec_section *s,
                            cmig_diags *d)
 {
-	(void)base; (void)s; (void)d;
+	struct script_backend *be = (struct script_backend *)base;
+	be->fk_off = be->shadow && s && s->sec && s->sec->transactional &&
+	             cmig_sqlite_batch_needs_fk_off(s);
+	if (be->fk_off) {
+		if (cmig_buf_puts(&be->out, "PRAGMA foreign_keys=OFF;\n"))
+			return oom(d);
+		emit(be);
+	}
 	return CMIG_OK;
 }
 
@@ -111,7 +122,15 @@ static int sc_begin(struct cmig_backend *base, cmig_diags *d)
 static int sc_commit(struct cmig_backend *base, cmig_diags *d)
 {
 	struct script_backend *be = (struct script_backend *)base;
-	if (cmig_buf_printf(&be->out, "%s;\n\n", be->dl->commit))
+	if (be->fk_off && cmig_buf_puts(&be->out, "PRAGMA foreign_key_check;\n"))
+		return oom(d);
+	if (cmig_buf_printf(&be->out, "%s;\n", be->dl->commit))
+		return oom(d);
+	if (be->fk_off && be->base.settings->sqlite_foreign_keys &&
+	    cmig_buf_puts(&be->out, "PRAGMA foreign_keys=ON;\n"))
+		return oom(d);
+	be->fk_off = false;
+	if (cmig_buf_putc(&be->out, '\n'))
 		return oom(d);
 	emit(be);
 	return CMIG_OK;

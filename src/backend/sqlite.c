@@ -314,6 +314,11 @@ static int sq_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 	size_t i = 0;
 	int rc = CMIG_OK;
 
+	/* foreign keys are off for this section: note the violations already there before any
+	 * statement runs, so only new ones fail the migration (SPEC §6) */
+	if (s->sec->transactional && be->fk_state == 0 && be->base.settings->sqlite_foreign_keys &&
+	    (rc = cmig_sqlite_batch_begin(be, s, d)) != CMIG_OK)
+		return rc;
 	while (i < v->n && rc == CMIG_OK) {
 		const cmig_stmt *st = &v->items[i];
 		if (s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE)) {

@@ -161,7 +161,7 @@ static char *check_part(const struct ctx *c, const struct cmig_cons *k)
 {
 	long found = -1;
 	for (size_t i = 0; i < c->t->ncols; i++) {
-		if (cmig_sqltext_mentions(k->body ? k->body : "", c->t->cols[i].name)) {
+		if (cmig_sqltext_uses_column(k->body ? k->body : "", c->t->cols[i].name)) {
 			if (found >= 0)
 				return NULL;
 			found = (long)i;

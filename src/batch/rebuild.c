@@ -90,7 +90,7 @@ bool cmig_rebuild_has_name(const struct cmig_schema *s, const char *name)
 bool cmig_rebuild_index_mentions(const char *sql, const char *name)
 {
 	const char *p = strchr(sql, '(');
-	return p && cmig_sqltext_mentions(p, name);
+	return p && cmig_sqltext_uses_column(p, name);
 }
 
 /* ---- native spelling --------------------------------------------------------------------- */

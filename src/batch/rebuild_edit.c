@@ -80,14 +80,14 @@ static long need_column(struct cmig_rebuild_state *st, const char *name)
 	return c;
 }
 
-/* A value for DEFAULT: kept bare when SQLite takes it bare, else parenthesized. */
-static char *default_text(const char *expr)
+/* Whether SQLite takes this DEFAULT value without parentheses: a literal, a signed number, a
+ * parenthesized expression, or one of its constant keywords. */
+static bool default_is_bare(const char *expr)
 {
 	cmig_stoks t;
 	bool bare = false;
-	char *r;
 	if (cmig_stoks_build(&t, expr, 0, strlen(expr)))
-		return NULL;
+		return false;
 	if (t.n == 1)
 		bare = t.items[0].kind == CMIG_TOK_STRING || t.items[0].kind == CMIG_TOK_NUMBER ||
 		       cmig_stoks_is(&t, 0, "NULL") || cmig_stoks_is(&t, 0, "TRUE") ||
@@ -99,8 +99,14 @@ static char *default_text(const char *expr)
 	else if (t.n > 0 && cmig_stoks_punct(&t, 0, '(') && t.items[0].match == t.n - 1)
 		bare = true;
 	cmig_stoks_release(&t);
-	r = bare ? cmig_asprintf("DEFAULT %s", expr) : cmig_asprintf("DEFAULT (%s)", expr);
-	return r;
+	return bare;
+}
+
+/* "DEFAULT value", parenthesized when SQLite needs it. New string or NULL. */
+static char *default_text(const char *expr)
+{
+	return default_is_bare(expr) ? cmig_asprintf("DEFAULT %s", expr)
+	                             : cmig_asprintf("DEFAULT (%s)", expr);
 }
 
 static int add_not_null(struct cmig_rebuild_state *st, long c)
@@ -134,6 +140,24 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 	}
 	if ((rc = cmig_table_parse_column(&c, x->text, st->d)))
 		return rc;
+	/* PostgreSQL's DEFAULT takes any expression; SQLite's wants it parenthesized */
+	for (size_t i = 0; i < c.ncons; i++) {
+		struct cmig_cons *k = &c.cons[i];
+		char *txt;
+		if (k->kind != CMIG_CONS_DEFAULT || default_is_bare(k->body))
+			continue;
+		if (k->name)
+			txt = cmig_asprintf("CONSTRAINT \"%s\" DEFAULT (%s)", k->name, k->body);
+		else
+			txt = cmig_asprintf("DEFAULT (%s)", k->body);
+		if (!txt) {
+			cmig_column_release(&c);
+			return oom(st->d);
+		}
+		free(k->text);
+		k->text = txt;
+		c.dirty = true;
+	}
 	if (!(p = realloc(st->src, (st->t.ncols + 1) * sizeof(*p)))) {
 		cmig_column_release(&c);
 		return oom(st->d);
@@ -251,14 +275,14 @@ static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter
 	for (size_t i = 0; i < st->t.ncols; i++) {
 		long g = cmig_column_find(&st->t.cols[i], CMIG_CONS_GENERATED);
 		if ((long)i != c && g >= 0 &&
-		    cmig_sqltext_mentions(st->t.cols[i].cons[g].body, name))
+		    cmig_sqltext_uses_column(st->t.cols[i].cons[g].body, name))
 			return cmig_rebuild_fail(st->d, st->w, "cannot drop column \"%s\" of table \"%s\": generated "
 			            "column \"%s\" uses it", name, st->t.name, st->t.cols[i].name);
 	}
 	/* PostgreSQL drops the table constraints that use the column, and so do we */
 	for (size_t i = 0; i < st->t.ntcons;) {
 		const struct cmig_cons *k = &st->t.tcons[i];
-		bool uses = k->kind == CMIG_CONS_CHECK && cmig_sqltext_mentions(k->body, name);
+		bool uses = k->kind == CMIG_CONS_CHECK && cmig_sqltext_uses_column(k->body, name);
 		for (size_t j = 0; j < k->ncols && !uses; j++)
 			uses = cmig_sqltext_name_eq(k->cols[j], name);
 		if (uses)
@@ -271,7 +295,7 @@ static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter
 		if ((long)i == c)
 			continue;
 		for (size_t j = 0; j < col->ncons;) {
-			if (col->cons[j].kind == CMIG_CONS_CHECK && cmig_sqltext_mentions(col->cons[j].body, name))
+			if (col->cons[j].kind == CMIG_CONS_CHECK && cmig_sqltext_uses_column(col->cons[j].body, name))
 				cmig_column_remove_at(col, j);
 			else
 				j++;

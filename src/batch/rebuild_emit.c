@@ -243,7 +243,7 @@ static bool *dependents(const struct cmig_schema *s, const char *table)
 static bool uses_dropped(const struct cmig_rebuild_state *st, const char *sql, const char **which)
 {
 	for (size_t i = 0; i < st->ndropped; i++)
-		if (cmig_sqltext_mentions(sql, st->dropped[i])) {
+		if (cmig_sqltext_uses_column(sql, st->dropped[i])) {
 			*which = st->dropped[i];
 			return true;
 		}

@@ -199,3 +199,23 @@ bool cmig_sqltext_mentions(const char *text, const char *name)
 		}
 	}
 }
+
+bool cmig_sqltext_uses_column(const char *expr, const char *name)
+{
+	cmig_stoks t;
+	bool hit = false;
+	if (cmig_stoks_build(&t, expr, 0, strlen(expr)))
+		return true; /* out of memory: assume the worst */
+	for (size_t i = 0; i < t.n && !hit; i++) {
+		char *u;
+		if (t.items[i].kind != CMIG_TOK_WORD && t.items[i].kind != CMIG_TOK_QIDENT)
+			continue;
+		if (t.items[i].kind == CMIG_TOK_WORD && cmig_stoks_punct(&t, i + 1, '('))
+			continue; /* a function call */
+		u = cmig_stoks_name(&t, i);
+		hit = !u || cmig_text_ieq(u, name);
+		free(u);
+	}
+	cmig_stoks_release(&t);
+	return hit;
+}

@@ -64,4 +64,8 @@ bool cmig_sqltext_name_eq(const char *a, const char *b);
  * part of a string). */
 bool cmig_sqltext_mentions(const char *text, const char *name);
 
+/* Whether expr uses the column `name`: as a WORD or quoted identifier that is not a function
+ * name (a word followed by '('), nor inside a string. */
+bool cmig_sqltext_uses_column(const char *expr, const char *name);
+
 #endif

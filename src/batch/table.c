@@ -171,6 +171,8 @@ static int parse_col_cons(struct cmig_cons *c, const cmig_stoks *t, size_t *i, s
 		c->kind = CMIG_CONS_DEFAULT;
 		if ((cmig_stoks_punct(t, v, '-') || cmig_stoks_punct(t, v, '+')) && v + 1 < e)
 			k = v + 2;
+		else if (t->items[v].kind == CMIG_TOK_WORD && cmig_stoks_punct(t, v + 1, '(') && v + 1 < e)
+			k = skip1(t, v + 1, e); /* PostgreSQL's DEFAULT f(…): SQLite wants (f(…)) */
 		else
 			k = skip1(t, v, e);
 		c->body = cmig_stoks_span(t, v, k - 1);

@@ -187,7 +187,8 @@ void cmig_dbstate_release(struct cmig_dbstate *s)
 
 long cmig_dbstate_first_skipped(const struct cmig_dbstate *s)
 {
-	for (long i = 0; i <= s->current_pos && (size_t)i < s->n; i++)
+	/* SPEC §7: a revision *before* the current one; the current revision itself is not a hole */
+	for (long i = 0; i < s->current_pos && (size_t)i < s->n; i++)
 		if (!s->revs[i].up_id && !s->revs[i].stamp_id)
 			return i;
 	return -1;

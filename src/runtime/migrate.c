@@ -251,6 +251,9 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 			o->on_output(hdr, strlen(hdr), o->payload);
 		free(hdr);
 		fill_exec(&x, st);
+		rc = be->ops->prepare_step(be, &x, d);
+		if (rc)
+			break;
 		if (st->section->transactional) {
 			rc = be->ops->begin(be, d);
 			if (!rc)

@@ -3,7 +3,7 @@
 # schema builds on both backends (the full-text-search revision by dialect sections), ends at
 # the same version row, works as a blog schema, and `downgrade base` leaves no example table.
 . "$(dirname "$0")/lib.sh"
-HEAD=0006f3a2d8e4
+HEAD=0007a9c4e2b8
 mkdir -p "$TEST_DIR/example"
 cp "$CMIG_SOURCE_DIR/cmig.yaml" "$TEST_DIR/example/"
 cp -r "$CMIG_SOURCE_DIR/versions" "$TEST_DIR/example/"
@@ -26,9 +26,9 @@ assert_eq "0 errors, 0 warnings" "$(printf '%s\n' "$ERR" | tail -n 1)" "the exam
 assert_exit 0 heads
 assert_eq "$HEAD" "$OUT" "the example's head"
 assert_exit 0 history
-assert_eq 6 "$(printf '%s\n' "$OUT" | wc -l)" "six revisions"
+assert_eq 7 "$(printf '%s\n' "$OUT" | wc -l)" "seven revisions"
 assert_eq "<base> -> 0001a7e3c9d2, initial schema" "$(printf '%s\n' "$OUT" | tail -n 1)" "root in history"
-assert_eq "0005e1b7c5f9 -> $HEAD (head), comment admin flag" "$(printf '%s\n' "$OUT" | head -n 1)" "head in history"
+assert_eq "0006f3a2d8e4 -> $HEAD (head), check slugs and comments" "$(printf '%s\n' "$OUT" | head -n 1)" "head in history"
 
 # offline SQL carries this backend's form of full-text search
 assert_exit 0 "${URLOPT[@]}" upgrade --sql
@@ -41,9 +41,9 @@ round() { # one upgrade + use + downgrade round
 	assert_exit 0 "${URLOPT[@]}" upgrade head
 	assert_backend_db
 	assert_db_version "$HEAD" "the example at head (same version row on both backends)"
-	assert_eq 6 "$(printf '%s\n' "$ERR" | grep -c '^Running upgrade')" "six migrations ran"
+	assert_eq 7 "$(printf '%s\n' "$ERR" | grep -c '^Running upgrade')" "seven migrations ran"
 	assert_contains "$ERR" "Running upgrade base -> 0001a7e3c9d2, initial schema" "first progress line"
-	assert_contains "$ERR" "Running upgrade 0005e1b7c5f9 -> $HEAD, comment admin flag" "last progress line"
+	assert_contains "$ERR" "Running upgrade 0006f3a2d8e4 -> $HEAD, check slugs and comments" "last progress line (batch mode on SQLite)"
 	for t in posts tags posts_tags comments; do assert_true "table $t" db_has_table $t; done
 	if [ "$CMIG_TEST_BACKEND" = sqlite ]; then assert_true "FTS5 table" db_has_table posts_fts; fi
 
@@ -80,7 +80,7 @@ round() { # one upgrade + use + downgrade round
 	assert_eq 0 "$(db_query "SELECT count(*) FROM comments")" "comments cascade with their post"
 
 	assert_exit 0 "${URLOPT[@]}" downgrade base
-	assert_eq 6 "$(printf '%s\n' "$ERR" | grep -c '^Running downgrade')" "six downgrades"
+	assert_eq 7 "$(printf '%s\n' "$ERR" | grep -c '^Running downgrade')" "seven downgrades"
 	assert_contains "$ERR" "Running downgrade 0001a7e3c9d2 -> base, initial schema" "last downgrade line"
 	assert_db_version "" "at base"
 	assert_eq "$(printf 'cmig_history\ncmig_version')" "$(db_tables)" "no example table left, only cmig's"

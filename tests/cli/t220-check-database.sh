@@ -166,6 +166,16 @@ assert_match "$(json_diags db-unknown)" "zz9" "DATABASE_URL: db-unknown"
 unset DATABASE_URL
 assert_false "no cmig.db after --url / DATABASE_URL checks" test -e cmig.db
 
+# ---- a database that cannot be reached: an error without a place, the password never shown --
+assert_exit 1 check --url 'postgresql://bob:s3cretpw@127.0.0.1:1/nodb'
+assert_match "$(summary)" '^[1-9][0-9]* errors?, 0 warnings$' "unreachable database: counted as an error"
+assert_match "$ERR" '^cmig: error: ' "unreachable database: a 'cmig: error:' line"
+assert_not_contains "$OUT$ERR" "s3cretpw" "the password is never printed (text)"
+assert_exit 1 check --url 'postgresql://bob:s3cretpw@127.0.0.1:1/nodb' --format json
+assert_match "$(json_top)" '^ok=false errors=[1-9][0-9]* warnings=0$' "unreachable database: JSON ok false"
+assert_match "$(json_diags)" "^error${T}[a-z-]+${T}null${T}null${T}" "unreachable database: JSON entry without a place"
+assert_not_contains "$OUT$ERR" "s3cretpw" "the password is never printed (JSON)"
+
 # ---- db-skipped: a revision inserted before the current one ------------------------------------
 new_db
 new_project "$TEST_DIR/skipped"
@@ -201,6 +211,25 @@ assert_exit 0 check
 assert_eq "0 errors, 0 warnings" "$(summary)" "pending d4 is not db-skipped"
 assert_exit 0 upgrade head
 assert_db_version d4
+
+# ---- only revisions BEFORE the current one can be db-skipped -----------------------------------
+new_db
+new_project "$TEST_DIR/forward"
+chain a1 b2 c3
+assert_exit 0 upgrade b2
+# a hand-written version row one step ahead (like a stamp without its history row): c3 is the
+# current revision, nothing before it is missing
+db_query "UPDATE cmig_version SET version_num = 'c3'"
+assert_exit 0 check --format json
+assert_eq "" "$(json_diags)" "the current revision itself is never db-skipped"
+# the history lost: every revision before the current one is reported, the current one not
+db_query "DELETE FROM cmig_history"
+assert_exit 1 check --format json
+# (the first of a1/b2/c3 each message names is the skipped revision; c3 is named as current)
+firsts=$(json_diags db-skipped | cut -f5 | while IFS= read -r m; do grep -oE '\b(a1|b2|c3)\b' <<<"$m" | head -n 1; done | sort | tr '\n' ' ')
+assert_eq "a1 b2 " "$firsts" "db-skipped: a1 and b2 (before c3)"
+assert_eq 2 "$(json_diags db-skipped | wc -l)" "db-skipped: not c3 itself"
+assert_eq "" "$(json_diags | grep -E 'revision c3 .*current revision c3' || true)" "no 'c3 comes before c3'"
 
 # ---- the stamp rule: a stamp marks its target and every ancestor applied -----------------------
 new_db

@@ -149,6 +149,16 @@ assert_exit 0 upgrade head
 assert_exit 0 heads
 assert_db_version "${OUT%% *}"
 
+# ======================= undated revisions (docs/decisions.md: they sort after dated ones) =======
+new_db
+new_project "$TEST_DIR/undated"
+rev a1 "" 2026-11-01T00:00:00Z
+write_rev b0 a1                      # no created header, and b0_x.sql sorts first by name
+rev b5 a1 2026-11-20T00:00:00Z
+assert_exit 0 linearize
+assert_eq "versions/b0_x.sql: down_revision a1 -> b5" "$(sorted "$OUT$ERR" | grep 'down_revision')" "an undated branch moves after a dated one"
+assert_exit 0 check
+
 # ======================= no database configured: nothing is created =============================
 mkdir -p "$TEST_DIR/nodb/versions"
 cd "$TEST_DIR/nodb" || _die cd

@@ -40,7 +40,8 @@ all_ids="0001a7e3c9d2
 0003c2d9f4b1
 0004d8e6a3c7
 0005e1b7c5f9
-0006f3a2d8e4"
+0006f3a2d8e4
+0007a9c4e2b8"
 
 check_eq "commands from a prefix" "upgrade" "$(complete_words up)"
 check_eq "commands d..." "downgrade" "$(complete_words d)"

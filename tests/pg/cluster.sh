@@ -114,7 +114,6 @@ start() {
 		echo "unix_socket_directories = '$dir/sock'"
 		echo "unix_socket_permissions = 0777"
 		echo "max_connections = 100"
-		echo "shared_buffers = 32MB"
 		echo "log_min_messages = warning"
 	} >>"$dir/data/postgresql.conf"
 	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$log" -w -t 60 start >/dev/null 2>&1; then

@@ -21,6 +21,8 @@ write_k() {
 		divzero) printf "SELECT 1 /\n  (SELECT count(*) FROM k_first WHERE id < 0)\n  AS boom;\n" ;;
 		nofunc) # undefined function: the position points at the call, the server adds a HINT
 			printf "SELECT id,\n  v,\n  no_such_fn(id)\nFROM k_first;\n" ;;
+		copyin) # COPY FROM STDIN: a migration has no data to give it; it must fail, not hang
+			printf 'COPY k_first (id, v)\n  FROM STDIN;\n' ;;
 		raise) # a PL/pgSQL exception with its own DETAIL, HINT and SQLSTATE
 			printf 'DO $body$\nBEGIN\n  RAISE EXCEPTION '"'"'boom %%'"'"', 42\n    USING DETAIL = '"'"'the detail text'"'"', HINT = '"'"'the hint text'"'"', ERRCODE = '"'"'P0042'"'"';\nEND\n$body$;\n' ;;
 		esac
@@ -29,7 +31,7 @@ write_k() {
 }
 
 n=0
-for kind in syntax unique divzero nofunc raise; do
+for kind in syntax unique divzero nofunc raise copyin; do
 	n=$((n + 1))
 	new_db
 	new_project "$TEST_DIR/p$n"
@@ -64,6 +66,9 @@ for kind in syntax unique divzero nofunc raise; do
 		assert_contains "$ERR" 'boom 42' "raise: message"
 		assert_contains "$ERR" 'the detail text' "raise: DETAIL"
 		assert_match "$ERR" 'hint: .*the hint text' "raise: HINT" ;;
+	copyin)
+		assert_match "$ERR" '^versions/c3_x\.sql:9(:[0-9]+)?: error: ' "copyin: names the COPY statement"
+		assert_match "$ERR" 'hint: .*COPY FROM STDIN' "copyin: says why" ;;
 	esac
 	assert_contains "$ERR" "the database stays at b2" "$kind: says where the database is"
 	# fixed, the run goes on from k-1

@@ -1088,7 +1088,7 @@ static void test_api_bundled_example_round_trip(void **state)
 	oo.on_diag = on_diag;
 	oo.payload = &s;
 	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
-	assert_int_equal(cmig_project_count(p), 6);
+	assert_int_equal(cmig_project_count(p), 7);
 	o = run_opts(&s, "head");
 	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
 	assert_string_equal(VERSION(), cmig_revision_id(cmig_project_head(p)));

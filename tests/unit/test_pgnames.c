@@ -77,6 +77,10 @@ static void test_pgnames_suffixes(void **state)
 	             "t5_a_check t5_a_check1 t5_b_key t5_b_key1 t5_pkey");
 	EXPECT_NAMES("CREATE TABLE t7 (a int, b int references t7(a), unique(a))",
 	             "t7_b_fkey t7_a_key");
+	/* a function named like a column is not a use of the column */
+	EXPECT_NAMES("CREATE TABLE tl (length int, title text check (length(title) > 0), "
+	             "lower text check (lower = lower(lower)))",
+	             "tl_title_check tl_lower_check");
 	/* an explicit name takes precedence: the primary key moves to t8_pkey1 */
 	EXPECT_NAMES("CREATE TABLE t8 (id int, constraint t8_pkey check (id > 0), primary key (id))",
 	             "t8_pkey t8_pkey1");
