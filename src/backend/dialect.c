@@ -133,7 +133,8 @@ static int pg_version_write(cmig_buf *out, const struct cmig_table_names *t, con
 }
 
 static int history_insert(cmig_buf *out, const struct cmig_dialect *dl,
-                          const struct cmig_table_names *t, const struct cmig_history_row *row)
+                          const struct cmig_table_names *t, const struct cmig_history_row *row,
+                          const char *duration_sql)
 {
 	int rc = cmig_buf_puts(out, "INSERT INTO ");
 	if (!rc) rc = dl->quote_table(out, t->schema, t->history);
@@ -145,20 +146,29 @@ static int history_insert(cmig_buf *out, const struct cmig_dialect *dl,
 	if (!rc) rc = cmig_sql_literal(out, row->checksum);
 	if (!rc) rc = cmig_buf_puts(out, ", ");
 	if (!rc) rc = cmig_sql_literal(out, row->applied_at);
-	if (!rc) rc = cmig_buf_printf(out, ", %lld);\n", row->duration_ms);
+	if (!rc && duration_sql)
+		rc = cmig_buf_printf(out, ", %s);\n", duration_sql);
+	else if (!rc)
+		rc = cmig_buf_printf(out, ", %lld);\n", row->duration_ms);
 	return rc;
 }
 
 static int sqlite_history_insert(cmig_buf *out, const struct cmig_table_names *t,
                                  const struct cmig_history_row *row)
 {
-	return history_insert(out, &cmig_dialect_sqlite, t, row);
+	return history_insert(out, &cmig_dialect_sqlite, t, row, NULL);
 }
 
+/* A negative duration_ms asks the server to measure it: the time from the transaction's
+ * start (its BEGIN) to this insert. The live backend sends a migration's BEGIN, section,
+ * version and history rows and COMMIT as one pipeline, before any of it has run, so only the
+ * server knows how long the section took. --sql prints 0 (SPEC §5). */
 static int pg_history_insert(cmig_buf *out, const struct cmig_table_names *t,
                              const struct cmig_history_row *row)
 {
-	return history_insert(out, &cmig_dialect_postgresql, t, row);
+	return history_insert(out, &cmig_dialect_postgresql, t, row, row->duration_ms >= 0 ? NULL :
+	                      "(extract(epoch FROM clock_timestamp() - transaction_timestamp())"
+	                      " * 1000)::bigint");
 }
 
 const struct cmig_dialect cmig_dialect_sqlite = {

@@ -116,8 +116,10 @@ start() {
 		echo "max_connections = 100"
 		echo "log_min_messages = warning"
 	} >>"$dir/data/postgresql.conf"
-	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$log" -w -t 60 start >/dev/null 2>&1; then
-		echo "cluster.sh: the server did not start; its log:" >&2
+	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$log" -w -t 60 start >"$dir/pg_ctl.log" 2>&1; then
+		echo "cluster.sh: the server did not start; pg_ctl said:" >&2
+		cat "$dir/pg_ctl.log" >&2 2>/dev/null || true
+		echo "cluster.sh: the server log:" >&2
 		cat "$log" >&2 2>/dev/null || true
 		as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$dir"

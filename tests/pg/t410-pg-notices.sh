@@ -2,7 +2,8 @@
 # t410 (PostgreSQL): server NOTICEs never reach stderr through libpq (STYLE §5 "libpq must not
 # print either"): cmig installs its own notice receiver, and a notice becomes a `note:`
 # diagnostic naming the statement's file:line, shown only with -v. A server WARNING is shown
-# always, as a warning. Nothing else appears on stderr but the progress lines.
+# always, as a warning — also one sent while the connection starts. Nothing else appears on
+# stderr but the progress lines.
 . "$(dirname "$0")/../cli/lib.sh"
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
 
@@ -40,5 +41,17 @@ write_rev a1 "" "DO \$\$ BEGIN RAISE WARNING 'careful with %', 'this'; END \$\$;
 assert_exit 0 upgrade head
 assert_match "$ERR" '^versions/a1_x\.sql:6(:[0-9]+)?: warning: .*careful with this' "WARNING shown without -v"
 assert_no_match "$ERR" '^WARNING:' "never libpq's own 'WARNING:' line"
+
+# a WARNING the server sends while the connection starts (here: a bad database-level
+# setting) also goes through cmig's receiver: it is installed before the connection is made
+new_db
+new_project "$TEST_DIR/startup"
+db_query "ALTER DATABASE \"$DB_NAME\" SET default_text_search_config = 'pg_catalog.no_such_config'" >/dev/null 2>&1
+chain a1
+assert_exit 0 upgrade head
+assert_match "$ERR" '^cmig: warning: .*invalid value for parameter "default_text_search_config"' "connection-time WARNING as cmig's warning"
+assert_no_match "$ERR" '^WARNING:' "never libpq's own 'WARNING:' line at connection time"
+db_query "ALTER DATABASE \"$DB_NAME\" RESET default_text_search_config" >/dev/null 2>&1
+assert_db_version a1
 
 finish

@@ -10,7 +10,7 @@
 
 new_db
 new_project
-write_rev a1 "" "SELECT pg_sleep(4);
+write_rev a1 "" "SELECT pg_sleep(6);
 CREATE TABLE slow (id INTEGER);"
 write_rev b2 a1
 
@@ -35,11 +35,11 @@ s=$(now_ns)
 assert_exit 0 current
 e=$(now_ns)
 assert_eq base "$OUT" "current: still base while the first run works"
-assert_true "current did not wait for the lock" test $(((e - s) / 1000000)) -lt 1000
+assert_true "current did not wait for the lock" test $(((e - s) / 1000000)) -lt 2500
 s=$(now_ns)
 assert_exit 3 upgrade --check
 e=$(now_ns)
-assert_true "upgrade --check did not wait for the lock" test $(((e - s) / 1000000)) -lt 1000
+assert_true "upgrade --check did not wait for the lock" test $(((e - s) / 1000000)) -lt 2500
 
 # a second run gives up after --lock-timeout, having changed nothing
 s=$(now_ns)

@@ -1,0 +1,75 @@
+/*
+ * postgresql_int.h - the PostgreSQL backend's private handle, shared by postgresql.c (the ops:
+ * lock, transactions, cmig's tables) and postgresql_conn.c (connecting, the query queue and
+ * its pipeline, errors and notices as diagnostics).
+ */
+#ifndef CMIG_BACKEND_POSTGRESQL_INT_H
+#define CMIG_BACKEND_POSTGRESQL_INT_H
+
+#include <libpq-fe.h>
+
+#include "backend.h"
+#include "sqlsplit.h"
+
+enum tables_state { TABLES_UNKNOWN, TABLES_MISSING, TABLES_EXIST };
+
+/* One queued query. Borrowed pointers are valid until the queue is flushed. */
+struct pg_item {
+	char *sql;                            /* owned */
+	char *params[3];                      /* owned text parameters $1..$3, or NULL */
+	int nparams;
+	const struct cmig_exec_section *sec;  /* a migration statement: its section, else NULL */
+	const cmig_stmt *st;                  /* … and the statement */
+	const char *what;                     /* cmig's own: what it was doing, for messages */
+	bool keep;                            /* keep the result in res */
+	PGresult *res;
+};
+
+struct pg_backend {
+	struct cmig_backend base;
+	PGconn *conn;
+	const cmig_dburl *url;
+	CMIG_VEC(struct pg_item) queue;
+	cmig_diags *diags;                    /* where notices go during the current call */
+	const struct pg_item *cur;            /* the query whose results are being read */
+	long long lock_key;
+	bool locked;
+	enum tables_state tables;
+	bool version_exists, history_exists, schema_exists; /* as check_tables() last saw */
+	bool created_in_txn;                  /* begin() queued the CREATE TABLEs */
+	bool ver_known;                       /* ver is the committed version (lock held) */
+	char *ver;                            /* NULL = base */
+	bool ver_pending;                     /* version_write() queued in this transaction */
+	char *ver_new;
+	bool copy_in_seen;                    /* a statement of this flush began COPY FROM STDIN */
+	struct cmig_exec_section exec;        /* the queued section (its strings are the run's) */
+	bool section_queued;                  /* a transactional section waits for commit() */
+	cmig_buf scratch;
+};
+
+/* Connect (retrying for settings->wait seconds) with the notice receiver in place from the
+ * start. A failure names host and port and never holds the password. */
+int cmig_pg_connect(struct pg_backend *be, cmig_diags *d);
+
+/* Queue sql[0, len) (copied) with `what` (static text) for messages: the item's index, or -1
+ * when out of memory. Items stay until cmig_pg_clear(). */
+long cmig_pg_queue(struct pg_backend *be, const char *sql, size_t len, const char *what);
+/* Queue each statement of cmig's own SQL text, skipping those that start with skip_prefix. */
+int cmig_pg_queue_script(struct pg_backend *be, const char *sql, const char *what,
+                         const char *skip_prefix, cmig_diags *d);
+/* Free every queued item (and kept result). */
+void cmig_pg_clear(struct pg_backend *be);
+/* Send the queue as one pipeline, one Sync, and read every result: the first failure is
+ * reported, naming the migration statement's file:line when it was one; results of `keep`
+ * items stay in the queue. The queue is not cleared. */
+int cmig_pg_flush(struct pg_backend *be, cmig_diags *d);
+/* cmig_pg_flush, then cmig_pg_clear. */
+int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
+/* Queue one of cmig's own statements and run the queue now (d may be NULL). */
+int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d);
+
+int cmig_pg_oom(cmig_diags *d);
+double cmig_pg_now(void);
+void cmig_pg_sleep_ms(long ms);
+
+#endif
