@@ -2,11 +2,11 @@
  * backend.c - URL scheme -> backend ops: the only switch over backends. Adding a backend is
  * one file exporting its ops, one row here, and the CLI suite run with CMIG_TEST_BACKEND.
  */
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 
 #include "backend.h"
+#include "pq_dl.h"
 
 const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offline)
 {
@@ -34,7 +34,11 @@ const char *cmig_backend_sqlite_version(void)
 const char *cmig_backend_libpq_version(void)
 {
 	static char buf[32];
-	int v = PQlibVersion();
+	const char *err = NULL;
+	int v;
+	if (!cmig_pq_load(&err))
+		return "not available";
+	v = PQlibVersion();
 	if (!buf[0])
 		snprintf(buf, sizeof(buf), "%d.%d", v / 10000, v % 10000);
 	return buf;

@@ -136,9 +136,13 @@ static int pg_open(struct cmig_backend **out, const cmig_dburl *url,
                    const struct cmig_backend_settings *settings, cmig_diags *d)
 {
 	struct pg_backend *be;
+	const char *load_err = NULL;
 	int rc;
 
 	*out = NULL;
+	/* libpq is loaded on first use only (pq_dl.h): SQLite runs never pay for it */
+	if (!cmig_pq_load(&load_err))
+		return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL, "%s", load_err);
 	be = calloc(1, sizeof(*be));
 	if (!be)
 		return cmig_pg_oom(d);

@@ -6,7 +6,7 @@
 #ifndef CMIG_BACKEND_POSTGRESQL_INT_H
 #define CMIG_BACKEND_POSTGRESQL_INT_H
 
-#include <libpq-fe.h>
+#include "pq_dl.h"  /* libpq through dlopen: see pq_dl.h */
 
 #include "backend.h"
 #include "sqlsplit.h"

@@ -20,7 +20,8 @@
 	X(PQsendQueryParams) X(PQsendQuery) X(PQsocket) X(PQsetnonblocking) X(PQflush) \
 	X(PQconsumeInput) X(PQisBusy) X(PQhost) X(PQport) X(PQconninfoParse) X(PQconninfoFree) \
 	X(PQfreemem) X(PQlibVersion) X(PQserverVersion) X(PQescapeIdentifier) \
-	X(PQescapeLiteral) X(PQpipelineStatus) X(PQcmdStatus) X(PQcmdTuples) X(PQresStatus)
+	X(PQescapeLiteral) X(PQpipelineStatus) X(PQcmdStatus) X(PQcmdTuples) X(PQresStatus) \
+	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd)
 
 struct cmig_pq_api {
 #define CMIG_PQ_MEMBER(f) __typeof__(f) *f;
@@ -75,6 +76,10 @@ const struct cmig_pq_api *cmig_pq_table(void);
 #define PQcmdStatus CMIG_PQ_CALL(PQcmdStatus)
 #define PQcmdTuples CMIG_PQ_CALL(PQcmdTuples)
 #define PQresStatus CMIG_PQ_CALL(PQresStatus)
+#define PQconnectPoll CMIG_PQ_CALL(PQconnectPoll)
+#define PQconnectStartParams CMIG_PQ_CALL(PQconnectStartParams)
+#define PQgetCopyData CMIG_PQ_CALL(PQgetCopyData)
+#define PQputCopyEnd CMIG_PQ_CALL(PQputCopyEnd)
 #endif
 
 #endif

@@ -117,7 +117,8 @@ static int parse_hosts(cmig_dburl *u, const char *h, size_t len, cmig_diags *d)
 			const char *rb = memchr(hp, ']', (size_t)(item_end - hp));
 			if (!rb)
 				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-				                       "database URL has an unterminated [IPv6] host");
+				                       "database URL has an unterminated [IPv6] host in "
+				                       "'%.*s'", (int)len, h);
 			colon = rb + 1 < item_end ? rb + 1 : NULL;
 			if (colon && *colon != ':')
 				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
@@ -181,8 +182,9 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 			u->password = percent_decode(colon + 1, plen, &bad);
 			if (!u->password) {
 				rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-				                           "database URL has a bad percent-encoding in its "
-				                           "password (write '%%' as %%25)") : oom(d);
+				                           "database URL for host '%.*s' has a bad "
+				                           "percent-encoding in its password (write '%%' as %%25)",
+				                           (int)(auth_end - hosts), hosts) : oom(d);
 				goto done;
 			}
 			cmig_buf_add(&conn, rest, (size_t)(colon - rest));
@@ -231,8 +233,9 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 				}
 				if (!(u->password = percent_decode(p + 9, plen - 9, &bad))) {
 					rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-					                           "database URL has a bad percent-encoding in its "
-					                           "password (write '%%' as %%25)") : oom(d);
+					                           "database URL for host '%.*s' has a bad "
+					                           "percent-encoding in its password (write '%%' as %%25)",
+					                           (int)(auth_end - hosts), hosts) : oom(d);
 					goto done;
 				}
 				cmig_buf_puts(&disp, disp_first ? "?" : "&");

@@ -54,8 +54,11 @@ done <"$TMP/declared"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 check_eq "pkg-config version" "$(sed -n 's/^project(cmig VERSION \([0-9.]*\).*/\1/p' "$CMIG_SOURCE_DIR/CMakeLists.txt")" \
 	"$(pkg-config --modversion cmig)"
-check "Requires.private names sqlite3 libpq yaml-0.1" \
-	bash -c 'pkg-config --print-requires-private cmig | tr -d " " | sort | tr "\n" " " | grep -qx "libpq sqlite3 yaml-0.1 "'
+check "Requires.private names sqlite3 yaml-0.1 (libpq is loaded with dlopen)" \
+	bash -c 'pkg-config --print-requires-private cmig | tr -d " " | sort | tr "\n" " " | grep -qx "sqlite3 yaml-0.1 "'
+
+check "the cmig program does not link libpq (loaded with dlopen for PostgreSQL URLs only)" \
+	bash -c "! ldd '$CMIG' | grep -q libpq"
 
 # links_installed_so BINARY: the dynamic loader resolves libcmig.so.0 to the installed file
 links_installed_so() {
