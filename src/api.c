@@ -458,12 +458,12 @@ static void check_database(cmig_project *p, const cmig_check_options *o, cmig_di
 		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
 		const char *rec = st.revs[i].checksum;
 		unsigned a, b;
-		if (!sec || !rec[0] || !strcmp(sec->checksum, rec))
+		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(r, sec), rec))
 			continue;
 		span_lines(r, sec, &a, &b);
 		cmig_diag_error(d, r->path, sec->marker_line, CMIG_ERROR, "drift",
 		                "drift: the up section of %s (lines %u-%u) has checksum %s, but %s was recorded when it was applied",
-		                r->id, a, b, sec->checksum, rec);
+		                r->id, a, b, cmig_revfile_checksum(r, sec), rec);
 	}
 	cmig_dbstate_release(&st);
 }

@@ -227,12 +227,12 @@ static void stmt_keyword(char out[32], const char *text, const cmig_stmt *s)
 	out[n] = '\0';
 }
 
-/* Hash and split a finished section, then apply the transactional-section rules. */
+/* Split a finished section, then apply the transactional-section rules. The checksum is
+ * computed on first use (cmig_revfile_checksum): `check` without a database never needs it. */
 static void finish_section(struct parser *p, cmig_section *s)
 {
 	const char *text = p->r->text;
 
-	cmig_sha256_section(s->checksum, text + s->body_start, s->body_end - s->body_start);
 	if (cmig_sqlsplit(&s->stmts, text, s->body_start, s->body_end, s->body_line) != CMIG_OK) {
 		p->nomem = true;
 		return;
@@ -601,4 +601,13 @@ bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
 		if (r->sections[direction][k].present)
 			return true;
 	return false;
+}
+
+const char *cmig_revfile_checksum(const struct cmig_revfile *r, const cmig_section *s)
+{
+	/* a cache inside the parsed file: filling it once does not change what it describes */
+	cmig_section *m = (cmig_section *)s;
+	if (!m->checksum[0])
+		cmig_sha256_section(m->checksum, r->text + s->body_start, s->body_end - s->body_start);
+	return m->checksum;
 }

@@ -27,7 +27,7 @@ typedef struct {
 	unsigned marker_line;
 	size_t body_start, body_end; /* SPEC §4: byte after the marker line's newline .. next marker */
 	unsigned body_line;          /* line of body_start */
-	char checksum[65];           /* SPEC §4 checksum of the body, filled by the parser */
+	char checksum[65];           /* cache: read it through cmig_revfile_checksum() */
 	cmig_stmt_vec stmts;         /* the body split into statements (offsets into text) */
 } cmig_section;
 
@@ -76,6 +76,10 @@ void cmig_revfile_release(struct cmig_revfile *r);
  * dialect" with cmig_revfile_has_direction). */
 const cmig_section *cmig_revfile_section(const struct cmig_revfile *r, int direction,
                                          cmig_dialect_kind dialect);
+/* SPEC §4 checksum of a section of r (lowercase hex SHA-256, CRLF taken as LF), computed on
+ * first use and cached in the section. */
+const char *cmig_revfile_checksum(const struct cmig_revfile *r, const cmig_section *s);
+
 /* Whether the file has any section (any dialect) for direction. */
 bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction);
 

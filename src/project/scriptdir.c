@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,14 +82,66 @@ static int load_embedded(struct cmig_scriptdir *s, const cmig_embedded_file *fil
 	return CMIG_OK;
 }
 
+/* One half of the files of a directory, read and parsed by one thread. Each job writes only
+ * its own slots of `files` and its own diagnostics list, so the two halves share nothing;
+ * the caller appends the lists in order, keeping diagnostics in file-name order. */
+struct load_job {
+	int dirfd;
+	const char *shown_dir;
+	char **names;               /* the migration names, in order */
+	struct cmig_revfile *files; /* one slot per name */
+	bool *loaded;               /* slot holds a file (read, parsed or not) */
+	size_t from, to;
+	size_t parse_errors;
+	cmig_diags diags;
+	int rc;                     /* CMIG_OK or CMIG_ENOMEM */
+};
+
+static void *run_job(void *arg)
+{
+	struct load_job *j = arg;
+	cmig_buf text = CMIG_BUF_INIT;
+
+	for (size_t i = j->from; i < j->to && j->rc == CMIG_OK; i++) {
+		char *shown = cmig_path_join(j->shown_dir, j->names[i]), *bytes;
+		size_t len;
+		if (!shown) {
+			j->rc = CMIG_ENOMEM;
+			break;
+		}
+		if (cmig_fs_read_at(&text, j->dirfd, j->names[i], shown, CMIG_FILE_MAX, &j->diags) != CMIG_OK) {
+			j->parse_errors++;
+			cmig_buf_release(&text);
+		} else {
+			len = text.len;
+			bytes = cmig_buf_detach(&text);
+			if (!bytes) {
+				j->rc = CMIG_ENOMEM;
+			} else {
+				if (cmig_revfile_parse(&j->files[i], shown, j->names[i], bytes, len,
+				                       &j->diags) != CMIG_OK)
+					j->parse_errors++;
+				j->loaded[i] = true;
+			}
+		}
+		free(shown);
+	}
+	cmig_buf_release(&text);
+	return NULL;
+}
+
+/* Below this many files a second thread costs more than it saves. */
+#define PARALLEL_MIN_FILES 256
+
 static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 {
-	char **names = NULL, *shown_dir = NULL;
+	char **names = NULL, **mig = NULL, *shown_dir = NULL;
 	size_t nnames = 0, i, nmig = 0;
-	int dirfd = -1;
-	cmig_buf text = CMIG_BUF_INIT;
-	int rc;
+	bool *loaded = NULL;
+	struct load_job jobs[2];
+	int dirfd = -1, rc;
 
+	memset(jobs, 0, sizeof(jobs));
 	if (!cmig_fs_is_dir(dir)) {
 		bool exists = cmig_fs_exists(dir);
 		shown_dir = cmig_path_display(dir);
@@ -103,10 +156,17 @@ static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 	}
 	if ((rc = cmig_fs_list(&names, &nnames, dir, d)) != CMIG_OK)
 		return rc;
+	mig = malloc((nnames ? nnames : 1) * sizeof(*mig));
+	if (!mig) {
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory loading migrations");
+		goto done;
+	}
 	for (i = 0; i < nnames; i++)
-		nmig += is_migration_name(names[i]);
+		if (is_migration_name(names[i]))
+			mig[nmig++] = names[i];
 	s->files = calloc(nmig ? nmig : 1, sizeof(*s->files));
-	if (!s->files) {
+	loaded = calloc(nmig ? nmig : 1, sizeof(*loaded));
+	if (!s->files || !loaded) {
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory loading migrations");
 		goto done;
 	}
@@ -119,43 +179,49 @@ static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 		                     "cannot open the versions directory %s", dir);
 		goto done;
 	}
-	for (i = 0; i < nnames; i++) {
-		char *full = NULL, *shown;
-		size_t len;
-		if (!is_migration_name(names[i]))
-			continue;
-		shown = cmig_path_join(shown_dir, names[i]);
-		if (!shown) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory loading migrations");
-			goto done;
-		}
-		if (cmig_fs_read_at(&text, dirfd, names[i], shown, CMIG_FILE_MAX, d) != CMIG_OK) {
-			s->parse_errors++;
-			cmig_buf_release(&text);
-		} else {
-			char *bytes;
-			len = text.len;
-			bytes = cmig_buf_detach(&text);
-			if (!bytes) {
-				free(full);
-				free(shown);
-				rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL,
-				                     "out of memory loading migrations");
-				goto done;
-			}
-			if (cmig_revfile_parse(&s->files[s->n], shown, names[i], bytes, len, d) != CMIG_OK)
-				s->parse_errors++;
+	for (int k = 0; k < 2; k++) {
+		jobs[k].dirfd = dirfd;
+		jobs[k].shown_dir = shown_dir;
+		jobs[k].names = mig;
+		jobs[k].files = s->files;
+		jobs[k].loaded = loaded;
+		cmig_diags_init(&jobs[k].diags, NULL, NULL);
+	}
+	jobs[0].from = 0;
+	jobs[0].to = jobs[1].from = nmig >= PARALLEL_MIN_FILES ? nmig / 2 : nmig;
+	jobs[1].to = nmig;
+	{
+		/* reading is mostly system calls: two threads keep both cores busy */
+		pthread_t t;
+		bool threaded = jobs[1].from < jobs[1].to &&
+		                pthread_create(&t, NULL, run_job, &jobs[1]) == 0;
+		run_job(&jobs[0]);
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			run_job(&jobs[1]);
+	}
+	for (int k = 0; k < 2; k++) {
+		cmig_diags_append(d, &jobs[k].diags);
+		s->parse_errors += jobs[k].parse_errors;
+		if (jobs[k].rc)
+			rc = cmig_diag_error(d, NULL, 0, jobs[k].rc, NULL, "out of memory loading migrations");
+	}
+	/* compact: unreadable files leave no slot */
+	for (i = 0; i < nmig; i++)
+		if (loaded[i]) {
+			if (s->n != i)
+				s->files[s->n] = s->files[i];
 			s->n++;
 		}
-		free(full);
-		free(shown);
-	}
-	rc = CMIG_OK;
 done:
+	for (int k = 0; k < 2; k++)
+		cmig_diags_release(&jobs[k].diags);
 	if (dirfd >= 0)
 		close(dirfd);
 	free(shown_dir);
-	cmig_buf_release(&text);
+	free(loaded);
+	free(mig);
 	cmig_fs_names_free(names, nnames);
 	return rc;
 }

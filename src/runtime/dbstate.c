@@ -111,7 +111,13 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 int cmig_dbstate_load(struct cmig_dbstate *out, struct cmig_backend *be,
                       const struct cmig_chain *chain, cmig_diags *d)
 {
-	struct load_ctx c;
+	int rc = cmig_dbstate_load_version(out, be, chain, d);
+	return rc ? rc : cmig_dbstate_load_history(out, be, chain, d);
+}
+
+int cmig_dbstate_load_version(struct cmig_dbstate *out, struct cmig_backend *be,
+                              const struct cmig_chain *chain, cmig_diags *d)
+{
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -124,6 +130,15 @@ int cmig_dbstate_load(struct cmig_dbstate *out, struct cmig_backend *be,
 		if (out->current_pos < 0)
 			out->current_pos = -2;
 	}
+	return CMIG_OK;
+}
+
+int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
+                              const struct cmig_chain *chain, cmig_diags *d)
+{
+	struct load_ctx c;
+	int rc;
+
 	out->n = chain->n;
 	out->revs = calloc(chain->n ? chain->n : 1, sizeof(*out->revs));
 	if (!out->revs)

@@ -34,8 +34,14 @@ struct cmig_dbstate {
 /* Read the version row and the whole history through be (outside or inside a transaction). */
 int cmig_dbstate_load(struct cmig_dbstate *out, struct cmig_backend *be,
                       const struct cmig_chain *chain, cmig_diags *d);
+/* The two halves of cmig_dbstate_load: the version row alone (out is reset), then the
+ * history onto it. A no-op upgrade needs only the first. */
+int cmig_dbstate_load_version(struct cmig_dbstate *out, struct cmig_backend *be,
+                              const struct cmig_chain *chain, cmig_diags *d);
+int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
+                              const struct cmig_chain *chain, cmig_diags *d);
 void cmig_dbstate_release(struct cmig_dbstate *s);
-/* The first position <= current_pos whose revision was never applied (db-skipped), or -1. */
+/* The first position < current_pos whose revision was never applied (db-skipped), or -1. */
 long cmig_dbstate_first_skipped(const struct cmig_dbstate *s);
 
 #endif

@@ -81,13 +81,13 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		char at[32];
 		if (!sec)
 			continue;
-		if (all && !strcmp(sec->checksum, st.revs[i].checksum))
+		if (all && !strcmp(cmig_revfile_checksum(c->revs[i], sec), st.revs[i].checksum))
 			continue;
 		cmig_text_now_iso(at, sizeof(at), false);
 		row.id = 0;
 		row.revision = c->revs[i]->id;
 		row.direction = "rehash";
-		row.checksum = sec->checksum;
+		row.checksum = cmig_revfile_checksum(c->revs[i], sec);
 		row.applied_at = at;
 		row.duration_ms = 0;
 		rc = be->ops->history_append(be, &row, d);

@@ -121,7 +121,7 @@ static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, c
 	row.id = 0;
 	row.revision = st->rev->id;
 	row.direction = st->direction == CMIG_UP ? "up" : "down";
-	row.checksum = st->section->checksum;
+	row.checksum = cmig_revfile_checksum(st->rev, st->section);
 	row.applied_at = at;
 	row.duration_ms = (long long)(ms + 0.5);
 	return be->ops->history_append(be, &row, d);
@@ -302,7 +302,11 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	rc = connect(&be, rt, &s, false, d);
 	if (rc)
 		return rc;
-	rc = cmig_dbstate_load(&state, be, c, d);
+	/* the version row; upgrade also reads the history, since it refuses a hole before the
+	 * current revision even when nothing is pending (SPEC §4); downgrade does not need it */
+	rc = cmig_dbstate_load_version(&state, be, c, d);
+	if (!rc && direction == CMIG_UP)
+		rc = cmig_dbstate_load_history(&state, be, c, d);
 	if (!rc)
 		rc = refuse_bad_state(&state, c, direction, d);
 	pos = state.current_pos;
