@@ -92,6 +92,8 @@ struct cmig_backend_settings {
 	cmig_progress_cb on_progress;       /* rows copied by a rebuild */
 	cmig_output_cb on_output;           /* offline: where the SQL goes */
 	cmig_dialect_kind offline_dialect;  /* offline: which dialect to print */
+	bool offline_schema;                /* offline SQLite: keep a shadow database (an ALTER
+	                                     * TABLE will need the tables' definitions) */
 	void *payload;
 };
 

@@ -51,7 +51,9 @@ static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
 	be->dl = settings->offline_dialect == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql
 	                                                              : &cmig_dialect_sqlite;
 	cmig_buf_init(&be->out, 0);
-	if (be->dl == &cmig_dialect_sqlite) {
+	/* the shadow replays every statement of the chain, which costs SQLite more per table as
+	 * the schema grows: keep one only when a section will ask batch mode for a table */
+	if (be->dl == &cmig_dialect_sqlite && settings->offline_schema) {
 		be->shadow_settings = *settings;
 		be->shadow_settings.readonly = false;
 		be->shadow_settings.sqlite_foreign_keys = false;

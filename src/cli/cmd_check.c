@@ -85,7 +85,8 @@ static void json_diag(const cmig_diag *d, void *payload)
 	fputs(st->first ? "\n  " : ",\n  ", stdout);
 	st->first = false;
 	printf("{\"severity\": \"%s\", \"code\": ", d->severity == CMIG_DIAG_ERROR ? "error" : "warning");
-	json_string(d->kind ? d->kind : "parse");
+	/* no SPEC §7 code: a file problem is "parse"; a database that cannot be read, "database" */
+	json_string(d->kind ? d->kind : d->path ? "parse" : "database");
 	fputs(", \"path\": ", stdout);
 	if (d->path)
 		json_string(d->path);

@@ -231,6 +231,12 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 		rc = cmig_plan_make(&plan, c, from, to, direction, s.offline_dialect, d);
 	if (!rc)
 		rc = cmig_plan_make(&replay, c, CMIG_POS_BASE, from, CMIG_UP, s.offline_dialect, d);
+	for (size_t i = 0; !rc && i < plan.n && !s.offline_schema; i++) {
+		const cmig_section *sec = plan.items[i].section;
+		for (size_t k = 0; sec->transactional && k < sec->stmts.n; k++)
+			if (sec->stmts.items[k].flags & CMIG_STMT_ALTER_TABLE)
+				s.offline_schema = true;
+	}
 	if (!rc)
 		rc = connect(&be, rt, &s, true, d);
 	/* replay the chain up to FROM on the shadow database (SQLite batch mode needs tables) */

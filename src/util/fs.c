@@ -246,20 +246,72 @@ char *cmig_path_dirname(const char *path)
 	return cmig_strndup(path, (size_t)(slash - path));
 }
 
+/* Lexically normalize an absolute path: drop "." and empty parts, apply "..". */
+static char *normalize_abs(const char *path)
+{
+	size_t n = strlen(path), len = 0;
+	char *out = malloc(n + 2);
+	const char *p = path;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		const char *e;
+		size_t k;
+		while (*p == '/')
+			p++;
+		e = strchr(p, '/');
+		if (!e)
+			e = p + strlen(p);
+		k = (size_t)(e - p);
+		if (k == 0 || (k == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (k == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, k);
+			len += k;
+		}
+		p = e;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+/* SPEC §3: relative to the current directory when inside it, absolute when outside it. */
 char *cmig_path_display(const char *path)
 {
 	char cwd[PATH_MAX];
 	size_t cl;
 	const char *p = path;
+	char *abs, *res;
 
 	while (p[0] == '.' && p[1] == '/')
 		p += 2;
-	if (p[0] != '/')
-		return cmig_strdup(p);
+	if (p[0] != '/' && strncmp(p, "..", 2) != 0)
+		return cmig_strdup(p);      /* below the current directory already */
 	if (!getcwd(cwd, sizeof(cwd)))
 		return cmig_strdup(path);
+	if (p[0] == '/')
+		abs = normalize_abs(p);
+	else {
+		char *joined = cmig_asprintf("%s/%s", cwd, p);
+		abs = joined ? normalize_abs(joined) : NULL;
+		free(joined);
+	}
+	if (!abs)
+		return NULL;
 	cl = strlen(cwd);
-	if (cl > 1 && !strncmp(p, cwd, cl) && p[cl] == '/')
-		return cmig_strdup(p + cl + 1);
-	return cmig_strdup(p);
+	if (cl > 1 && !strncmp(abs, cwd, cl) && abs[cl] == '/')
+		res = cmig_strdup(abs + cl + 1);
+	else
+		return abs;
+	free(abs);
+	return res;
 }
