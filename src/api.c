@@ -9,7 +9,9 @@
 
 #include "backend.h"
 #include "buf.h"
+#include "check.h"
 #include "config.h"
+#include "init.h"
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
@@ -383,91 +385,6 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	return rc;
 }
 
-/* ---- check ---- */
-
-static void check_dialect_sections(const cmig_project *p, cmig_dialect_kind dialect, cmig_diags *d)
-{
-	const struct cmig_chain *c = &p->scripts.chain;
-	const char *name = dialect == CMIG_DIALECT_POSTGRESQL ? "postgresql" : "sqlite";
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cmig_revfile *r = c->revs[i];
-		for (int dir = CMIG_UP; dir <= CMIG_DOWN; dir++) {
-			if (cmig_revfile_has_direction(r, dir) && !cmig_revfile_section(r, dir, dialect)) {
-				unsigned line = 0;
-				for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
-					if (r->sections[dir][k].present) {
-						line = r->sections[dir][k].marker_line;
-						break;
-					}
-				cmig_diag_error(d, r->path, line, CMIG_ERROR, "parse",
-				                "no %s section for %s: the file has only dialect sections for other backends",
-				                dir == CMIG_UP ? "up" : "down", name);
-			}
-		}
-	}
-}
-
-static void span_lines(const struct cmig_revfile *r, const cmig_section *s, unsigned *a, unsigned *b)
-{
-	*a = s->body_line;
-	*b = s->body_line;
-	for (size_t i = s->body_start; i < s->body_end; i++)
-		if (r->text[i] == '\n' && i + 1 < s->body_end)
-			(*b)++;
-	if (s->body_end == s->body_start)
-		*b = *a;
-}
-
-static void check_database(cmig_project *p, const cmig_check_options *o, cmig_diags *d)
-{
-	const struct cmig_chain *c = &p->scripts.chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_dbstate st;
-	cmig_dialect_kind dialect = p->url.kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-	                                                              : CMIG_DIALECT_SQLITE;
-	memset(&s, 0, sizeof(s));
-	s.tables.schema = p->config.version_table_schema;
-	s.tables.version = p->config.version_table;
-	s.tables.history = p->config.history_table;
-	s.readonly = true;
-	s.lock_timeout = 300;
-	s.payload = o->payload;
-	if (cmig_backend_for(&p->url, false)->open(&be, &p->url, &s, d))
-		return;
-	if (cmig_dbstate_load(&st, be, c, d)) {
-		be->ops->close(be);
-		return;
-	}
-	be->ops->close(be);
-	if (st.current && st.current_pos == -2)
-		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
-		                "db-unknown: the database is at revision %s, which no file declares", st.current);
-	for (size_t i = 0; i < st.nmissing; i++)
-		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
-		                "db-missing: the history says revision %s is applied, but no file declares it",
-		                st.missing[i]);
-	long k = cmig_dbstate_first_skipped(&st);
-	for (long i = k; k >= 0 && i < st.current_pos; i++)
-		if (!st.revs[i].up_id && !st.revs[i].stamp_id)
-			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
-			                "db-skipped: revision %s comes before the current revision %s but was never applied",
-			                c->revs[i]->id, st.current);
-	for (long i = 0; i <= st.current_pos; i++) {
-		const struct cmig_revfile *r = c->revs[i];
-		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
-		const char *rec = st.revs[i].checksum;
-		unsigned a, b;
-		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(r, sec), rec))
-			continue;
-		span_lines(r, sec, &a, &b);
-		cmig_diag_error(d, r->path, sec->marker_line, CMIG_ERROR, "drift",
-		                "drift: the up section of %s (lines %u-%u) has checksum %s, but %s was recorded when it was applied",
-		                r->id, a, b, cmig_revfile_checksum(r, sec), rec);
-	}
-	cmig_dbstate_release(&st);
-}
-
 int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_out,
                size_t *warnings_out)
 {
@@ -481,10 +398,9 @@ int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_o
 	for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
 	if (p->chain_ok) {
-		check_dialect_sections(p, p->url.kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-		                                                           : CMIG_DIALECT_SQLITE, &d);
-		if (opts->with_database)
-			check_database(p, opts, &d);
+		struct cmig_runtime rt;
+		runtime_of(&rt, p);
+		cmig_check_run(&rt, opts->with_database, opts->payload, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;
@@ -495,56 +411,13 @@ int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_o
 	return rc;
 }
 
-/* ---- init ---- */
-
-static const char init_config[] =
-	"# cmig configuration: see docs/configuration.md\n"
-	"database_url: sqlite:///cmig.db\n"
-	"versions_dir: versions\n";
-
 int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
               cmig_diag_cb on_diag, void *payload)
 {
 	cmig_diags d;
-	char *cfg = NULL, *ver = NULL, *tdir = NULL, *tmpl = NULL;
 	int rc;
-
 	cmig_diags_init(&d, on_diag, payload);
-	if (!dir)
-		dir = ".";
-	cfg = cmig_path_join(dir, "cmig.yaml");
-	ver = cmig_path_join(dir, "versions");
-	tdir = cmig_path_join(dir, "templates");
-	tmpl = tdir ? cmig_path_join(tdir, "revision.sql.tmpl") : NULL;
-	if (!cfg || !ver || !tdir || !tmpl) {
-		rc = CMIG_ENOMEM;
-		goto done;
-	}
-	rc = cmig_fs_mkdirs(dir, &d);
-	if (!rc) {
-		bool had = cmig_fs_is_dir(ver);
-		rc = cmig_fs_mkdirs(ver, &d);
-		if (!rc && !had && created_cb)
-			created_cb(ver, payload);
-	}
-	if (!rc && !cmig_fs_exists(cfg)) {
-		rc = cmig_fs_write_new(cfg, init_config, strlen(init_config), &d);
-		if (!rc && created_cb)
-			created_cb(cfg, payload);
-	}
-	if (!rc)
-		rc = cmig_fs_mkdirs(tdir, &d);
-	if (!rc && !cmig_fs_exists(tmpl)) {
-		rc = cmig_fs_write_new(tmpl, cmig_newrev_default_template,
-		                       strlen(cmig_newrev_default_template), &d);
-		if (!rc && created_cb)
-			created_cb(tmpl, payload);
-	}
-done:
-	free(cfg);
-	free(ver);
-	free(tdir);
-	free(tmpl);
+	rc = cmig_project_init(dir, created_cb, payload, &d);
 	cmig_diags_release(&d);
 	return rc;
 }

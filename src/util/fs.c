@@ -308,7 +308,9 @@ char *cmig_path_display(const char *path)
 	if (!abs)
 		return NULL;
 	cl = strlen(cwd);
-	if (cl > 1 && !strncmp(abs, cwd, cl) && abs[cl] == '/')
+	if (!strcmp(abs, cwd))
+		res = cmig_strdup(".");
+	else if (cl > 1 && !strncmp(abs, cwd, cl) && abs[cl] == '/')
 		res = cmig_strdup(abs + cl + 1);
 	else
 		return abs;

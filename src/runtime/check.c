@@ -1,0 +1,106 @@
+/*
+ * check.c - `cmig check` beyond the files (SPEC §7): sections missing for this backend's
+ * dialect, and, with a database, the version row and history against the files:
+ * db-unknown, db-missing, db-skipped and drift. Every problem is reported; nothing stops at
+ * the first. The database is opened read-only and never created.
+ */
+#include "check.h"
+
+#include <string.h>
+
+#include "dbstate.h"
+
+
+static void check_dialect_sections(const struct cmig_runtime *rt, cmig_dialect_kind dialect,
+                                   cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	const char *name = dialect == CMIG_DIALECT_POSTGRESQL ? "postgresql" : "sqlite";
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmig_revfile *r = c->revs[i];
+		for (int dir = CMIG_UP; dir <= CMIG_DOWN; dir++) {
+			if (cmig_revfile_has_direction(r, dir) && !cmig_revfile_section(r, dir, dialect)) {
+				unsigned line = 0;
+				for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+					if (r->sections[dir][k].present) {
+						line = r->sections[dir][k].marker_line;
+						break;
+					}
+				cmig_diag_error(d, r->path, line, CMIG_ERROR, "parse",
+				                "no %s section for %s: the file has only dialect sections for other backends",
+				                dir == CMIG_UP ? "up" : "down", name);
+			}
+		}
+	}
+}
+
+static void span_lines(const struct cmig_revfile *r, const cmig_section *s, unsigned *a, unsigned *b)
+{
+	*a = s->body_line;
+	*b = s->body_line;
+	for (size_t i = s->body_start; i < s->body_end; i++)
+		if (r->text[i] == '\n' && i + 1 < s->body_end)
+			(*b)++;
+	if (s->body_end == s->body_start)
+		*b = *a;
+}
+
+static void check_database(const struct cmig_runtime *rt, void *payload, cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	struct cmig_backend_settings s;
+	struct cmig_backend *be = NULL;
+	struct cmig_dbstate st;
+	cmig_dialect_kind dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
+	                                                              : CMIG_DIALECT_SQLITE;
+	memset(&s, 0, sizeof(s));
+	s.tables.schema = rt->config->version_table_schema;
+	s.tables.version = rt->config->version_table;
+	s.tables.history = rt->config->history_table;
+	s.readonly = true;
+	s.lock_timeout = 300;
+	s.payload = payload;
+	if (cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d))
+		return;
+	if (cmig_dbstate_load(&st, be, c, d)) {
+		be->ops->close(be);
+		return;
+	}
+	be->ops->close(be);
+	if (st.current && st.current_pos == -2)
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
+		                "db-unknown: the database is at revision %s, which no file declares", st.current);
+	for (size_t i = 0; i < st.nmissing; i++)
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
+		                "db-missing: the history says revision %s is applied, but no file declares it",
+		                st.missing[i]);
+	long k = cmig_dbstate_first_skipped(&st);
+	for (long i = k; k >= 0 && i < st.current_pos; i++)
+		if (!st.revs[i].up_id && !st.revs[i].stamp_id)
+			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
+			                "db-skipped: revision %s comes before the current revision %s but was never applied",
+			                c->revs[i]->id, st.current);
+	for (long i = 0; i <= st.current_pos; i++) {
+		const struct cmig_revfile *r = c->revs[i];
+		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
+		const char *rec = st.revs[i].checksum;
+		unsigned a, b;
+		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(r, sec), rec))
+			continue;
+		span_lines(r, sec, &a, &b);
+		cmig_diag_error(d, r->path, sec->marker_line, CMIG_ERROR, "drift",
+		                "drift: the up section of %s (lines %u-%u) has checksum %s, but %s was recorded when it was applied",
+		                r->id, a, b, cmig_revfile_checksum(r, sec), rec);
+	}
+	cmig_dbstate_release(&st);
+}
+
+int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payload,
+                   cmig_diags *d)
+{
+	check_dialect_sections(rt, rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
+	                                                               : CMIG_DIALECT_SQLITE, d);
+	if (with_database)
+		check_database(rt, payload, d);
+	return d->errors ? CMIG_ERROR : CMIG_OK;
+}

@@ -1,0 +1,17 @@
+/*
+ * check.h - the checks of `cmig check` that need the chain and the database (SPEC §7).
+ */
+#ifndef CMIG_RUNTIME_CHECK_H
+#define CMIG_RUNTIME_CHECK_H
+
+#include <stdbool.h>
+
+#include "migrate.h"
+
+/* Report missing dialect sections and, when with_database, db-unknown, db-missing,
+ * db-skipped and drift into d. The chain must be linear. Returns CMIG_ERROR when d holds
+ * an error. */
+int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payload,
+                   cmig_diags *d);
+
+#endif
