@@ -29,15 +29,10 @@ struct load_ctx {
 	bool oom;
 };
 
-static void set_str(char **dst, const char *v, bool *oom)
+/* applied_at strings live inside the per-revision struct: no allocation per history row */
+static void set_at(char dst[32], const char *v)
 {
-	char *c = cmig_strdup(v);
-	if (!c) {
-		*oom = true;
-		return;
-	}
-	free(*dst);
-	*dst = c;
+	snprintf(dst, 32, "%s", v);
 }
 
 static void note_gone(struct load_ctx *c, const struct cmig_history_row *row)
@@ -97,14 +92,14 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 	r = &c->s->revs[pos];
 	if (!strcmp(row->direction, "up")) {
 		r->up_id = row->id;
-		set_str(&r->up_at, row->applied_at, &c->oom);
+		set_at(r->up_at, row->applied_at);
 		snprintf(r->checksum, sizeof(r->checksum), "%s", row->checksum);
 	} else if (!strcmp(row->direction, "rehash")) {
 		r->rehash_id = row->id;
 		snprintf(r->checksum, sizeof(r->checksum), "%s", row->checksum);
 	} else if (!strcmp(row->direction, "stamp") && row->id > r->stamp_id) {
 		r->stamp_id = row->id;
-		set_str(&r->stamp_at, row->applied_at, &c->oom);
+		set_at(r->stamp_at, row->applied_at);
 	}
 }
 
@@ -161,7 +156,7 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 				best_at = r->stamp_at;
 			} else if (best > r->stamp_id) {
 				r->stamp_id = best;
-				set_str(&r->stamp_at, best_at, &c.oom);
+				set_at(r->stamp_at, best_at);
 				best_at = out->revs[i].stamp_at;
 			}
 		}
@@ -189,10 +184,6 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 void cmig_dbstate_release(struct cmig_dbstate *s)
 {
 	free(s->current);
-	for (size_t i = 0; i < s->n && s->revs; i++) {
-		free(s->revs[i].up_at);
-		free(s->revs[i].stamp_at);
-	}
 	free(s->revs);
 	for (size_t i = 0; i < s->nmissing; i++)
 		free(s->missing[i]);

@@ -14,9 +14,9 @@
 
 struct cmig_dbrev {
 	long long up_id;          /* id of the latest `up` row for it, 0 if none */
-	char *up_at;              /* its applied_at */
+	char up_at[32];           /* its applied_at (cmig writes 20 characters) */
 	long long stamp_id;       /* id of the latest stamp row at it or a later revision */
-	char *stamp_at;
+	char stamp_at[32];
 	long long rehash_id;      /* latest `rehash` row */
 	char checksum[65];        /* checksum of the latest `up` or `rehash` row, "" if none */
 };

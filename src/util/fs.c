@@ -229,11 +229,21 @@ bool cmig_fs_is_dir(const char *path)
 
 char *cmig_path_join(const char *dir, const char *name)
 {
-	size_t dl;
+	size_t dl, nl;
+	char *out;
 	if (name[0] == '/' || !dir || !dir[0] || !strcmp(dir, "."))
 		return cmig_strdup(name);
 	dl = strlen(dir);
-	return cmig_asprintf("%.*s/%s", (int)(dl && dir[dl - 1] == '/' ? dl - 1 : dl), dir, name);
+	if (dir[dl - 1] == '/')
+		dl--;
+	nl = strlen(name);
+	out = malloc(dl + nl + 2);   /* called once per migration file: no printf here */
+	if (!out)
+		return NULL;
+	memcpy(out, dir, dl);
+	out[dl] = '/';
+	memcpy(out + dl + 1, name, nl + 1);
+	return out;
 }
 
 char *cmig_path_dirname(const char *path)
