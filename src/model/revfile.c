@@ -19,6 +19,8 @@
  */
 #include "revfile.h"
 
+#include "arena.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -300,7 +302,7 @@ static void check_revision(struct parser *p, const char *v, size_t vlen, unsigne
 	else if (!cmig_text_valid_id(v, vlen))
 		perr(p, line, "invalid revision id '%.*s': expected 1 to 64 letters, digits or underscores",
 		     (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
-	else if (!(r->id = cmig_strndup(v, vlen)))
+	else if (!(r->id = cmig_arena_strndup(&r->strings, v, vlen)))
 		p->nomem = true;
 }
 
@@ -317,7 +319,7 @@ static void check_down(struct parser *p, const char *v, size_t vlen, unsigned li
 	else if (!cmig_text_valid_id(v, vlen))
 		perr(p, line, "invalid down_revision '%.*s': expected 1 to 64 letters, digits or "
 		     "underscores, or none", (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
-	else if (!(r->down = cmig_strndup(v, vlen)))
+	else if (!(r->down = cmig_arena_strndup(&r->strings, v, vlen)))
 		p->nomem = true;
 }
 
@@ -331,8 +333,8 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	cmig_header *grown;
 	int rc;
 
-	h.key = cmig_strndup(key, klen);
-	h.value = cmig_strndup(val, vlen);
+	h.key = cmig_arena_strndup(&r->strings, key, klen);
+	h.value = cmig_arena_strndup(&r->strings, val, vlen);
 	h.line = l->no;
 	if (h.key && h.value && r->nheaders == p->headers_cap) {
 		size_t cap = p->headers_cap ? 2 * p->headers_cap : 8;
@@ -342,8 +344,6 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 		}
 	}
 	if (!h.key || !h.value || r->nheaders == p->headers_cap) {
-		free(h.key);
-		free(h.value);
 		p->nomem = true;
 		return;
 	}
@@ -351,13 +351,9 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	if (rc == 1) {
 		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
 		     (unsigned)(uintptr_t)first);
-		free(h.key);
-		free(h.value);
 		return;
 	}
 	if (rc != 0) {
-		free(h.key);
-		free(h.value);
 		p->nomem = true;
 		return;
 	}
@@ -370,13 +366,11 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 		r->down_line = l->no;
 		check_down(p, val, vlen, l->no);
 	} else if (word_eq(key, klen, "message")) {
-		free(r->message);
-		if (!(r->message = cmig_strndup(val, vlen)))
+		if (!(r->message = cmig_arena_strndup(&r->strings, val, vlen)))
 			p->nomem = true;
 	} else if (word_eq(key, klen, "created")) {
 		r->created_line = l->no;
-		free(r->created);
-		if (!(r->created = cmig_strndup(val, vlen)))
+		if (!(r->created = cmig_arena_strndup(&r->strings, val, vlen)))
 			p->nomem = true;
 		else if (vlen > 0 && !cmig_text_is_iso8601(r->created))
 			cmig_diag_warning(p->d, r->path, l->no, "created",
@@ -537,10 +531,10 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 	memset(&p, 0, sizeof(p));
 	p.r = out;
 	p.d = d;
-	out->path = path ? cmig_strdup(path) : NULL;
-	out->name = cmig_strdup(name ? name : "");
-	out->message = cmig_strdup("");
-	out->created = cmig_strdup("");
+	out->path = path ? cmig_arena_strdup(&out->strings, path) : NULL;
+	out->name = cmig_arena_strdup(&out->strings, name ? name : "");
+	out->message = cmig_arena_strndup(&out->strings, "", 0);
+	out->created = out->message;
 	if (!out->text) {
 		out->text = cmig_strdup("");
 		out->len = len = 0;
@@ -562,18 +556,9 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 
 void cmig_revfile_release(struct cmig_revfile *r)
 {
-	free(r->path);
-	free(r->name);
+	cmig_arena_release(&r->strings);
 	free(r->text);
-	free(r->id);
-	free(r->down);
-	free(r->message);
-	free(r->created);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].key);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
+	free(r->headers);              /* its keys and values live in the arena */
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
 			free(r->sections[dir][k].stmts.items);

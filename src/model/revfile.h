@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "sqlsplit.h"
 
@@ -40,6 +41,7 @@ typedef struct {
 #define CMIG_REVFILE_NSECT 3
 
 struct cmig_revfile {
+	cmig_arena strings;          /* path, name, id, down, message, created, headers */
 	char *path;                  /* as printed (relative to cwd when inside it) */
 	char *name;                  /* base file name */
 	char *text;                  /* the whole file, owned, NUL-terminated */
