@@ -219,59 +219,53 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->url = &p->url;
 }
 
-#define NEED_CHAIN(p, d)                                                                   \
-	do {                                                                               \
-		if (!(p)->chain_ok) {                                                      \
-			int rc_ = cmig_diag_error((d), NULL, 0, CMIG_ECHAIN, NULL,         \
-			                          "versions/ is not one linear chain: run `cmig check`"); \
-			cmig_diags_release(d);                                             \
-			return rc_;                                                        \
-		}                                                                          \
-	} while (0)
+/* Every run-style entry point starts the same way: check the arguments, wire the caller's
+ * callback to a diagnostics list, refuse a chain that is not linear. On failure d is already
+ * released; on success the caller ends with leave(). */
+static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+                 const cmig_run_options *o, bool need_chain)
+{
+	if (!p || !o)
+		return CMIG_EUSAGE;
+	cmig_diags_init(d, o->on_diag, o->payload);
+	if (need_chain && !p->chain_ok) {
+		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                         "versions/ is not one linear chain: run `cmig check`");
+		cmig_diags_release(d);
+		return rc;
+	}
+	runtime_of(rt, p);
+	return CMIG_OK;
+}
+
+static int leave(cmig_diags *d, int rc)
+{
+	cmig_diags_release(d);
+	return rc;
+}
 
 int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
-	int rc;
-	if (!p || !opts)
-		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
-	runtime_of(&rt, p);
-	rc = cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d);
-	cmig_diags_release(&d);
-	return rc;
+	int rc = enter(&d, &rt, p, opts, true);
+	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
 }
 
 int cmig_downgrade(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
-	int rc;
-	if (!p || !opts)
-		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
-	runtime_of(&rt, p);
-	rc = cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d);
-	cmig_diags_release(&d);
-	return rc;
+	int rc = enter(&d, &rt, p, opts, true);
+	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d));
 }
 
 int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
-	int rc;
-	if (!p || !opts)
-		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
-	runtime_of(&rt, p);
-	rc = cmig_migrate_stamp(&rt, opts, &d);
-	cmig_diags_release(&d);
-	return rc;
+	int rc = enter(&d, &rt, p, opts, true);
+	return rc ? rc : leave(&d, cmig_migrate_stamp(&rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
@@ -280,30 +274,21 @@ int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
 	cmig_diags d;
 	int rc;
 	*out = NULL;
-	if (!p || !opts)
-		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	runtime_of(&rt, p);
-	rc = cmig_migrate_current(out, &rt, opts, &d);
-	cmig_diags_release(&d);
-	return rc;
+	rc = enter(&d, &rt, p, opts, false);
+	return rc ? rc : leave(&d, cmig_migrate_current(out, &rt, opts, &d));
 }
 
 int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
-                cmig_status_cb cb)
+                     cmig_status_cb cb)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
 	int rc;
 	*current_out = NULL;
-	if (!p || !opts || !cb)
+	if (!cb)
 		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
-	runtime_of(&rt, p);
-	rc = cmig_migrate_status(current_out, &rt, opts, cb, &d);
-	cmig_diags_release(&d);
-	return rc;
+	rc = enter(&d, &rt, p, opts, true);
+	return rc ? rc : leave(&d, cmig_migrate_status(current_out, &rt, opts, cb, &d));
 }
 
 int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, bool all,
@@ -313,16 +298,15 @@ int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, 
 	cmig_diags d;
 	size_t count = 0;
 	int rc;
-	if (!p || !opts || (!rev && !all))
+	if (!rev && !all)
 		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
-	runtime_of(&rt, p);
+	rc = enter(&d, &rt, p, opts, true);
+	if (rc)
+		return rc;
 	rc = cmig_maintain_rehash(&rt, opts, rev, all, &count, &d);
 	if (count_out)
 		*count_out = count;
-	cmig_diags_release(&d);
-	return rc;
+	return leave(&d, rc);
 }
 
 int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
@@ -330,14 +314,9 @@ int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
-	int rc;
-	if (!p || !opts)
-		return CMIG_EUSAGE;
-	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	runtime_of(&rt, p);
-	rc = cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run, on_change, opts->payload, &d);
-	cmig_diags_release(&d);
-	return rc;
+	int rc = enter(&d, &rt, p, opts, false);
+	return rc ? rc : leave(&d, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
+	                                                   on_change, opts->payload, &d));
 }
 
 int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_options *opts)
@@ -351,7 +330,9 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	if (!p || !opts || !opts->message)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	NEED_CHAIN(p, &d);
+	if (!p->chain_ok)
+		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
+		                                  "versions/ is not one linear chain: run `cmig check`"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {

@@ -22,21 +22,6 @@ static cmig_dialect_kind dialect_of(const cmig_dburl *u)
 	return u->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
 }
 
-static void settings_of(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
-                        const cmig_run_options *o, bool readonly)
-{
-	memset(s, 0, sizeof(*s));
-	s->tables.schema = rt->config->version_table_schema;
-	s->tables.version = rt->config->version_table;
-	s->tables.history = rt->config->history_table;
-	s->sqlite_foreign_keys = rt->config->sqlite_foreign_keys;
-	s->readonly = readonly;
-	s->lock_timeout = o->lock_timeout;
-	s->wait = o->wait;
-	s->verbose = o->verbose;
-	s->on_wait = o->on_wait;
-	s->payload = o->payload;
-}
 
 int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *o, const char *rev,
                          bool all, size_t *count_out, cmig_diags *d)
@@ -57,7 +42,7 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		if (only < 0)
 			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "rehash needs a revision, not base");
 	}
-	settings_of(&s, rt, o, false);
+	cmig_migrate_settings(&s, rt, o, false);
 	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
 	if (!rc && (rc = be->ops->lock(be, d)) != CMIG_OK) {
 		be->ops->close(be);
@@ -113,7 +98,7 @@ static int applied_set(bool *applied, const struct cmig_runtime *rt, const cmig_
 	char *cur = NULL;
 	int rc;
 
-	settings_of(&s, rt, o, true);
+	cmig_migrate_settings(&s, rt, o, true);
 	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
 	if (rc)
 		return rc;

@@ -34,8 +34,8 @@ static cmig_dialect_kind dialect_of(const struct cmig_runtime *rt)
 	return rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
 }
 
-static void settings_init(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
-                          const cmig_run_options *o, bool readonly)
+void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
+                           const cmig_run_options *o, bool readonly)
 {
 	memset(s, 0, sizeof(*s));
 	s->tables.schema = rt->config->version_table_schema;
@@ -224,7 +224,7 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 	long from, to;
 	int rc;
 
-	settings_init(&s, rt, o, false);
+	cmig_migrate_settings(&s, rt, o, false);
 	rc = resolve_range(&from, &to, c, o->target ? o->target : (direction == CMIG_UP ? "head" : "base"),
 	                   direction, d);
 	if (!rc)
@@ -304,7 +304,7 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 		                       "a FROM:TO target needs --sql (a live run starts at the database's revision)");
 
 	memset(&state, 0, sizeof(state));
-	settings_init(&s, rt, o, o->check_only);
+	cmig_migrate_settings(&s, rt, o, o->check_only);
 	rc = connect(&be, rt, &s, false, d);
 	if (rc)
 		return rc;
@@ -401,7 +401,7 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, false, false, d);
 	if (rc)
 		return rc;
-	settings_init(&s, rt, o, false);
+	cmig_migrate_settings(&s, rt, o, false);
 	rc = connect(&be, rt, &s, o->offline, d);
 	if (rc)
 		return rc;
@@ -437,7 +437,7 @@ int cmig_migrate_current(char **out, const struct cmig_runtime *rt, const cmig_r
 	int rc;
 
 	*out = NULL;
-	settings_init(&s, rt, o, true);
+	cmig_migrate_settings(&s, rt, o, true);
 	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
 	if (rc)
 		return rc;
@@ -456,7 +456,7 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 	int rc;
 
 	*current_out = NULL;
-	settings_init(&s, rt, o, true);
+	cmig_migrate_settings(&s, rt, o, true);
 	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
 	if (rc)
 		return rc;

@@ -27,6 +27,11 @@ struct cmig_runtime {
 	const cmig_dburl *url;
 };
 
+/* The backend settings of a run: cmig's table names and foreign-key rule from the config,
+ * lock timeout, --wait and the callbacks from o. */
+void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
+                           const cmig_run_options *o, bool readonly);
+
 /* Upgrade (direction CMIG_UP) or downgrade per opts (target, offline, check_only...). */
 int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *opts,
                      int direction, size_t *pending_out, cmig_diags *d);
