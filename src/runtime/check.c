@@ -53,13 +53,9 @@ static void check_database(const struct cmig_runtime *rt, void *payload, cmig_di
 	struct cmig_dbstate st;
 	cmig_dialect_kind dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
 	                                                              : CMIG_DIALECT_SQLITE;
-	memset(&s, 0, sizeof(s));
-	s.tables.schema = rt->config->version_table_schema;
-	s.tables.version = rt->config->version_table;
-	s.tables.history = rt->config->history_table;
-	s.readonly = true;
-	s.lock_timeout = 300;
-	s.payload = payload;
+	cmig_run_options o = CMIG_RUN_OPTIONS_INIT;
+	o.payload = payload;
+	cmig_migrate_settings(&s, rt, &o, true);   /* read-only: never creates the database */
 	if (cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d))
 		return;
 	if (cmig_dbstate_load(&st, be, c, d)) {
