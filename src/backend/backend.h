@@ -105,6 +105,10 @@ struct cmig_exec_section {
 	const char *revision;               /* the revision id, for messages */
 };
 
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+struct cmig_copy_table;
+
 /* Every backend's handle starts with this (libgit2's `parent` pattern). */
 struct cmig_backend {
 	const struct cmig_backend_ops *ops;
@@ -159,6 +163,18 @@ struct cmig_backend_ops {
 	 * replays the chain up to FROM so batch mode knows the tables (SPEC §6). */
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
+
+	/* Optional (live backends): `cmig copy`, SPEC §9; see copy.h. copy_exec runs cmig's own
+	 * SQL (no rows); copy_query_int reads one integer (first column of the first row);
+	 * copy_snapshot starts the read-only transaction every reader then reads from. */
+	int (*copy_exec)(struct cmig_backend *be, const char *sql, cmig_diags *d);
+	int (*copy_query_int)(struct cmig_backend *be, const char *sql, long long *out,
+	                      cmig_diags *d);
+	int (*copy_snapshot)(struct cmig_backend *be, cmig_diags *d);
+	int (*copy_reader)(struct cmig_copy_reader **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
+	int (*copy_writer)(struct cmig_copy_writer **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
 };
 
 extern const struct cmig_backend_ops cmig_backend_sqlite;
