@@ -545,4 +545,5 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.copy_snapshot = cmig_pg_copy_snapshot,
 	.copy_reader = cmig_pg_copy_reader,
 	.copy_writer = cmig_pg_copy_writer,
+	.schema_read = cmig_pg_schema_read,
 };

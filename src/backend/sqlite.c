@@ -475,4 +475,5 @@ const struct cmig_backend_ops cmig_backend_sqlite = {
 	.copy_snapshot = cmig_sqlite_copy_snapshot,
 	.copy_reader = cmig_sqlite_copy_reader,
 	.copy_writer = cmig_sqlite_copy_writer,
+	.schema_read = cmig_sqlite_schema_read,
 };

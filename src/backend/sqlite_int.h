@@ -52,4 +52,7 @@ int cmig_sqlite_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *
 int cmig_sqlite_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
                             const struct cmig_copy_table *t, cmig_diags *d);
 
+/* The schema reader (sqlite_schema.c): the ops' schema_read. */
+int cmig_sqlite_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 #endif
