@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "check.h"
 #include "config.h"
+#include "copy.h"
 #include "init.h"
 #include "dbstate.h"
 #include "diag.h"
@@ -401,4 +402,17 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	rc = cmig_project_init(dir, created_cb, payload, &d);
 	cmig_diags_release(&d);
 	return rc;
+}
+
+int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts || !opts->from || !opts->to)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_copy_run(&rt, opts, &d);
+	return leave(&d, rc);
 }

@@ -166,7 +166,7 @@ struct cmig_backend_ops {
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
 
-	/* Optional (live backends): `cmig copy`, SPEC §9; see copy.h. copy_exec runs cmig's own
+	/* Optional (live backends): `cmig copy`, SPEC §9; see copy_io.h. copy_exec runs cmig's own
 	 * SQL (no rows); copy_query_int reads one integer (first column of the first row);
 	 * copy_snapshot starts the read-only transaction every reader then reads from. */
 	int (*copy_exec)(struct cmig_backend *be, const char *sql, cmig_diags *d);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "copy.h"
+#include "copy_io.h"
 #include "postgresql_int.h"
 
 #define SEND_CHUNK (64 * 1024)

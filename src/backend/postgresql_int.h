@@ -71,7 +71,7 @@ int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_
 /* Report a failed result (res NULL: the connection's error) of cmig's own work `what`. */
 int cmig_pg_report(struct pg_backend *be, const char *what, const PGresult *res, cmig_diags *d);
 
-/* `cmig copy` (postgresql_copy.c, see copy.h): the copy_* ops. */
+/* `cmig copy` (postgresql_copy.c, see copy_io.h): the copy_* ops. */
 struct cmig_copy_table;
 struct cmig_copy_reader;
 struct cmig_copy_writer;

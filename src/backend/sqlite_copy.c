@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "copy.h"
+#include "copy_io.h"
 #include "sqlite_int.h"
 
 static int sq_error(struct sqlite_backend *be, const char *what, cmig_diags *d)

@@ -39,7 +39,7 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
                             cmig_diags *d);
 
-/* `cmig copy` (sqlite_copy.c, see copy.h): the copy_* ops. */
+/* `cmig copy` (sqlite_copy.c, see copy_io.h): the copy_* ops. */
 struct cmig_copy_table;
 struct cmig_copy_reader;
 struct cmig_copy_writer;

@@ -1,5 +1,5 @@
 /*
- * copy.h - the part of the backend seam `cmig copy` uses (SPEC §9): rows out of a source in
+ * copy_io.h - the part of the backend seam `cmig copy` uses (SPEC §9): rows out of a source in
  * one snapshot, rows into a target, and a few statements of cmig's own. Implemented by
  * sqlite_copy.c and postgresql_copy.c, reached through the Optional members of
  * struct cmig_backend_ops (copy_*).
@@ -14,8 +14,8 @@
  *    PostgreSQL gets text in the type's input syntax, SQLite the storage class to bind.
  *  - Nothing here commits: runtime/copy.c runs BEGIN/COMMIT through copy_exec.
  */
-#ifndef CMIG_BACKEND_COPY_H
-#define CMIG_BACKEND_COPY_H
+#ifndef CMIG_BACKEND_COPY_IO_H
+#define CMIG_BACKEND_COPY_IO_H
 
 #include <stdbool.h>
 #include <stddef.h>

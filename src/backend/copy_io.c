@@ -1,8 +1,8 @@
 /*
- * copy.c - helpers both copy movers share (see copy.h): identifier quoting and the row
+ * copy_io.c - helpers both copy movers share (see copy_io.h): identifier quoting and the row
  * number in a PostgreSQL COPY error's context.
  */
-#include "copy.h"
+#include "copy_io.h"
 
 #include <stdlib.h>
 #include <string.h>
