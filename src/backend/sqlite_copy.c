@@ -29,9 +29,13 @@ static int no_db(cmig_diags *d)
 int cmig_sqlite_copy_exec(struct cmig_backend *base, const char *sql, cmig_diags *d)
 {
 	struct sqlite_backend *be = (struct sqlite_backend *)base;
+	int rc;
 	if (!be->db)
 		return no_db(d);
-	return cmig_sqlite_exec(be, sql, d);
+	rc = cmig_sqlite_exec(be, sql, d);
+	/* the copy's BEGIN/COMMIT: the schema reader reads inside an open transaction */
+	be->in_txn = !sqlite3_get_autocommit(be->db);
+	return rc;
 }
 
 int cmig_sqlite_copy_query_int(struct cmig_backend *base, const char *sql, long long *out,
@@ -63,9 +67,8 @@ int cmig_sqlite_copy_snapshot(struct cmig_backend *base, cmig_diags *d)
 	if (!be->db)
 		return no_db(d);
 	/* a deferred transaction takes its read lock (the snapshot) at its first read */
-	if ((rc = cmig_sqlite_exec(be, "BEGIN", d)) != CMIG_OK)
+	if ((rc = cmig_sqlite_copy_exec(base, "BEGIN", d)) != CMIG_OK)
 		return rc;
-	be->in_txn = true;
 	return cmig_sqlite_copy_query_int(base, "SELECT count(*) FROM sqlite_master", &n, d);
 }
 
