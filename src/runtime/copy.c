@@ -391,8 +391,8 @@ static int empty_targets(struct run *r)
 	}
 	for (size_t i = 0; i < p->tabs.n && !rc; i++) {
 		long long n;
-		if (sql_start(r, "SELECT EXISTS (SELECT 1 FROM ") || qtable(r, p->tabs.items[i].dst) ||
-		    cmig_buf_puts(&r->sql, ")"))
+		if (sql_start(r, "SELECT count(*) FROM (SELECT 1 FROM ") ||
+		    qtable(r, p->tabs.items[i].dst) || cmig_buf_puts(&r->sql, " LIMIT 1) AS t"))
 			return oom(r->d);
 		rc = r->dops->copy_query_int(r->dst, r->sql.ptr, &n, r->d);
 		if (!rc && n)
