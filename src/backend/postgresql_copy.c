@@ -36,7 +36,7 @@ int cmig_pg_copy_query_int(struct cmig_backend *base, const char *sql, long long
 
 	*out = 0;
 	if (k < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->queue.items[k].keep = true;
 	rc = cmig_pg_flush(be, d);
 	if (rc == CMIG_OK) {
@@ -59,7 +59,7 @@ int cmig_pg_copy_snapshot(struct cmig_backend *base, cmig_diags *d)
 	struct pg_backend *be = (struct pg_backend *)base;
 	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
 		if (cmig_pg_queue(be, setup[i], strlen(setup[i]), setup[i]) < 0)
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 	return cmig_pg_run(be, d);
 }
 
@@ -218,7 +218,7 @@ static int reader_next(struct cmig_copy_reader *base, const cmig_value **row, cm
 		                              r->isnull[i] ? NULL : r->text.ptr + r->off[i], r->len[i],
 		                              &r->scratch[i], &why);
 		if (rc == CMIG_ENOMEM)
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		if (rc)
 			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
 			                       "cannot read table %s, column %zu: %s", r->name, i + 1, why);
@@ -265,7 +265,7 @@ int cmig_pg_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *base
 	*out = NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	r->base.next = reader_next;
 	r->base.close = reader_close;
 	r->be = be;
@@ -282,7 +282,7 @@ int cmig_pg_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *base
 	    copy_sql(&sql, t, " TO STDOUT")) {
 		cmig_buf_release(&sql);
 		reader_close(&r->base);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	for (size_t i = 0; i < t->ncols; i++)
 		cmig_buf_init(&r->scratch[i], 0);
@@ -369,7 +369,7 @@ static int writer_put(struct cmig_copy_writer *base, const cmig_value *row,
 			rc = cmig_convert_copy_escape(&w->buf, row[i].p, row[i].n);
 	}
 	if (rc || cmig_buf_putc(&w->buf, '\n'))
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	if (w->buf.len >= SEND_CHUNK)
 		return send_buf(w, bad_row, d);
 	return CMIG_OK;
@@ -420,7 +420,7 @@ int cmig_pg_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *base
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
 	if (!w)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	w->base.put = writer_put;
 	w->base.finish = writer_finish;
 	w->base.close = writer_close;
@@ -430,7 +430,7 @@ int cmig_pg_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *base
 	if (copy_sql(&sql, t, " FROM STDIN") || cmig_buf_grow(&w->buf, SEND_CHUNK + 4096)) {
 		cmig_buf_release(&sql);
 		writer_close(&w->base);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	w->was_nonblocking = PQisnonblocking(be->conn);
 	if (w->was_nonblocking)

@@ -99,7 +99,7 @@ static void upgrade(const char *url)
 	oo.on_diag = on_diag;
 	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
 	ro.on_diag = on_diag;
-	assert_int_equal(cmig_upgrade(p, &ro, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &ro), CMIG_OK);
 	cmig_project_free(p);
 }
 
@@ -183,7 +183,16 @@ static void test_api_copy_sqlite_to_sqlite(void **state)
 	assert_string_equal(query("dst.db", "SELECT count(*) FROM t"), "2");
 	assert_string_equal(query("dst.db", "SELECT seq FROM sqlite_sequence WHERE name = 't'"), "5");
 
-	/* missing URLs are a usage error */
+	/* the options of another version or without URLs are a usage error */
+	cmig_copy_options co2;
+	assert_int_equal(cmig_copy_options_init(&co2, CMIG_COPY_OPTIONS_VERSION), CMIG_OK);
+	assert_int_equal(co2.lock_timeout, 300.0);
+	assert_null(co2.from);
+	assert_int_equal(cmig_copy_options_init(&co2, CMIG_COPY_OPTIONS_VERSION + 1), CMIG_EUSAGE);
+	co2.from = co.from;
+	co2.to = co.to;
+	co2.version = 0;
+	assert_int_equal(cmig_copy(p, &co2), CMIG_EUSAGE);
 	co.to = NULL;
 	assert_int_equal(cmig_copy(p, &co), CMIG_EUSAGE);
 	assert_int_equal(cmig_copy(p, NULL), CMIG_EUSAGE);
