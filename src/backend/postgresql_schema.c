@@ -653,7 +653,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	*out = NULL;
 	r.s = cmig_schema_new(CMIG_SCH_POSTGRESQL);
 	if (!r.s)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	cmig_pg_clear(be);
 	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	                             47, "reading the schema") < 0)
@@ -700,12 +700,12 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	cmig_pg_clear(be);
 	if (r.oom) {
 		cmig_schema_free(r.s);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	*out = r.s;
 	return CMIG_OK;
 oom:
 	cmig_pg_clear(be);
 	cmig_schema_free(r.s);
-	return cmig_pg_oom(d);
+	return cmig_diag_oom(d);
 }
