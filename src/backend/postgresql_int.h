@@ -86,6 +86,7 @@ int cmig_pg_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
 
 /* The schema reader (postgresql_schema.c): the ops' schema_read. */
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 double cmig_pg_now(void);
 void cmig_pg_sleep_ms(long ms);
 

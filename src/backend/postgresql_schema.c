@@ -156,7 +156,14 @@ static const char *const queries[Q_COUNT] = {
 	              "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2",
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
 	            "pg_catalog.pg_get_userbyid(c.relowner), "
-	            "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c "
+	            "pg_catalog.obj_description(c.oid, 'pg_class'), "
+	            "(SELECT string_agg(DISTINCT rn.nspname || '.' || rc.relname, " SEP ") "
+	            "FROM pg_catalog.pg_rewrite rw JOIN pg_catalog.pg_depend dp "
+	            "ON dp.classid = 'pg_rewrite'::regclass AND dp.objid = rw.oid "
+	            "AND dp.refclassid = 'pg_class'::regclass "
+	            "JOIN pg_catalog.pg_class rc ON rc.oid = dp.refobjid AND rc.relkind = 'v' "
+	            "AND rc.oid <> c.oid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+	            "WHERE rw.ev_class = c.oid) FROM pg_catalog.pg_class c "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	            "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
 	            " ORDER BY 1, 2",
@@ -573,9 +580,12 @@ static void read_views(struct reader *r, const PGresult *res)
 	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
 		struct cmig_sch_view v = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
 		                           STR(r, val(res, i, 2)), STR(r, val(res, i, 3)),
-		                           STR(r, val(res, i, 4)) };
-		if (CMIG_VEC_PUSH(&r->s->views, v))
+		                           STR(r, val(res, i, 4)), CMIG_VEC_INIT };
+		split_names(r, &v.depends, val(res, i, 5));
+		if (CMIG_VEC_PUSH(&r->s->views, v)) {
+			free(v.depends.items);
 			r->oom = true;
+		}
 	}
 }
 

@@ -466,7 +466,8 @@ static int read_all(struct reader *r)
 		} else if (strcmp(type, "index") == 0) {
 			rc = read_index(r, name, tbl, sql);
 		} else if (strcmp(type, "view") == 0) {
-			struct cmig_sch_view v = { NULL, STR(r, name), STR(r, sql), NULL, NULL };
+			struct cmig_sch_view v = { NULL, STR(r, name), STR(r, sql), NULL, NULL,
+			                           CMIG_VEC_INIT };
 			if (CMIG_VEC_PUSH(&r->s->views, v))
 				r->oom = true;
 		} else if (strcmp(type, "trigger") == 0) {

@@ -38,6 +38,8 @@ void cmig_schema_free(struct cmig_schema *s)
 		FREE_VEC(s->sequences.items[i].feeds);
 	for (size_t i = 0; i < s->enums.n; i++)
 		FREE_VEC(s->enums.items[i].labels);
+	for (size_t i = 0; i < s->views.n; i++)
+		FREE_VEC(s->views.items[i].depends);
 	for (size_t i = 0; i < s->domains.n; i++)
 		FREE_VEC(s->domains.items[i].checks);
 	FREE_VEC(s->schemas);
@@ -170,4 +172,47 @@ const char *cmig_affinity_name(cmig_affinity a)
 bool cmig_schema_sqlite_internal(const char *name)
 {
 	return strncasecmp(name, "sqlite_", 7) == 0;
+}
+
+/* PostgreSQL's reserved key words (and those that cannot be a column name), sorted. */
+static const char *const reserved[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+	"authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
+	"char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
+	"constraint", "create", "cross", "current_catalog", "current_date", "current_role",
+	"current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
+	"default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
+	"extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
+	"greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
+	"int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral",
+	"leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national",
+	"natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
+	"offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
+	"position", "precision", "primary", "real", "references", "returning", "right", "row",
+	"select", "session_user", "setof", "similar", "smallint", "some", "substring",
+	"symmetric", "system_user", "table", "tablesample", "then", "time", "timestamp", "to",
+	"trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values",
+	"varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+	"xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
+	"xmlroot", "xmlserialize", "xmltable",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int cmig_schema_quote(cmig_buf *out, const char *name)
+{
+	bool plain = (*name >= 'a' && *name <= 'z') || *name == '_';
+	for (const char *p = name; plain && *p; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '$';
+	if (plain && bsearch(&name, reserved, sizeof(reserved) / sizeof(reserved[0]),
+	                     sizeof(reserved[0]), cmp_str))
+		plain = false;
+	if (plain)
+		return cmig_buf_puts(out, name);
+	if (cmig_buf_putc(out, '"') || cmig_buf_add_quoted(out, name, '"') || cmig_buf_putc(out, '"'))
+		return -8;
+	return 0;
 }

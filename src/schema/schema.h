@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "vec.h"
 
 typedef CMIG_VEC(const char *) cmig_sch_names;
@@ -151,6 +152,8 @@ struct cmig_sch_view {
 	const char *definition;    /* PG pg_get_viewdef (the SELECT); SQLite the CREATE VIEW text */
 	const char *owner;
 	const char *comment;
+	cmig_sch_names depends;    /* PG: the views it reads, "schema.name" (pg_depend); SQLite
+	                            * empty (dump finds them by name in the text) */
 };
 
 struct cmig_sch_enum {
@@ -223,6 +226,10 @@ struct cmig_schema {
 	CMIG_VEC(struct cmig_sch_unsupported) unsupported;
 	cmig_arena arena;
 };
+
+/* Append name as a PostgreSQL identifier: bare when it is lower case and not a reserved word,
+ * else double-quoted. CMIG_OK or CMIG_ENOMEM. */
+int cmig_schema_quote(cmig_buf *out, const char *name);
 
 /* Lifecycle. new() returns NULL when out of memory. */
 struct cmig_schema *cmig_schema_new(cmig_sch_dialect dialect);
