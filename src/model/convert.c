@@ -123,13 +123,23 @@ static bool hex4(const unsigned char *p, const unsigned char *e, unsigned *out)
 	return true;
 }
 
+/* Bytes a JSON string may hold as they are: printable ASCII other than '"' and '\\'. */
+static const unsigned char json_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,           /* 0x20-0x2f, no '"' */
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,           /* no '\\' */
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 /* p at the opening quote; returns the byte after the closing one, or NULL. */
 static const unsigned char *json_string(const unsigned char *p, const unsigned char *e, bool jsonb,
                                         const char **why)
 {
 	p++;
 	for (;;) {
-		while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		while (p < e && json_plain[*p])
 			p++;
 		if (p >= e) {
 			*why = "not valid JSON (unterminated string)";
@@ -1122,30 +1132,32 @@ cmig_ctype cmig_convert_type_sqlite(const char *decl)
 
 /* ---- text for COPY and for messages ---------------------------------------------------- */
 
-int cmig_convert_copy_escape(cmig_buf *out, const char *p, size_t n)
-{
-	const char *e = p + n, *run = p;
+/* Bytes COPY's text format escapes: \\, \t, \n, \r (the letter after the backslash). */
+static const char copy_special[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r' };
 
-	if (cmig_buf_grow(out, n + 16))
+int cmig_convert_copy_escape(cmig_buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	char *o;
+
+	/* worst case every byte doubles; one growth, then a tight table-driven loop */
+	if (cmig_buf_grow(out, 2 * n + 1))
 		return CMIG_ENOMEM;
-	for (; p < e; p++) {
-		char c = *p, r;
-		if (c == '\\')
-			r = '\\';
-		else if (c == '\t')
-			r = 't';
-		else if (c == '\n')
-			r = 'n';
-		else if (c == '\r')
-			r = 'r';
-		else
-			continue;
-		if (cmig_buf_add(out, run, (size_t)(p - run)) || cmig_buf_putc(out, '\\') ||
-		    cmig_buf_putc(out, r))
-			return CMIG_ENOMEM;
-		run = p + 1;
+	o = out->ptr + out->len;
+	while (p < e) {
+		const unsigned char *run = p;
+		while (p < e && !copy_special[*p])
+			p++;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
+		if (p < e) {
+			*o++ = '\\';
+			*o++ = copy_special[*p++];
+		}
 	}
-	return cmig_buf_add(out, run, (size_t)(e - run));
+	out->len = (size_t)(o - out->ptr);
+	out->ptr[out->len] = '\0';
+	return CMIG_OK;
 }
 
 #define SHOW_MAX 80
