@@ -275,11 +275,13 @@ static int conv_int(cmig_value *out, const cmig_ctype *t, const cmig_value *in,
 		v = in->i;
 		break;
 	case CMIG_V_REAL:
-		if (!isfinite(in->r) || in->r != floor(in->r))
+		if (!isfinite(in->r))
 			return cmig_convert_fail(why, "not an integer (a fractional part)");
 		if (in->r < -9223372036854775808.0 || in->r >= 9223372036854775808.0)
 			return cmig_convert_fail(why, "out of range for bigint");
-		v = (long long)in->r;
+		v = (long long)in->r; /* in range: the cast is defined; no libm needed */
+		if ((double)v != in->r)
+			return cmig_convert_fail(why, "not an integer (a fractional part)");
 		break;
 	case CMIG_V_TEXT: {
 		const char *p = in->p;
