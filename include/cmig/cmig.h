@@ -183,11 +183,21 @@ CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
 /* The database's current revision: *out NULL at base, else yours (cmig_free). */
 CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
 
-/* One row of `status`: applied_at is NULL for a pending revision. */
+/* Where a revision of `status` stands (SPEC §5). */
+typedef enum {
+	CMIG_REV_PENDING = 0,
+	CMIG_REV_APPLIED,            /* its up section ran */
+	CMIG_REV_STAMPED,            /* a stamp covered it without running it */
+	CMIG_REV_SKIPPED,            /* db-skipped: before the current revision, never applied */
+	CMIG_REV_APPLIED_NO_HISTORY  /* current or an ancestor, and the history has no rows */
+} cmig_rev_state;
+
+/* One row of `status`: applied_at is NULL unless state is APPLIED or STAMPED. */
 typedef struct {
 	const cmig_revision *rev;
 	const char *applied_at;
-	bool stamped;
+	bool stamped;                /* state == CMIG_REV_STAMPED (kept for older callers) */
+	cmig_rev_state state;
 } cmig_status_row;
 typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 /* Walk the chain oldest first; *current_out (yours, NULL at base) is the current revision. */
