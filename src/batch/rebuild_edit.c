@@ -70,7 +70,7 @@ int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **
 			cmig_pgnames_free(*out, *n);
 			*out = NULL;
 			*n = 0;
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		}
 		free(p->name);
 		p->name = keep;

@@ -35,7 +35,7 @@ int cmig_rebuild_names_stash(struct cmig_rebuild_state *st)
 			continue;
 		free(k->pgname);
 		if (!(k->pgname = cmig_strdup(v[i].name)))
-			rc = CMIG_ENOMEM;
+			rc = cmig_diag_oom(st->d);
 	}
 	cmig_pgnames_free(v, n);
 	return rc;
@@ -66,7 +66,7 @@ static int pin(struct cmig_rebuild_state *st, const struct cmig_pgname *p)
 	if (rc) {
 		free(name);
 		cmig_buf_release(&b);
-		return CMIG_ENOMEM;
+		return cmig_diag_oom(st->d);
 	}
 	free(k->text);
 	k->text = cmig_buf_detach(&b);
@@ -74,7 +74,7 @@ static int pin(struct cmig_rebuild_state *st, const struct cmig_pgname *p)
 	k->name = name;
 	if (p->col >= 0)
 		st->t.cols[p->col].dirty = true;
-	return k->text ? CMIG_OK : CMIG_ENOMEM;
+	return k->text ? CMIG_OK : cmig_diag_oom(st->d);
 }
 
 int cmig_rebuild_names_pin(struct cmig_rebuild_state *st)
