@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,14 +206,18 @@ static int set_foreign_keys(struct sqlite_backend *be, bool on, cmig_diags *d)
 	return rc;
 }
 
-/* A rollback journal beside the file: an interrupted run's (hot) one, or a live writer's. */
+/* A rollback journal beside the file that may be hot: non-empty and its first byte non-zero
+ * (SQLite zeroes the header of a journal it has nothing to roll back from). A live writer's
+ * journal passes too; opening for write is harmless then. */
 static bool has_journal(const char *path)
 {
-	struct stat st;
 	char *j = cmig_asprintf("%s-journal", path);
-	bool r = j && stat(j, &st) == 0 && st.st_size > 0;
+	FILE *f = j ? fopen(j, "rb") : NULL;
+	int c = f ? fgetc(f) : EOF;
+	if (f)
+		fclose(f);
 	free(j);
-	return r;
+	return c != EOF && c != 0;
 }
 
 /* Whether this user can write the file and its directory (to roll a journal back). */
