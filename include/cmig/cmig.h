@@ -189,7 +189,8 @@ enum {
 typedef struct {
 	unsigned version;          /* CMIG_RUN_OPTIONS_VERSION */
 	unsigned flags;            /* CMIG_RUN_* */
-	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE) */
+	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE);
+	                              cmig_linearize(): the revision whose branch stays (--keep) */
 	double lock_timeout;       /* seconds; default 300 */
 	double wait;               /* --wait: keep retrying the connection that long */
 	cmig_progress_cb on_progress;
@@ -246,7 +247,8 @@ CMIG_EXTERN int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_o
 /* cmig_linearize() flags */
 enum { CMIG_LINEARIZE_DRY_RUN = 1u << 0 };
 /* Make a branched chain linear by rewriting `down_revision` headers (SPEC §7). on_change is
- * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. */
+ * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. opts->target, when set, is
+ * `--keep REV`: the branch holding REV (an id or a unique prefix) stays. */
 typedef void (*cmig_relink_cb)(const char *path, const char *old_down, const char *new_down,
                                void *payload);
 CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
