@@ -211,6 +211,9 @@ CMIG_EXTERN int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_ru
 CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
 /* Set the version table to opts->target without running SQL. */
 CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
+/* SPEC §8 `cmig dump`: the configured database's schema as the SQL that recreates it, *out
+ * yours (cmig_free). A missing SQLite file is an error (nothing is created). */
+CMIG_EXTERN int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts);
 /* The database's current revision: *out NULL at base, else yours (cmig_free). */
 CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
 

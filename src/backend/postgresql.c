@@ -543,4 +543,5 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.replay_section = NULL,
+	.schema_read = cmig_pg_schema_read,
 };

@@ -563,4 +563,5 @@ const struct cmig_backend_ops cmig_backend_sqlite = {
 	.history_append = sq_history_append,
 	.history_read = sq_history_read,
 	.replay_section = sq_replay_section,
+	.schema_read = cmig_sqlite_schema_read,
 };

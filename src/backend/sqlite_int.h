@@ -40,4 +40,7 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
                             cmig_diags *d);
 
+/* The schema reader (sqlite_schema.c): the ops' schema_read. */
+int cmig_sqlite_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 #endif

@@ -12,6 +12,7 @@
  *    are written afterwards in a transaction of their own (SPEC §2).
  */
 #include "migrate.h"
+#include "schemaops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,7 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	cmig_step_vec plan = CMIG_VEC_INIT;
 	const char *target = o->target ? o->target : (direction == CMIG_UP ? "head" : NULL);
 	long pos, to;
+	bool changed = false;
 	int rc;
 
 	if (pending_out)
@@ -380,7 +382,10 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 			break;
 		}
 		pos += direction == CMIG_UP ? 1 : -1;
+		changed = true;
 	}
+	if (changed)
+		cmig_schemaops_dump_file(rt, be, d);
 done:
 	cmig_dbstate_release(&state);
 	free(plan.items);
@@ -426,6 +431,8 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 		rc = be->ops->commit(be, d);
 	if (rc)
 		be->ops->rollback(be);
+	else if (!(o->flags & CMIG_RUN_OFFLINE))
+		cmig_schemaops_dump_file(rt, be, d);
 	free(cur);
 	disconnect(be);
 	return rc;
