@@ -209,15 +209,32 @@ CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bo
 
 /* ---- check, revision, init ------------------------------------------------------------- */
 
+/* cmig_check_options.flags */
+#define CMIG_CHECK_LINT      (1u << 0)  /* also lint the migrations (SPEC §10) */
+#define CMIG_CHECK_LINT_DOWN (1u << 1)  /* lint down sections too (without lint-drop) */
+
 typedef struct {
 	unsigned version;
 	bool strict;
 	bool with_database;        /* compare the database too (SPEC §7) */
 	cmig_diag_cb on_diag;
 	void *payload;
+	unsigned flags;            /* CMIG_CHECK_* */
+	const char *lint_dialect;  /* "sqlite" | "postgresql": lint every section for it alone */
+	const char *lint_since;    /* a revision: lint only the revisions after it */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 1
-#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL }
+#define CMIG_CHECK_OPTIONS_VERSION 2
+#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL, 0u, \
+                                  NULL, NULL }
+
+/* One lint rule (SPEC §10), for SARIF's rule list: static strings. */
+typedef struct {
+	const char *code;
+	const char *summary;
+	const char *help;
+} cmig_lint_rule_info;
+/* The lint rules in SPEC §10's order; *n_out is their count. */
+CMIG_EXTERN const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out);
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
