@@ -82,8 +82,10 @@ static int cmd_check(struct cli_ctx *ctx)
 		return cli_usage_error(ctx, "--dialect, --since and --lint-down go with --lint");
 	json = !strcmp(format, "json");
 	sarif_out = !strcmp(format, "sarif");
-	o.strict = cli_opt_given(ctx, "strict");
-	o.with_database = cmig_project_has_database(ctx->project);
+	if (cli_opt_given(ctx, "strict"))
+		o.flags |= CMIG_CHECK_STRICT;
+	if (cmig_project_has_database(ctx->project))
+		o.flags |= CMIG_CHECK_WITH_DATABASE;
 	if (cli_opt_given(ctx, "lint"))
 		o.flags |= CMIG_CHECK_LINT;
 	if (cli_opt_given(ctx, "lint-down"))
@@ -96,7 +98,7 @@ static int cmd_check(struct cli_ctx *ctx)
 		fputs("{\"diagnostics\": [", stdout);
 	if (sarif_out)
 		cli_sarif_begin(&sarif, ctx->config_path);
-	rc = cmig_check(ctx->project, &o, &errors, &warnings);
+	rc = cmig_check(&errors, &warnings, ctx->project, &o);
 	if (json) {
 		printf("%s],\n \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}\n", js.first ? "" : "\n",
 		       rc == CMIG_OK ? "true" : "false", errors, warnings);

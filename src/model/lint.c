@@ -314,6 +314,6 @@ int cmig_lint_chain(const struct cmig_revfile *const *revs, size_t n,
 	lint_model_release(&model);
 	free(tv.items);
 	if (rc == CMIG_ENOMEM)
-		cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		cmig_diag_oom(d);
 	return rc;
 }

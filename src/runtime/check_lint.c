@@ -42,7 +42,7 @@ int cmig_check_lint(const struct cmig_runtime *rt, unsigned flags, const char *d
 	}
 	if (since) {
 		long pos;
-		if ((rc = cmig_target_resolve(&pos, c, since, CMIG_POS_BASE, false, false, d)) != CMIG_OK)
+		if ((rc = cmig_target_resolve(&pos, c, since, CMIG_POS_BASE, 0, d)) != CMIG_OK)
 			return rc;
 		o.since = pos;
 	}
