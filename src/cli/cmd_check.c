@@ -15,7 +15,7 @@
 static const struct cli_opt opts[] = {
 	{ "strict", 0, NULL, "count every warning as an error" },
 	{ "format", 0, "FORMAT", "text (default), json or sarif" },
-	{ "lint", 0, NULL, "also warn about statements risky on a live database (SPEC §10)" },
+	{ "lint", 0, NULL, "also warn about statements risky on a live database" },
 	{ "lint-down", 0, NULL, "with --lint: lint down sections too" },
 	{ "dialect", 0, "D", "with --lint: lint every section for D (sqlite or postgresql) alone" },
 	{ "since", 0, "REV", "with --lint: lint only the revisions after REV" },
@@ -120,9 +120,9 @@ const struct cli_command cmd_check_def = {
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"
 	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, drift\n"
 	"(errors, with a database). Exit status 1 if any error (or warning with --strict).\n"
-	"--lint adds warnings (SPEC §10): lint-index-not-concurrent, lint-volatile-default,\n"
+	"--lint adds warnings: lint-index-not-concurrent, lint-volatile-default,\n"
 	"lint-type-change, lint-set-not-null, lint-not-null-without-default,\n"
 	"lint-constraint-not-valid, lint-add-unique, lint-rename, lint-drop, lint-lock-timeout,\n"
-	"lint-not-idempotent, lint-blocking; silence one with `-- cmig:lint-ignore CODE` on the\n"
-	"line above the statement, or a `lint-ignore: CODE,...` header for the whole file.\n",
+	"lint-not-idempotent, lint-blocking; silence one with a cmig:lint-ignore CODE comment on\n"
+	"the line above the statement, or a lint-ignore: CODE,... header for the whole file.\n",
 };
