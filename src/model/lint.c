@@ -177,14 +177,17 @@ static int emit(struct lint_section *s, const struct lint_stmt *st, const char *
 	va_list ap;
 	int k = rule_index(code, strlen(code));
 	unsigned bit = 1u << k;
-	if (!s->report || k < 0 || ((w->file_mask | w->stmt_mask | w->done_mask) & bit))
-		return CMIG_OK;
+	if (!s->report || k < 0 || ((w->file_mask | w->stmt_mask) & bit))
+		return 0;
+	if (w->done_mask & bit)
+		return 1;
 	w->done_mask |= bit;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return cmig_diag_full(w->d, CMIG_DIAG_WARNING, CMIG_OK, code, w->r->path, st->line, 0, NULL,
-	                      hint, "%s: %s", code, msg);
+	cmig_diag_full(w->d, CMIG_DIAG_WARNING, CMIG_OK, code, w->r->path, st->line, 0, NULL, hint,
+	               "%s: %s", code, msg);
+	return 1;
 }
 
 static int lex_stmt(token_vec *tv, const char *text, const cmig_stmt *s)

@@ -48,7 +48,7 @@ struct lint_section {
 	size_t ncreated, capcreated;
 	bool lock_timeout;              /* a SET lock_timeout ran earlier in this section */
 	bool lock_timeout_reported;
-	/* findings, reported through lint.c */
+	/* findings, reported through lint.c: 1 when reported, 0 when silenced or not reported */
 	int (*emit)(struct lint_section *s, const struct lint_stmt *st, const char *code,
 	            const char *hint, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 	void *payload;

@@ -612,8 +612,8 @@ static void lock_timeout_rule(struct lint_section *s, const struct lint_stmt *st
 	if (!s->pg || !s->sec->transactional || s->o->lock_timeout_set || s->lock_timeout ||
 	    s->lock_timeout_reported || lint_is_created(s, table))
 		return;
-	s->lock_timeout_reported = true;
-	s->emit(s, st, "lint-lock-timeout",
+	/* once a section; a statement whose ignore line silences it does not count */
+	s->lock_timeout_reported = s->emit(s, st, "lint-lock-timeout",
 	        HINT("%sstart the section with SET LOCAL lock_timeout = '5s'; (or set pg_lock_timeout "
 	             "in cmig.yaml)", where(s, false)),
 	        "%s waits for an ACCESS EXCLUSIVE lock on %s with no lock_timeout: while it waits, "
