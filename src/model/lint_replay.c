@@ -54,7 +54,7 @@ static struct lint_table *entry(struct lint_model *m, const char *name)
 	}
 	if (!(lt = calloc(1, sizeof(*lt))))
 		return NULL;
-	memcpy(lt->name, name, LINT_NAME_MAX);
+	snprintf(lt->name, LINT_NAME_MAX, "%s", name);
 	if (cmig_strmap_put(&m->tables, lt->name, strlen(lt->name), lt, NULL) < 0) {
 		free(lt);
 		return NULL;
@@ -143,8 +143,8 @@ static int add_check(struct lint_table *lt, const char *name, const char *col, b
 		return CMIG_ENOMEM;
 	lt->checks = g;
 	memset(&g[lt->nchecks], 0, sizeof(*g));
-	memcpy(g[lt->nchecks].name, name, LINT_NAME_MAX);
-	memcpy(g[lt->nchecks].column, col, LINT_NAME_MAX);
+	snprintf(g[lt->nchecks].name, LINT_NAME_MAX, "%s", name);
+	snprintf(g[lt->nchecks].column, LINT_NAME_MAX, "%s", col);
 	g[lt->nchecks++].validated = validated;
 	return CMIG_OK;
 }
@@ -332,7 +332,7 @@ static int alter_action(struct lint_model *m, struct lint_table *lt, const struc
 			}
 			for (size_t u = 0; u < lt->nchecks; u++)
 				if (!strcmp(lt->checks[u].column, col))
-					memcpy(lt->checks[u].column, name, LINT_NAME_MAX);
+					snprintf(lt->checks[u].column, LINT_NAME_MAX, "%s", name);
 		}
 	} else if (lint_kw(st, i, "RENAME") && lint_kw(st, i + 1, "TO") && i + 2 < end) {
 		struct lint_table *to;

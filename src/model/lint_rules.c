@@ -117,7 +117,7 @@ int lint_add_created(struct lint_section *s, const char *name)
 		s->created = grown;
 		s->capcreated = cap;
 	}
-	memcpy(s->created[s->ncreated++], name, LINT_NAME_MAX);
+	snprintf(s->created[s->ncreated++], LINT_NAME_MAX, "%s", name);
 	return CMIG_OK;
 }
 
