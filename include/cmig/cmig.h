@@ -263,6 +263,8 @@ CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, un
 enum {
 	CMIG_CHECK_STRICT = 1u << 0,        /* warnings count as errors */
 	CMIG_CHECK_WITH_DATABASE = 1u << 1, /* compare the database too (SPEC §7) */
+	CMIG_CHECK_LINT = 1u << 2,          /* also lint the migrations (SPEC §10; version 2) */
+	CMIG_CHECK_LINT_DOWN = 1u << 3,     /* lint down sections too (without lint-drop) */
 };
 
 typedef struct {
@@ -270,11 +272,23 @@ typedef struct {
 	unsigned flags;            /* CMIG_CHECK_* */
 	cmig_diag_cb on_diag;
 	void *payload;
+	/* version 2 */
+	const char *lint_dialect;  /* "sqlite" | "postgresql": lint every section for it alone */
+	const char *lint_since;    /* a revision: lint only the revisions after it */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 1
+#define CMIG_CHECK_OPTIONS_VERSION 2
 #define CMIG_CHECK_OPTIONS_INIT { .version = CMIG_CHECK_OPTIONS_VERSION, .flags = 0,        \
-	.on_diag = NULL, .payload = NULL }
+	.on_diag = NULL, .payload = NULL, .lint_dialect = NULL, .lint_since = NULL }
 CMIG_EXTERN int cmig_check_options_init(cmig_check_options *opts, unsigned version);
+
+/* One lint rule (SPEC §10), for SARIF's rule list: static strings. */
+typedef struct {
+	const char *code;
+	const char *summary;
+	const char *help;
+} cmig_lint_rule_info;
+/* The lint rules in SPEC §10's order; *n_out is their count. */
+CMIG_EXTERN const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out);
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error

@@ -51,6 +51,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
 	s->offline_dialect = dialect_of(rt);
+	s->pg_lock_timeout = rt->config->pg_lock_timeout;
 	s->payload = o->payload;
 }
 
