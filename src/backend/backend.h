@@ -96,8 +96,16 @@ struct cmig_backend_settings {
 	cmig_dialect_kind offline_dialect;  /* offline: which dialect to print */
 	bool offline_schema;                /* offline SQLite: keep a shadow database (an ALTER
 	                                     * TABLE will need the tables' definitions) */
+	const char *pg_lock_timeout;        /* cmig.yaml pg_lock_timeout ("5s"), NULL: none
+	                                     * (SPEC §10; PostgreSQL only) */
 	void *payload;
 };
+
+/* PostgreSQL's lock_timeout around a migration (SPEC §10), each ending in ";\n":
+ * `SET LOCAL lock_timeout = '…'` at the start of a transactional one, `SET lock_timeout =
+ * '…'` before and `RESET lock_timeout` after a transaction:false section. */
+int cmig_pg_lock_timeout_sql(cmig_buf *out, const char *value, bool local);
+#define CMIG_PG_RESET_LOCK_TIMEOUT "RESET lock_timeout"
 
 /* What run_section() gets: one section of one file, split into statements. */
 struct cmig_exec_section {

@@ -19,6 +19,7 @@ struct sqlite_backend {
 	double wait_started;       /* busy handler: when the current wait began */
 	bool wait_reported;        /* busy handler: the waiting line was sent */
 	bool timed_out;            /* busy handler gave up */
+	char *wait_line;           /* the waiting line, naming the database (NULL: generic) */
 	cmig_buf scratch;          /* reused SQL text buffer */
 };
 
