@@ -541,4 +541,7 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.history_read = pg_history_read,
 	.replay_section = NULL,
 	.schema_read = cmig_pg_schema_read,
+	.scratch_create = cmig_pg_scratch_create,
+	.scratch_drop = cmig_pg_scratch_drop,
+	.scratch_sweep = cmig_pg_scratch_sweep,
 };
