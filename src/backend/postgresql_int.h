@@ -84,6 +84,11 @@ int cmig_pg_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *be,
 int cmig_pg_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
                         const struct cmig_copy_table *t, cmig_diags *d);
 
+/* Scratch databases (postgresql_scratch.c): the ops' scratch_*. */
+int cmig_pg_scratch_create(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_drop(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_sweep(struct cmig_backend *base, cmig_diags *d);
+
 /* The schema reader (postgresql_schema.c): the ops' schema_read. */
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
 
