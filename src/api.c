@@ -53,6 +53,17 @@ const char *cmig_version_string(void)
 	return buf;
 }
 
+/* Every failure reaches the caller with at least one error record: when the code that failed
+ * could not record one (out of memory while formatting or storing it), say what the status
+ * says. CMIG_ECHAIN from open is the exception: its records wait in file_diags. Then release. */
+static int finish(cmig_diags *d, int rc)
+{
+	if (rc != CMIG_OK && rc != CMIG_ECHAIN && d->errors == 0)
+		cmig_diag_error(d, NULL, 0, rc, NULL, "%s", cmig_status_name(rc));
+	cmig_diags_release(d);
+	return rc;
+}
+
 /* An options struct of a version this library does not know cannot be read safely (a zeroed
  * struct, or one from a newer header): refuse it before touching any other field. */
 static bool version_ok(unsigned version, unsigned current)
@@ -106,10 +117,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
-	if (!p) {
-		cmig_diags_release(&d);
-		return CMIG_ENOMEM;
-	}
+	if (!p)
+		return finish(&d, cmig_diag_oom(&d));
 	cmig_diags_init(&p->file_diags, NULL, NULL);
 	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
@@ -125,18 +134,19 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
 		p->config.versions_dir = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc && opts->version_table) {
 		char *v = cmig_strdup(opts->version_table);
 		free(p->config.version_table);
 		p->config.version_table = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc)
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	rc = cmig_scriptdir_load(&p->scripts, p->config.versions_dir, opts->files, opts->nfiles,
 	                         &p->file_diags);
@@ -144,9 +154,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		/* the directory itself failed: report now */
 		for (size_t i = 0; i < p->file_diags.n; i++)
 			cmig_diags_push(&d, &p->file_diags.items[i]);
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	p->chain_ok = rc == CMIG_OK && p->scripts.chain.ok;
 	cmig_diags_release(&d);
@@ -269,8 +278,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
 
 static int leave(cmig_diags *d, int rc)
 {
-	cmig_diags_release(d);
-	return rc;
+	return finish(d, rc);
 }
 
 int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
@@ -399,8 +407,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		cmig_text_now_iso(created, sizeof(created), false);
 	rc = cmig_newrev_create(path_out, p->config.versions_dir, p->config.template_path, rev, down,
 	                        opts->message, created, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
@@ -436,6 +443,5 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	int rc;
 	cmig_diags_init(&d, on_diag, payload);
 	rc = cmig_project_init(dir, created_cb, payload, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
