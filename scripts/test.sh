@@ -4,7 +4,7 @@
 #   1. normal build (RelWithDebInfo): every test — unit, sqlite, cli on SQLite and PostgreSQL,
 #      postgres-only tests
 #   2. ASan + UBSan build: unit, sqlite and the SQLite CLI suite; the fault-injection sample
-#      (tests/fault/)
+#      (tests/fault/); then a ThreadSanitizer build of the thread test
 #   3. valgrind (memcheck) over the unit tests of the normal build
 #   4. fuzzers (clang libFuzzer), bounded, when tests/fuzz exists
 # Exits non-zero on any failure; a PostgreSQL cluster that cannot start is a failure.
@@ -64,6 +64,14 @@ suite "unit + sqlite + cli (ASan+UBSan)" ctest --test-dir build-asan --output-on
 suite "fault injection (ASan+UBSan, sampled)" ctest --test-dir build-asan --output-on-failure \
   -j"$jobs" -L fault --timeout 900
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+# 2b. ThreadSanitizer: several threads, each migrating its own database (issue 11)
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCMIG_SANITIZE=thread \
+  -DCMIG_TEST_BACKENDS=sqlite >/dev/null &&
+  cmake --build build-tsan -j"$jobs" --target api_test_api_threads ||
+  { echo "test: ThreadSanitizer build failed" >&2; exit 1; }
+suite "threads (TSan)" env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  build-tsan/tests/api_test_api_threads
 
 # 3. valgrind over the unit tests
 suite "unit (valgrind)" ctest --test-dir build-ci --output-on-failure -j"$jobs" -L unit \

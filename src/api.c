@@ -3,6 +3,7 @@
  * Every public function turns its options into a cmig_diags list wired to the caller's
  * on_diag callback and calls one internal function.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +41,20 @@ void cmig_free(void *ptr)
 	free(ptr);
 }
 
+/* Filled once (pthread_once, no allocation), read-only afterwards: safe from any thread. */
+static char version_string[96];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void fill_version_string(void)
+{
+	snprintf(version_string, sizeof(version_string), "%s (sqlite %s, libpq %s)",
+	         CMIG_VERSION_STRING, cmig_backend_sqlite_version(), cmig_backend_libpq_version());
+}
+
 const char *cmig_version_string(void)
 {
-	static char buf[96];
-	if (!buf[0]) {
-		cmig_buf b = CMIG_BUF_INIT;
-		cmig_buf_printf(&b, "%s (sqlite %s, libpq %s)", CMIG_VERSION_STRING,
-		                cmig_backend_sqlite_version(), cmig_backend_libpq_version());
-		strncpy(buf, b.ptr, sizeof(buf) - 1);
-		cmig_buf_release(&b);
-	}
-	return buf;
+	pthread_once(&version_once, fill_version_string);
+	return version_string;
 }
 
 /* Every failure reaches the caller with at least one error record: when the code that failed
