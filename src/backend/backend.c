@@ -51,3 +51,12 @@ const char *cmig_backend_libpq_version(void)
 	pthread_once(&libpq_version_once, fill_libpq_version);
 	return libpq_version;
 }
+
+int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d)
+{
+	*out = NULL;
+	if (!be->ops->schema_read)
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "the %s backend cannot read a schema", be->ops->name);
+	return be->ops->schema_read(be, out, d);
+}
