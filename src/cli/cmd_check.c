@@ -12,6 +12,8 @@
 static const struct cli_opt opts[] = {
 	{ "strict", 0, NULL, "count every warning as an error" },
 	{ "format", 0, "FORMAT", "text (default) or json" },
+	{ "schema", 0, NULL, "also compare the database's schema with the migrations "
+	                     "(schema-drift; needs dev_url on PostgreSQL)" },
 };
 
 struct json_state {
@@ -124,6 +126,16 @@ static int cmd_check(struct cli_ctx *ctx)
 	if (json)
 		fputs("{\"diagnostics\": [", stdout);
 	rc = cmig_check(&errors, &warnings, ctx->project, &o);
+	if (cli_opt_given(ctx, "schema") && rc == CMIG_OK) {
+		/* SPEC §8: the database against the chain replayed to its revision (schema-drift) */
+		cmig_schema_options so = CMIG_SCHEMA_OPTIONS_INIT;
+		size_t drift = 0;
+		so.wait = ctx->wait;
+		so.on_diag = o.on_diag;
+		so.payload = o.payload;
+		rc = cmig_check_schema(&drift, ctx->project, &so);
+		errors += drift ? drift : rc != CMIG_OK;
+	}
 	if (json) {
 		printf("%s],\n \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}\n", js.first ? "" : "\n",
 		       rc == CMIG_OK ? "true" : "false", errors, warnings);
@@ -135,10 +147,12 @@ static int cmd_check(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_check_def = {
-	"check", cmd_check, CMD_NEEDS_PROJECT, "[--strict] [--format text|json]",
+	"check", cmd_check, CMD_NEEDS_PROJECT, "[--strict] [--format text|json] [--schema]",
 	"validate files and chain, all problems at once (and the database, when one is configured)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"
 	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, drift\n"
-	"(errors, with a database). Exit status 1 if any error (or warning with --strict).\n",
+	"(errors, with a database); schema-drift (error, with --schema: the database's schema\n"
+	"differs from the chain replayed up to its revision). Exit status 1 if any error (or\n"
+	"warning with --strict).\n",
 };
