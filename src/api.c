@@ -10,8 +10,11 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "check_lint.h"
 #include "config.h"
+#include "copy.h"
 #include "init.h"
+#include "lint.h"
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
@@ -81,6 +84,8 @@ OPTIONS_INIT_FN(cmig_schema_options_init, cmig_schema_options, CMIG_SCHEMA_OPTIO
                 CMIG_SCHEMA_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
+                CMIG_COPY_OPTIONS_INIT)
 
 const char *cmig_status_name(int status)
 {
@@ -490,6 +495,7 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	int rc;
 	if (!p || !opts || !version_ok(opts->version, CMIG_CHECK_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
+	rc = CMIG_OK;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
@@ -499,14 +505,26 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
+		if (opts->flags & CMIG_CHECK_LINT)
+			rc = cmig_check_lint(&rt, opts->flags, opts->version >= 2 ? opts->lint_dialect : NULL,
+			                     opts->version >= 2 ? opts->lint_since : NULL, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;
 	if (warnings_out)
 		*warnings_out = d.warnings;
-	rc = d.errors ? CMIG_ERROR : CMIG_OK;
+	if (rc == CMIG_OK || rc == CMIG_ERROR)
+		rc = d.errors ? CMIG_ERROR : CMIG_OK;
 	cmig_diags_release(&d);
 	return rc;
+}
+
+const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out)
+{
+	/* the same three static strings per rule: the layouts are checked equal below */
+	_Static_assert(sizeof(cmig_lint_rule_info) == sizeof(struct cmig_lint_rule),
+	               "cmig_lint_rule_info mirrors struct cmig_lint_rule");
+	return (const cmig_lint_rule_info *)(const void *)cmig_lint_rules(n_out);
 }
 
 int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
@@ -518,4 +536,18 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	rc = cmig_project_init(dir, created_cb, payload, &d);
 	cmig_diags_release(&d);
 	return rc;
+}
+
+int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts || !version_ok(opts->version, CMIG_COPY_OPTIONS_VERSION) || !opts->from ||
+	    !opts->to)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_copy_run(&rt, opts, &d);
+	return leave(&d, rc);
 }

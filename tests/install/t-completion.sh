@@ -51,6 +51,7 @@ check_eq "commands h..." "heads
 help
 history" "$(complete_words h)"
 check_eq "every command" "check
+copy
 current
 diff
 downgrade
