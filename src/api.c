@@ -20,6 +20,7 @@
 #include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
+#include "schemaops.h"
 #include "scriptdir.h"
 #include "strmap.h"
 #include "target.h"
@@ -248,6 +249,7 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->config = &p->config;
 	rt->scripts = &p->scripts;
 	rt->url = &p->url;
+	rt->write_dump_file = true; /* every entry point here runs on one database */
 }
 
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
@@ -300,6 +302,23 @@ int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 	cmig_diags d;
 	int rc = enter(&d, &rt, p, opts, true);
 	return rc ? rc : leave(&d, cmig_migrate_stamp(&rt, opts, &d));
+}
+
+int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	cmig_buf b = CMIG_BUF_INIT;
+	int rc;
+	*out = NULL;
+	rc = enter(&d, &rt, p, opts, false);
+	if (rc)
+		return rc;
+	rc = cmig_schemaops_dump(&b, &rt, opts, &d);
+	if (!rc && !(*out = cmig_buf_detach(&b)))
+		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	cmig_buf_release(&b);
+	return leave(&d, rc);
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)

@@ -189,7 +189,8 @@ enum {
 typedef struct {
 	unsigned version;          /* CMIG_RUN_OPTIONS_VERSION */
 	unsigned flags;            /* CMIG_RUN_* */
-	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE) */
+	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE);
+	                              cmig_linearize(): the revision whose branch stays (--keep) */
 	double lock_timeout;       /* seconds; default 300 */
 	double wait;               /* --wait: keep retrying the connection that long */
 	cmig_progress_cb on_progress;
@@ -210,14 +211,27 @@ CMIG_EXTERN int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_ru
 CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
 /* Set the version table to opts->target without running SQL. */
 CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
+/* SPEC §8 `cmig dump`: the configured database's schema as the SQL that recreates it, *out
+ * yours (cmig_free). A missing SQLite file is an error (nothing is created). */
+CMIG_EXTERN int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts);
 /* The database's current revision: *out NULL at base, else yours (cmig_free). */
 CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
 
-/* One row of `status`: applied_at is NULL for a pending revision. */
+/* Where a revision of `status` stands (SPEC §5). */
+typedef enum {
+	CMIG_REV_PENDING = 0,
+	CMIG_REV_APPLIED,            /* its up section ran */
+	CMIG_REV_STAMPED,            /* a stamp covered it without running it */
+	CMIG_REV_SKIPPED,            /* db-skipped: before the current revision, never applied */
+	CMIG_REV_APPLIED_NO_HISTORY  /* current or an ancestor, and the history has no rows */
+} cmig_rev_state;
+
+/* One row of `status`: applied_at is NULL unless state is APPLIED or STAMPED. */
 typedef struct {
 	const cmig_revision *rev;
 	const char *applied_at;
-	bool stamped;
+	bool stamped;                /* state == CMIG_REV_STAMPED (kept for older callers) */
+	cmig_rev_state state;
 } cmig_status_row;
 typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 /* Walk the chain oldest first; *current_out (yours, NULL at base) is the current revision. */
@@ -236,7 +250,8 @@ CMIG_EXTERN int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_o
 /* cmig_linearize() flags */
 enum { CMIG_LINEARIZE_DRY_RUN = 1u << 0 };
 /* Make a branched chain linear by rewriting `down_revision` headers (SPEC §7). on_change is
- * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. */
+ * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. opts->target, when set, is
+ * `--keep REV`: the branch holding REV (an id or a unique prefix) stays. */
 typedef void (*cmig_relink_cb)(const char *path, const char *old_down, const char *new_down,
                                void *payload);
 CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,

@@ -36,6 +36,8 @@ enum {
 	CMIG_BE_OFFLINE = 1u << 2,            /* prints SQL instead of running it */
 };
 
+struct cmig_schema; /* schema/schema.h */
+
 /* Names of cmig's own tables, as configured. */
 struct cmig_table_names {
 	const char *schema;       /* NULL: default schema */
@@ -167,7 +169,15 @@ struct cmig_backend_ops {
 	 * replays the chain up to FROM so batch mode knows the tables (SPEC §6). */
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
+
+	/* Optional (live backends). Read the database's schema (SPEC §8) into a new model, *out
+	 * yours (cmig_schema_free). One consistent snapshot; cmig's own tables
+	 * (settings->tables) are left out. Outside a transaction, or inside the run's own. */
+	int (*schema_read)(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d);
 };
+
+/* be->ops->schema_read, or an error naming the backend when it has none. */
+int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d);
 
 extern const struct cmig_backend_ops cmig_backend_sqlite;
 extern const struct cmig_backend_ops cmig_backend_postgresql;

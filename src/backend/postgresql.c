@@ -212,9 +212,12 @@ static int pg_lock(struct cmig_backend *base, cmig_diags *d)
 		}
 		waited = cmig_pg_now() - start;
 		if (waited >= s->lock_timeout) {
+			const char *db = PQdb(be->conn), *host = PQhost(be->conn);
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
 			                     "gave up waiting for the database lock after %g seconds "
-			                     "(--lock-timeout)", s->lock_timeout);
+			                     "(--lock-timeout): another cmig run holds it on PostgreSQL "
+			                     "database %s (host %s)", s->lock_timeout, db ? db : "?",
+			                     host && *host ? host : "localhost");
 			break;
 		}
 		if (!reported && waited >= 1.0) {
@@ -560,4 +563,5 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.replay_section = NULL,
+	.schema_read = cmig_pg_schema_read,
 };

@@ -68,6 +68,9 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
 /* Queue one of cmig's own statements and run the queue now (d may be NULL). */
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d);
 
+/* The schema reader (postgresql_schema.c): the ops' schema_read. */
+int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 double cmig_pg_now(void);
 void cmig_pg_sleep_ms(long ms);
 

@@ -21,7 +21,7 @@
 	X(PQconsumeInput) X(PQisBusy) X(PQhost) X(PQport) X(PQconninfoParse) X(PQconninfoFree) \
 	X(PQfreemem) X(PQlibVersion) X(PQserverVersion) X(PQescapeIdentifier) \
 	X(PQescapeLiteral) X(PQpipelineStatus) X(PQcmdStatus) X(PQcmdTuples) X(PQresStatus) \
-	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd)
+	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd) X(PQdb)
 
 struct cmig_pq_api {
 #define CMIG_PQ_MEMBER(f) __typeof__(f) *f;
@@ -64,6 +64,7 @@ const struct cmig_pq_api *cmig_pq_table(void);
 #define PQconsumeInput CMIG_PQ_CALL(PQconsumeInput)
 #define PQisBusy CMIG_PQ_CALL(PQisBusy)
 #define PQhost CMIG_PQ_CALL(PQhost)
+#define PQdb CMIG_PQ_CALL(PQdb)
 #define PQport CMIG_PQ_CALL(PQport)
 #define PQconninfoParse CMIG_PQ_CALL(PQconninfoParse)
 #define PQconninfoFree CMIG_PQ_CALL(PQconninfoFree)

@@ -118,7 +118,7 @@ const struct cli_command cmd_check_def = {
 	"validate files and chain, all problems at once (and the database, when one is configured)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"
-	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, drift\n"
+	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, db-reordered, drift\n"
 	"(errors, with a database). Exit status 1 if any error (or warning with --strict).\n"
 	"--lint adds warnings: lint-index-not-concurrent, lint-volatile-default,\n"
 	"lint-type-change, lint-set-not-null, lint-not-null-without-default,\n"

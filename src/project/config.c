@@ -44,6 +44,10 @@ static const struct key_def {
 	{ "version_table_schema", KEY_STRING },
 	{ "history_table", KEY_STRING },
 	{ "sqlite_foreign_keys", KEY_BOOL },
+	/* SPEC §8 (issue 13) */
+	{ "dump_file", KEY_STRING },
+	{ "schema_file", KEY_STRING },
+	{ "dev_url", KEY_STRING },
 	{ "dialects", KEY_LIST },              /* SPEC §10: lint */
 	{ "postgresql_version", KEY_STRING },
 	{ "pg_lock_timeout", KEY_STRING },
@@ -495,9 +499,15 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 		out->version_table_schema = cmig_strdup(fv.value[4]);
 	out->history_table = cmig_strdup(fv.value[5] ? fv.value[5] : "cmig_history");
 	out->sqlite_foreign_keys = fv.fk != 0;
+	if (fv.value[7] && !(out->dump_file = resolve(out->dir, fv.value[7])))
+		rc = CMIG_ENOMEM;
+	out->schema_file = resolve(out->dir, fv.value[8] ? fv.value[8] : "schema.sql");
+	if (fv.value[9] && !(out->dev_url = cmig_strdup(fv.value[9])))
+		rc = CMIG_ENOMEM;
 	if (!out->database_url || (out->path && !out->url_base_dir && (from_file_url || is_default)) ||
 	    !out->versions_dir || !out->version_table || !out->history_table ||
-	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path))
+	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path) ||
+	    !out->schema_file || rc == CMIG_ENOMEM)
 		rc = cmig_diag_oom(d);
 
 done:
@@ -524,6 +534,9 @@ void cmig_config_release(struct cmig_config *c)
 	free(c->version_table);
 	free(c->version_table_schema);
 	free(c->history_table);
+	free(c->dump_file);
+	free(c->schema_file);
+	free(c->dev_url);
 	free(c->pg_lock_timeout);
 	memset(c, 0, sizeof(*c));
 }

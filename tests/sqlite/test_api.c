@@ -560,6 +560,12 @@ static void test_api_embedded_files_open_and_upgrade(void **state)
 	assert_int_equal(cmig_current(&cur, p, &ro), CMIG_OK);
 	assert_string_equal(cur, "e2");
 	cmig_free(cur);
+	/* SPEC §8 dump: the revision line, then the schema (never cmig's own tables) */
+	assert_int_equal(cmig_dump(&cur, p, &ro), CMIG_OK);
+	assert_true(strncmp(cur, "-- cmig dump: the schema at revision e2\n", 40) == 0);
+	assert_non_null(strstr(cur, "CREATE TABLE e"));
+	assert_null(strstr(cur, "cmig_version"));
+	cmig_free(cur);
 	cmig_project_free(p);
 	assert_int_equal(s.errors, 0);
 }
