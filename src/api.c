@@ -12,6 +12,7 @@
 #include "check.h"
 #include "check_lint.h"
 #include "config.h"
+#include "copy.h"
 #include "init.h"
 #include "lint.h"
 #include "dbstate.h"
@@ -80,6 +81,8 @@ OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_
                 CMIG_CHECK_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
+                CMIG_COPY_OPTIONS_INIT)
 
 const char *cmig_status_name(int status)
 {
@@ -472,4 +475,18 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	rc = cmig_project_init(dir, created_cb, payload, &d);
 	cmig_diags_release(&d);
 	return rc;
+}
+
+int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts || !version_ok(opts->version, CMIG_COPY_OPTIONS_VERSION) || !opts->from ||
+	    !opts->to)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_copy_run(&rt, opts, &d);
+	return leave(&d, rc);
 }

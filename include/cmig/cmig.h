@@ -318,6 +318,45 @@ CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
                           cmig_diag_cb on_diag, void *payload);
 
+/* ---- copy (SPEC §9) --------------------------------------------------------------------- */
+
+enum {
+	CMIG_COPY_TRUNCATE = 1u << 0,       /* --truncate: empty the target tables first */
+	CMIG_COPY_KEEP_TRIGGERS = 1u << 1,  /* --keep-triggers: user triggers stay enabled */
+	CMIG_COPY_ANY_REVISION = 1u << 2,   /* --any-revision: skip the same-revision check */
+	CMIG_COPY_KEEP_INDEXES = 1u << 3,   /* never drop and re-create indexes and foreign keys
+	                                     * for speed (they are still dropped for a cycle) */
+};
+
+/* Called once per table after the copy committed, in copy order. */
+typedef void (*cmig_copy_table_cb)(const char *table, unsigned long long rows, double seconds,
+                                   void *payload);
+
+typedef struct {
+	unsigned version;          /* CMIG_COPY_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_COPY_* */
+	const char *from;          /* source URL (required) */
+	const char *to;            /* target URL (required) */
+	const char *tables;        /* "T,…": only these source tables; NULL: every table */
+	const char *exclude;       /* "T|T.COLUMN,…" */
+	double wait;               /* keep retrying the connections that long (seconds) */
+	double lock_timeout;       /* seconds to wait for the target's migration lock */
+	cmig_progress_cb on_progress; /* per table: what = table, done/total rows */
+	cmig_copy_table_cb on_table;
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_copy_options;
+#define CMIG_COPY_OPTIONS_VERSION 1
+#define CMIG_COPY_OPTIONS_INIT { .version = CMIG_COPY_OPTIONS_VERSION, .flags = 0,          \
+	.from = NULL, .to = NULL, .tables = NULL, .exclude = NULL, .wait = 0.0,               \
+	.lock_timeout = 300.0, .on_progress = NULL, .on_table = NULL, .on_diag = NULL,        \
+	.payload = NULL }
+CMIG_EXTERN int cmig_copy_options_init(cmig_copy_options *opts, unsigned version);
+
+/* Copy every table's rows from opts->from to opts->to in one target transaction (SPEC §9).
+ * The project gives cmig's table names; nothing is written to the source. */
+CMIG_EXTERN int cmig_copy(cmig_project *p, const cmig_copy_options *opts);
+
 /* Readable name of a status code ("sql error", ...). */
 CMIG_EXTERN const char *cmig_status_name(int status);
 

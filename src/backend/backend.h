@@ -115,6 +115,10 @@ struct cmig_exec_section {
 	const char *revision;               /* the revision id, for messages */
 };
 
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+struct cmig_copy_table;
+
 /* Every backend's handle starts with this (libgit2's `parent` pattern). */
 struct cmig_backend {
 	const struct cmig_backend_ops *ops;
@@ -170,6 +174,17 @@ struct cmig_backend_ops {
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
 
+	/* Optional (live backends): `cmig copy`, SPEC §9; see copy_io.h. copy_exec runs cmig's own
+	 * SQL (no rows); copy_query_int reads one integer (first column of the first row);
+	 * copy_snapshot starts the read-only transaction every reader then reads from. */
+	int (*copy_exec)(struct cmig_backend *be, const char *sql, cmig_diags *d);
+	int (*copy_query_int)(struct cmig_backend *be, const char *sql, long long *out,
+	                      cmig_diags *d);
+	int (*copy_snapshot)(struct cmig_backend *be, cmig_diags *d);
+	int (*copy_reader)(struct cmig_copy_reader **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
+	int (*copy_writer)(struct cmig_copy_writer **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
 	/* Optional (live backends). Read the database's schema (SPEC §8) into a new model, *out
 	 * yours (cmig_schema_free). One consistent snapshot; cmig's own tables
 	 * (settings->tables) are left out. Outside a transaction, or inside the run's own. */

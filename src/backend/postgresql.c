@@ -563,5 +563,10 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.replay_section = NULL,
+	.copy_exec = cmig_pg_copy_exec,
+	.copy_query_int = cmig_pg_copy_query_int,
+	.copy_snapshot = cmig_pg_copy_snapshot,
+	.copy_reader = cmig_pg_copy_reader,
+	.copy_writer = cmig_pg_copy_writer,
 	.schema_read = cmig_pg_schema_read,
 };

@@ -50,6 +50,7 @@ check_eq "commands h..." "heads
 help
 history" "$(complete_words h)"
 check_eq "every command" "check
+copy
 current
 downgrade
 dump
