@@ -46,6 +46,7 @@ static bool is_pg(const struct cmig_runtime *rt)
 
 struct renames {
 	CMIG_VEC(struct cmig_rename) v;
+	size_t first_hint;      /* v[first_hint…] come from renamed-from lines */
 	cmig_arena strings;
 };
 
@@ -189,34 +190,51 @@ static int hints(struct renames *r, const char *text, bool fold, cmig_diags *d)
 	return CMIG_OK;
 }
 
-/* Every rename must name what exists at head (SPEC §8 bad input). */
-static int check_renames(const struct renames *r, const struct cmig_schema *a, cmig_diags *d)
+static const struct cmig_sch_table *head_table(const struct cmig_schema *a, const char *name)
+{
+	for (size_t k = 0; k < a->tables.n; k++)
+		if (a->dialect == CMIG_SCH_SQLITE ? cmig_sqltext_name_eq(a->tables.items[k].name, name)
+		                                  : strcmp(a->tables.items[k].name, name) == 0)
+			return &a->tables.items[k];
+	return NULL;
+}
+
+static bool head_column(const struct cmig_schema *a, const struct cmig_sch_table *t,
+                        const char *name)
+{
+	for (size_t k = 0; t && k < t->columns.n; k++)
+		if (a->dialect == CMIG_SCH_SQLITE ? cmig_sqltext_name_eq(t->columns.items[k].name, name)
+		                                  : strcmp(t->columns.items[k].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Every --rename must name what exists at head (SPEC §8 bad input). A renamed-from line
+ * stays in schema.sql after its rename has been migrated: once its old name is gone from
+ * head it says nothing more, and is dropped here. */
+static int check_renames(struct renames *r, const struct cmig_schema *a, cmig_diags *d)
 {
 	int rc = CMIG_OK;
+	size_t keep = 0;
 	for (size_t i = 0; i < r->v.n; i++) {
 		const struct cmig_rename *x = &r->v.items[i];
-		const struct cmig_sch_table *t = NULL;
-		for (size_t k = 0; k < a->tables.n && !t; k++)
-			if (a->dialect == CMIG_SCH_SQLITE ? cmig_sqltext_name_eq(a->tables.items[k].name, x->table)
-			                                  : strcmp(a->tables.items[k].name, x->table) == 0)
-				t = &a->tables.items[k];
-		if (!t) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-			                     "rename: there is no table %s at head", x->table);
+		const struct cmig_sch_table *t = head_table(a, x->table);
+		bool ok = t && (!x->column || head_column(a, t, x->column));
+		if (i >= r->first_hint) {
+			if (ok)
+				r->v.items[keep++] = *x;
 			continue;
 		}
-		if (x->column) {
-			bool found = false;
-			for (size_t k = 0; k < t->columns.n; k++)
-				found |= a->dialect == CMIG_SCH_SQLITE
-				             ? cmig_sqltext_name_eq(t->columns.items[k].name, x->column)
-				             : strcmp(t->columns.items[k].name, x->column) == 0;
-			if (!found)
-				rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-				                     "rename: table %s has no column %s at head", x->table,
-				                     x->column);
-		}
+		if (!t)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                     "--rename: there is no table %s at head", x->table);
+		else if (!ok)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                     "--rename: table %s has no column %s at head", x->table,
+			                     x->column);
+		r->v.items[keep++] = *x;
 	}
+	r->v.n = keep;
 	return rc;
 }
 
@@ -280,6 +298,7 @@ static int load_renames(struct sides *s, const cmig_schema_options *o, bool pg, 
 	int rc = CMIG_OK;
 	for (size_t i = 0; !rc && i < o->nrenames; i++)
 		rc = parse_rename(&s->renames, o->renames[i], pg, d);
+	s->renames.first_hint = s->renames.v.n;
 	if (!rc)
 		rc = hints(&s->renames, s->schema_text.ptr, pg, d);
 	return rc;
@@ -525,6 +544,27 @@ int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
 	ropt.nrenames = rev_renames.v.n;
 	if ((rc = cmig_schema_diff(&down, s.b, s.a, &ropt, d)))
 		goto out;
+
+	/* Names are not part of equality: the down section renames a constraint or an index back
+	 * only when the up section renamed it. */
+	{
+		size_t keep = 0;
+		for (size_t i = 0; i < down.items.n; i++) {
+			const struct cmig_change *c = &down.items.items[i];
+			bool mirrored = true;
+			if (c->kind == CMIG_CHG_RENAME_CONSTRAINT || c->kind == CMIG_CHG_RENAME_INDEX) {
+				mirrored = false;
+				for (size_t k = 0; k < up.items.n && !mirrored; k++) {
+					const struct cmig_change *u = &up.items.items[k];
+					mirrored = u->kind == c->kind && strcmp(u->name, c->new_name) == 0 &&
+					           strcmp(u->new_name, c->name) == 0;
+				}
+			}
+			if (mirrored)
+				down.items.items[keep++] = *c;
+		}
+		down.items.n = keep;
+	}
 
 	/* refusals: renames not said, removed enum values, uncovered objects, drops */
 	for (size_t i = 0; i < up.items.n; i++) {
