@@ -230,7 +230,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (need_chain && !p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -332,7 +332,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
 		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                  "versions/ is not one linear chain: run `cmig check`"));
+		                                  "versions/ is not one linear chain: run 'cmig check'"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {

@@ -52,12 +52,23 @@ static int cmd_history(struct cli_ctx *ctx)
 		const char *colon = strchr(range, ':');
 		if (!colon)
 			return cli_usage_error(ctx, "-r needs a range A:B, not '%s'", range);
-		if (colon > range && (rc = side(&lo, ctx, range, (size_t)(colon - range))) == CMIG_OK)
-			lo = lo < 0 ? 0 : lo;
+		lo = -1; /* an omitted A is base */
+		if (colon > range)
+			rc = side(&lo, ctx, range, (size_t)(colon - range));
 		if (!rc && colon[1])
 			rc = side(&hi, ctx, colon + 1, strlen(colon + 1));
 		if (rc)
 			return cli_exit(rc);
+		/* SPEC §5: A newer than B is an error naming both ends (lo == -1 is base) */
+		if (n > 0 && lo > hi) {
+			fprintf(stderr, "cmig: error: history -r %s: %.*s (%s) is newer than %s (%s); "
+			        "the range is OLDER:NEWER\n", range, (int)(colon - range), range,
+			        cmig_revision_id(cmig_project_at(ctx->project, (size_t)lo)),
+			        colon + 1, hi < 0 ? "base" :
+			        cmig_revision_id(cmig_project_at(ctx->project, (size_t)hi)));
+			return EXIT_FAIL;
+		}
+		lo = lo < 0 ? 0 : lo;
 	}
 	for (long i = hi; i >= lo && i >= 0; i--) {
 		const cmig_revision *r = cmig_project_at(ctx->project, (size_t)i);

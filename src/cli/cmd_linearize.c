@@ -26,7 +26,7 @@ const struct cli_command cmd_linearize_def = {
 	"linearize", cmd_linearize, CMD_NEEDS_PROJECT, "[--dry-run]",
 	"make a branched chain linear by rewriting down_revision headers",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
-	"At each branch the branch whose first revision has the earliest `created` (then file name)\n"
+	"At each branch the branch whose first revision has the earliest 'created' (then file name)\n"
 	"stays; each other branch's first revision is re-pointed onto the head of the branch before\n"
 	"it. Only that header line changes. Refuses when a moved revision is applied in the\n"
 	"database, or when the problem is not a branch (cycle, missing parent, duplicate).\n",

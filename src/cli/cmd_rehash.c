@@ -19,8 +19,15 @@ static int cmd_rehash(struct cli_ctx *ctx)
 		return cli_usage_error(ctx, "rehash takes either REV or --all");
 	cli_run_options(&o, ctx);
 	rc = cmig_rehash(ctx->project, &o, all ? NULL : ctx->args->pos[0], all, &count);
-	if (rc == CMIG_OK && !cli_out.quiet)
-		fprintf(stderr, "cmig: recorded %zu new checksum%s\n", count, count == 1 ? "" : "s");
+	if (rc == CMIG_OK && !cli_out.quiet) {
+		if (count)
+			fprintf(stderr, "cmig: recorded %zu new checksum%s\n", count, count == 1 ? "" : "s");
+		else if (all)
+			fprintf(stderr, "cmig: no applied revision changed: nothing written\n");
+		else
+			fprintf(stderr, "cmig: the checksum of %s is unchanged: nothing written\n",
+			        ctx->args->pos[0]);
+	}
 	return cli_exit(rc);
 }
 

@@ -331,6 +331,7 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	void *first = NULL;
 	cmig_header h;
 	cmig_header *grown;
+	bool known;
 	int rc;
 
 	h.key = cmig_arena_strndup(&r->strings, key, klen);
@@ -347,17 +348,23 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 		p->nomem = true;
 		return;
 	}
+	known = word_eq(key, klen, "revision") || word_eq(key, klen, "down_revision") ||
+	        word_eq(key, klen, "message") || word_eq(key, klen, "created");
 	rc = cmig_strmap_put(seen, h.key, klen, (void *)(uintptr_t)l->no, &first);
-	if (rc == 1) {
+	if (rc == 1 && known) {
 		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
 		     (unsigned)(uintptr_t)first);
 		return;
 	}
-	if (rc != 0) {
+	if (rc < 0) {
 		p->nomem = true;
 		return;
 	}
 	r->headers[r->nheaders++] = h;
+	/* SPEC §2: other keys may repeat (`-- source: a.sql` twice); they are kept, and the
+	 * unknown-header warning is given once, at the first. */
+	if (rc == 1)
+		return;
 
 	if (word_eq(key, klen, "revision")) {
 		r->id_line = l->no;

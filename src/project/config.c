@@ -311,12 +311,12 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			path = "cmig.yaml";
 		else if (required)
 			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, "cmig.yaml", 0, 0,
-			                      NULL, "Run `cmig init` to create a project.",
+			                      NULL, "Run 'cmig init' to create a project.",
 			                      "configuration file not found");
 	} else if (!cmig_fs_exists(path)) {
 		if (required)
 			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, path, 0, 0, NULL,
-			                      "Run `cmig init` to create a project.",
+			                      "Run 'cmig init' to create a project.",
 			                      "configuration file not found");
 		path = NULL;
 	}
