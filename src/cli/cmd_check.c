@@ -133,7 +133,7 @@ static int cmd_check(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_check_def = {
-	"check", cmd_check, CMD_NEEDS_PROJECT, "[--strict] [--format text|json]",
+	"check", cmd_check, CMD_NEEDS_PROJECT | CMD_CONNECTS, "[--strict] [--format text|json]",
 	"validate files and chain, all problems at once (and the database, when one is configured)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"

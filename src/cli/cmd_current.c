@@ -24,7 +24,7 @@ static int cmd_current(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_current_def = {
-	"current", cmd_current, CMD_NEEDS_CHAIN, "",
+	"current", cmd_current, CMD_NEEDS_CHAIN | CMD_CONNECTS, "",
 	"print the current revision (base when none is applied)",
 	NULL, 0, 0, 0, NULL,
 };

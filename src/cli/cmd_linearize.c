@@ -23,7 +23,7 @@ static int cmd_linearize(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_linearize_def = {
-	"linearize", cmd_linearize, CMD_NEEDS_PROJECT, "[--dry-run]",
+	"linearize", cmd_linearize, CMD_NEEDS_PROJECT | CMD_CONNECTS, "[--dry-run]",
 	"make a branched chain linear by rewriting down_revision headers",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"At each branch the branch whose first revision has the earliest 'created' (then file name)\n"

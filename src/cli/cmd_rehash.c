@@ -32,7 +32,7 @@ static int cmd_rehash(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_rehash_def = {
-	"rehash", cmd_rehash, CMD_NEEDS_CHAIN, "REV|--all",
+	"rehash", cmd_rehash, CMD_NEEDS_CHAIN | CMD_CONNECTS, "REV|--all",
 	"accept an edit of an applied revision: record its current checksum so check stops reporting drift",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 1,
 	"Writes a history row with direction rehash. REV must be applied; --all writes rows only\n"

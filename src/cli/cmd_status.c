@@ -28,7 +28,7 @@ static int cmd_status(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_status_def = {
-	"status", cmd_status, CMD_NEEDS_CHAIN, "",
+	"status", cmd_status, CMD_NEEDS_CHAIN | CMD_CONNECTS, "",
 	"list the chain oldest first, applied (with when) or pending, then the current revision",
 	NULL, 0, 0, 0, NULL,
 };

@@ -240,6 +240,12 @@ int main(int argc, char **argv)
 			return code;
 		}
 	}
+	/* SPEC §1: with -v, a command that connects first says which database and why */
+	if (ctx.verbose && ctx.project && (ctx.cmd->flags & CMD_CONNECTS) &&
+	    !cli_opt_given(&ctx, "sql") && cmig_project_url_display(ctx.project) &&
+	    (strcmp(ctx.cmd->name, "check") || cmig_project_has_database(ctx.project)))
+		fprintf(stderr, "cmig: database: %s (from %s)\n", cmig_project_url_display(ctx.project),
+		        cmig_project_url_source(ctx.project));
 	code = ctx.cmd->fn(&ctx);
 	cmig_project_free(ctx.project);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

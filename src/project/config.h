@@ -21,6 +21,11 @@ struct cmig_config {
 	char *version_table_schema; /* NULL when none */
 	char *history_table;
 	bool sqlite_foreign_keys;
+	char *url_source;           /* SPEC §1 -v: "--url", "DATABASE_URL", "<cmig.yaml> line N", "default" */
+	/* database_url names an unset ${VAR}: the error the commands that connect report
+	 * (NULL when none); database_url is then "" */
+	char *url_problem, *url_problem_hint, *url_problem_path;
+	unsigned url_problem_line;
 };
 
 /* path: -c FILE, or NULL for ./cmig.yaml when it exists. required: a missing file is an
