@@ -174,6 +174,11 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	}
 	if (hint && *hint)
 		hint_c = clean_text(be, hint);
+	else if (state && !strcmp(state, "25001") && it && it->sec && it->st)
+		/* a statement PostgreSQL refuses inside a transaction block that check could not
+		 * see by its first words (SPEC §2 lists the ones it can) */
+		hint_c = cmig_strdup("This statement cannot run inside a transaction block: put it in "
+		                     "a section marked transaction:false.");
 	else if (be->copy_in_seen)
 		hint_c = cmig_strdup("COPY FROM STDIN needs data on the connection, which a migration "
 		                     "cannot give: use INSERT, or COPY FROM a file on the server.");

@@ -249,6 +249,13 @@ static void finish_section(struct parser *p, cmig_section *s)
 			perr(p, st->line, "%s is not allowed in a transactional section "
 			     "(mark the section transaction:false or remove it)", kw);
 		}
+		/* SPEC §2: what the database refuses inside a transaction block; the PostgreSQL
+		 * forms are not SQLite (a dialect:sqlite section would fail on them anyway) */
+		enum cmig_no_txn nt = CMIG_STMT_NO_TXN(st->flags);
+		if (nt && (nt == CMIG_NO_TXN_VACUUM || s->dialect != CMIG_DIALECT_SQLITE))
+			perr(p, st->line, "%s cannot run inside a transaction: put it in a section "
+			     "marked transaction:false (-- migrate:%s%s transaction:false)",
+			     cmig_no_txn_name(nt), direction_name(s->direction), dialect_suffix(s->dialect));
 		if ((st->flags & CMIG_STMT_PRAGMA_FK) && s->dialect != CMIG_DIALECT_POSTGRESQL)
 			perr(p, st->line, "PRAGMA foreign_keys is not allowed in a transactional section: "
 			     "SQLite ignores it inside a transaction (sqlite_foreign_keys in cmig.yaml "
