@@ -213,8 +213,9 @@ static int pg_lock(struct cmig_backend *base, cmig_diags *d)
 		waited = cmig_pg_now() - start;
 		if (waited >= s->lock_timeout) {
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
-			                     "gave up waiting for the database lock after %g seconds "
-			                     "(--lock-timeout)", s->lock_timeout);
+			                     "gave up waiting for the database lock after %g second%s "
+			                     "(--lock-timeout)", s->lock_timeout,
+			                     s->lock_timeout == 1 ? "" : "s");
 			break;
 		}
 		if (!reported && waited >= 1.0) {

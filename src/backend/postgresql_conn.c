@@ -573,8 +573,8 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 			int rc;
 			if (timed_out) {
 				char msg[96];
-				snprintf(msg, sizeof(msg), "connection to server timed out after %g seconds "
-				         "(connect_timeout)", timeout);
+				snprintf(msg, sizeof(msg), "connection to server timed out after %g second%s "
+				         "(connect_timeout)", timeout, timeout == 1 ? "" : "s");
 				rc = connect_error(be, c, msg, d);
 			} else {
 				rc = connect_error(be, c, PQerrorMessage(c), d);

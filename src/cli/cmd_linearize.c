@@ -10,7 +10,7 @@ static const struct cli_opt opts[] = {
 
 static void changed(const char *path, const char *old_down, const char *new_down, void *payload)
 {
-	(void)payload;
+	(*(size_t *)payload)++;
 	printf("%s: down_revision %s -> %s\n", path, old_down ? old_down : "none",
 	       new_down ? new_down : "none");
 }
@@ -18,8 +18,19 @@ static void changed(const char *path, const char *old_down, const char *new_down
 static int cmd_linearize(struct cli_ctx *ctx)
 {
 	cmig_run_options o;
+	bool dry = cli_opt_given(ctx, "dry-run");
+	size_t n = 0;
+	int rc;
+
 	cli_run_options(&o, ctx);
-	return cli_exit(cmig_linearize(ctx->project, &o, cli_opt_given(ctx, "dry-run"), changed));
+	o.payload = &n;
+	rc = cmig_linearize(ctx->project, &o, dry, changed);
+	/* the change lines are the same either way (SPEC §7); stderr says which it was */
+	if (rc == CMIG_OK && !cli_out.quiet && n && dry)
+		fprintf(stderr, "cmig: dry run: nothing written (%zu change%s shown)\n", n, n == 1 ? "" : "s");
+	else if (rc == CMIG_OK && !cli_out.quiet && n)
+		fprintf(stderr, "cmig: rewrote %zu file%s\n", n, n == 1 ? "" : "s");
+	return cli_exit(rc);
 }
 
 const struct cli_command cmd_linearize_def = {

@@ -160,8 +160,12 @@ static int open_project(struct cli_ctx *ctx)
 	rc = cmig_project_open(&ctx->project, &o);
 	if (rc == CMIG_ECHAIN && (ctx->cmd->flags & CMD_NEEDS_CHAIN)) {
 		cmig_project_diagnostics(ctx->project, false, cli_print_diag, NULL);
+		const cmig_revision *const *heads = NULL;
 		fprintf(stderr, "cmig: error: versions/ is not one linear chain; nothing was run "
 		                "(run 'cmig check' for every problem)\n");
+		/* two heads: a branch, which linearize repairs (a cycle or a missing parent it does not) */
+		if (cmig_project_heads(ctx->project, &heads) > 1)
+			fprintf(stderr, "  hint: Run 'cmig linearize' to put one branch after the other.\n");
 		return EXIT_FAIL;
 	}
 	if (rc && rc != CMIG_ECHAIN)
