@@ -53,6 +53,31 @@ const char *cmig_version_string(void)
 	return buf;
 }
 
+/* An options struct of a version this library does not know cannot be read safely (a zeroed
+ * struct, or one from a newer header): refuse it before touching any other field. */
+static bool version_ok(unsigned version, unsigned current)
+{
+	return version >= 1 && version <= current;
+}
+
+#define OPTIONS_INIT_FN(fn, type, current, init)                       \
+	int fn(type *opts, unsigned version)                           \
+	{                                                              \
+		static const type defaults = init;                     \
+		if (!opts || !version_ok(version, current))            \
+			return CMIG_EUSAGE;                            \
+		*opts = defaults;                                      \
+		return CMIG_OK;                                        \
+	}
+OPTIONS_INIT_FN(cmig_open_options_init, cmig_open_options, CMIG_OPEN_OPTIONS_VERSION,
+                CMIG_OPEN_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_run_options_init, cmig_run_options, CMIG_RUN_OPTIONS_VERSION,
+                CMIG_RUN_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_VERSION,
+                CMIG_CHECK_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
+                CMIG_REVISION_OPTIONS_INIT)
+
 const char *cmig_status_name(int status)
 {
 	switch (status) {
@@ -77,7 +102,7 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 	int rc;
 
 	*out = NULL;
-	if (!opts)
+	if (!opts || !version_ok(opts->version, CMIG_OPEN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
@@ -86,13 +111,16 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_ENOMEM;
 	}
 	cmig_diags_init(&p->file_diags, NULL, NULL);
-	if (opts->use_env)
+	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
 	if (env && !*env)
 		env = NULL;
 	/* "" names no file, and a missing file that is not required means defaults */
-	rc = cmig_config_load(&p->config, opts->ignore_config_file ? "" : opts->config_path,
-	                      opts->ignore_config_file ? false : opts->config_required, opts->url, env, &d);
+	if (opts->flags & CMIG_OPEN_NO_CONFIG_FILE)
+		rc = cmig_config_load(&p->config, "", false, opts->url, env, &d);
+	else
+		rc = cmig_config_load(&p->config, opts->config_path,
+		                      (opts->flags & CMIG_OPEN_CONFIG_REQUIRED) != 0, opts->url, env, &d);
 	if (!rc && opts->versions_dir) {
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
@@ -137,10 +165,11 @@ void cmig_project_free(cmig_project *p)
 	free(p);
 }
 
-void cmig_project_diagnostics(const cmig_project *p, bool warnings, cmig_diag_cb cb, void *payload)
+void cmig_project_diagnostics(const cmig_project *p, unsigned flags, cmig_diag_cb cb, void *payload)
 {
 	for (size_t i = 0; p && cb && i < p->file_diags.n; i++)
-		if (warnings || p->file_diags.items[i].severity == CMIG_DIAG_ERROR)
+		if ((flags & CMIG_DIAGNOSTICS_WARNINGS) ||
+		    p->file_diags.items[i].severity == CMIG_DIAG_ERROR)
 			cb(&p->file_diags.items[i], payload);
 }
 
@@ -160,7 +189,7 @@ const cmig_revision *cmig_project_head(const cmig_project *p)
 	return n ? PUB(p->scripts.chain.revs[n - 1]) : NULL;
 }
 
-size_t cmig_project_heads(const cmig_project *p, const cmig_revision *const **out)
+size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *p)
 {
 	*out = (const cmig_revision *const *)(const void *)p->scripts.chain.heads;
 	return p->scripts.chain.nheads;
@@ -186,7 +215,7 @@ int cmig_project_find(const cmig_revision **out, const cmig_project *p, const ch
 	if (!p->chain_ok)
 		return CMIG_ECHAIN;
 	cmig_diags_init(&d, NULL, NULL);
-	rc = cmig_target_resolve(&pos, &p->scripts.chain, target, CMIG_POS_BASE, false, false, &d);
+	rc = cmig_target_resolve(&pos, &p->scripts.chain, target, CMIG_POS_BASE, 0, &d);
 	cmig_diags_release(&d);
 	if (!rc && pos >= 0)
 		*out = PUB(p->scripts.chain.revs[pos]);
@@ -205,10 +234,10 @@ const char *cmig_revision_message(const cmig_revision *r) { return REV(r)->messa
 const char *cmig_revision_created(const cmig_revision *r) { return REV(r)->created ? REV(r)->created : ""; }
 const char *cmig_revision_path(const cmig_revision *r) { return REV(r)->path; }
 
-const char *cmig_revision_text(const cmig_revision *r, size_t *len)
+const char *cmig_revision_text(size_t *len_out, const cmig_revision *r)
 {
-	if (len)
-		*len = REV(r)->len;
+	if (len_out)
+		*len_out = REV(r)->len;
 	return REV(r)->text;
 }
 
@@ -238,7 +267,7 @@ static int url_problem(cmig_diags *d, const cmig_project *p)
 static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
-	if (!p || !o)
+	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (p->config.url_problem) {
@@ -262,11 +291,14 @@ static int leave(cmig_diags *d, int rc)
 	return rc;
 }
 
-int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out)
+int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
+	int rc;
+	if (pending_out)
+		*pending_out = 0;
+	rc = enter(&d, &rt, p, opts, true);
 	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
 }
 
@@ -309,13 +341,16 @@ int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options
 	return rc ? rc : leave(&d, cmig_migrate_status(current_out, &rt, opts, cb, &d));
 }
 
-int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, bool all,
-                size_t *count_out)
+int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_options *opts,
+                const char *rev, unsigned flags)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
 	size_t count = 0;
+	bool all = (flags & CMIG_REHASH_ALL) != 0;
 	int rc;
+	if (count_out)
+		*count_out = 0;
 	if (!rev && !all)
 		return CMIG_EUSAGE;
 	rc = enter(&d, &rt, p, opts, true);
@@ -327,11 +362,12 @@ int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, 
 	return leave(&d, rc);
 }
 
-int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
+int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
                    cmig_relink_cb on_change)
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
+	bool dry_run = (flags & CMIG_LINEARIZE_DRY_RUN) != 0;
 	int rc = enter(&d, &rt, p, opts, false);
 	return rc ? rc : leave(&d, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
 	                                                   on_change, opts->payload, &d));
@@ -345,7 +381,8 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	int rc;
 
 	*path_out = NULL;
-	if (!p || !opts || !opts->message)
+	if (!p || !opts || !version_ok(opts->version, CMIG_REVISION_OPTIONS_VERSION) ||
+	    !opts->message)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
@@ -384,24 +421,24 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	return rc;
 }
 
-int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_out,
-               size_t *warnings_out)
+int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
+               const cmig_check_options *opts)
 {
 	cmig_diags d;
 	int rc;
-	if (!p || !opts)
+	if (!p || !opts || !version_ok(opts->version, CMIG_CHECK_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	d.strict = opts->strict;
+	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
 	for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (opts->with_database && p->config.url_problem)
+	if ((opts->flags & CMIG_CHECK_WITH_DATABASE) && p->config.url_problem)
 		url_problem(&d, p);
 	else if (p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
-		cmig_check_run(&rt, opts->with_database, opts->payload, &d);
+		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;

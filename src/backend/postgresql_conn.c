@@ -38,11 +38,6 @@ void cmig_pg_sleep_ms(long ms)
 		;
 }
 
-int cmig_pg_oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 /* A copy of text from libpq or the server, password removed, trailing newlines cut. */
 static char *clean_text(const struct pg_backend *be, const char *text)
 {
@@ -148,7 +143,7 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	}
 	if (!msg) {
 		cmig_buf_release(&detail);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	if (it && it->sec && it->st) {
 		path = it->sec->path;
@@ -169,7 +164,7 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 		if (!detail_c) {
 			free(msg);
 			cmig_buf_release(&detail);
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		}
 	}
 	if (hint && *hint)
@@ -275,7 +270,7 @@ int cmig_pg_queue_script(struct pg_backend *be, const char *sql, const char *wha
 			rc = CMIG_ENOMEM;
 	}
 	free(v.items);
-	return rc ? cmig_pg_oom(d) : CMIG_OK;
+	return rc ? cmig_diag_oom(d) : CMIG_OK;
 }
 
 /* Send everything still buffered, reading what the server sends meanwhile so that neither
@@ -403,7 +398,7 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d)
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d)
 {
 	if (cmig_pg_queue(be, sql, strlen(sql), what) < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	return cmig_pg_run(be, d);
 }
 
@@ -439,7 +434,7 @@ static int connect_error(struct pg_backend *be, PGconn *c, const char *libpq_msg
 	bool refused;
 
 	if (!msg)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	rest = strchr(msg, '\n');
 	if (rest) {
 		*rest++ = '\0';
@@ -564,7 +559,7 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 		bool timed_out;
 		PGconn *c = connect_once(be, keys, vals, timeout, &timed_out);
 		if (!c)
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		if (!timed_out && PQstatus(c) == CONNECTION_OK) {
 			be->conn = c;
 			break;

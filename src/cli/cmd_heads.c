@@ -13,7 +13,7 @@ static const struct cli_opt opts[] = {
 static int cmd_heads(struct cli_ctx *ctx)
 {
 	const cmig_revision *const *heads = NULL;
-	size_t n = cmig_project_heads(ctx->project, &heads);
+	size_t n = cmig_project_heads(&heads, ctx->project);
 	const cmig_revision *head = cmig_project_head(ctx->project);
 	bool json;
 	int rc;
@@ -24,7 +24,7 @@ static int cmd_heads(struct cli_ctx *ctx)
 		heads = &head;
 		n = 1;
 	} else {
-		cmig_project_diagnostics(ctx->project, false, cli_print_diag, NULL);
+		cmig_project_diagnostics(ctx->project, 0, cli_print_diag, NULL);
 	}
 	if (json)
 		fputs("{\"heads\": [", stdout);

@@ -24,7 +24,7 @@ static int cmd_linearize(struct cli_ctx *ctx)
 
 	cli_run_options(&o, ctx);
 	o.payload = &n;
-	rc = cmig_linearize(ctx->project, &o, dry, changed);
+	rc = cmig_linearize(ctx->project, &o, dry ? CMIG_LINEARIZE_DRY_RUN : 0, changed);
 	/* the change lines are the same either way (SPEC §7); stderr says which it was */
 	if (rc == CMIG_OK && !cli_out.quiet && n && dry)
 		fprintf(stderr, "cmig: dry run: nothing written (%zu change%s shown)\n", n, n == 1 ? "" : "s");

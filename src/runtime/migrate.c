@@ -45,7 +45,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->readonly = readonly;
 	s->lock_timeout = o->lock_timeout > 0 ? o->lock_timeout : 0;
 	s->wait = o->wait;
-	s->verbose = o->verbose;
+	s->verbose = (o->flags & CMIG_RUN_VERBOSE) != 0;
 	s->on_wait = o->on_wait;
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
@@ -202,12 +202,12 @@ static int resolve_range(long *from, long *to, const struct cmig_chain *c, const
 	*from = direction == CMIG_UP ? CMIG_POS_BASE : (long)c->n - 1;
 	if (cmig_target_split_range(target, &fs, &ts)) {
 		if (fs)
-			rc = cmig_target_resolve(from, c, fs, *from, false, false, d);
+			rc = cmig_target_resolve(from, c, fs, *from, 0, d);
 		if (!rc)
 			rc = cmig_target_resolve(to, c, ts ? ts : (direction == CMIG_UP ? "head" : "base"),
-			                         *from, true, false, d);
+			                         *from, CMIG_TARGET_RELATIVE, d);
 	} else {
-		rc = cmig_target_resolve(to, c, target, *from, true, false, d);
+		rc = cmig_target_resolve(to, c, target, *from, CMIG_TARGET_RELATIVE, d);
 	}
 	free(fs);
 	free(ts);
@@ -297,14 +297,14 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 		*pending_out = 0;
 	if (!target)
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "downgrade needs a TARGET");
-	if (o->offline)
+	if (o->flags & CMIG_RUN_OFFLINE)
 		return run_offline(rt, o, direction, d);
 	if (strchr(target, ':'))
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
 		                       "a FROM:TO target needs --sql (a live run starts at the database's revision)");
 
 	memset(&state, 0, sizeof(state));
-	cmig_migrate_settings(&s, rt, o, o->check_only);
+	cmig_migrate_settings(&s, rt, o, (o->flags & CMIG_RUN_CHECK_ONLY) != 0);
 	rc = connect(&be, rt, &s, false, d);
 	if (rc)
 		return rc;
@@ -317,13 +317,13 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 		rc = refuse_bad_state(&state, c, direction, d);
 	pos = state.current_pos;
 	if (!rc)
-		rc = cmig_target_resolve(&to, c, target, pos, true, false, d);
+		rc = cmig_target_resolve(&to, c, target, pos, CMIG_TARGET_RELATIVE, d);
 	if (!rc)
 		rc = cmig_plan_make(&plan, c, pos, to, direction, dialect, d);
-	if (rc || o->check_only) {
+	if (rc || (o->flags & CMIG_RUN_CHECK_ONLY) != 0) {
 		if (!rc && pending_out)
 			*pending_out = plan.n;
-		for (size_t i = 0; !rc && o->check_only && i < plan.n; i++) {
+		for (size_t i = 0; !rc && (o->flags & CMIG_RUN_CHECK_ONLY) && i < plan.n; i++) {
 			const char *id = plan.items[i].rev->id;
 			if (o->on_output) {
 				o->on_output(id, strlen(id), o->payload);
@@ -398,15 +398,15 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 
 	if (!o->target)
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "stamp needs a TARGET");
-	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, false, false, d);
+	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, 0, d);
 	if (rc)
 		return rc;
 	cmig_migrate_settings(&s, rt, o, false);
-	rc = connect(&be, rt, &s, o->offline, d);
+	rc = connect(&be, rt, &s, (o->flags & CMIG_RUN_OFFLINE) != 0, d);
 	if (rc)
 		return rc;
 	rc = be->ops->begin(be, d);
-	if (!rc && !o->offline)
+	if (!rc && !(o->flags & CMIG_RUN_OFFLINE))
 		rc = be->ops->version_read(be, &cur, d);
 	if (!rc)
 		rc = be->ops->version_write(be, to >= 0 ? c->revs[to]->id : NULL, d);
