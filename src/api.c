@@ -10,14 +10,18 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "check_lint.h"
 #include "config.h"
+#include "copy.h"
 #include "init.h"
+#include "lint.h"
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
 #include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
+#include "schemaops.h"
 #include "scriptdir.h"
 #include "strmap.h"
 #include "target.h"
@@ -77,6 +81,8 @@ OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_
                 CMIG_CHECK_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
+                CMIG_COPY_OPTIONS_INIT)
 
 const char *cmig_status_name(int status)
 {
@@ -251,6 +257,7 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->config = &p->config;
 	rt->scripts = &p->scripts;
 	rt->url = &p->url;
+	rt->write_dump_file = true; /* every entry point here runs on one database */
 }
 
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
@@ -316,6 +323,23 @@ int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 	cmig_diags d;
 	int rc = enter(&d, &rt, p, opts, true);
 	return rc ? rc : leave(&d, cmig_migrate_stamp(&rt, opts, &d));
+}
+
+int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	cmig_buf b = CMIG_BUF_INIT;
+	int rc;
+	*out = NULL;
+	rc = enter(&d, &rt, p, opts, false);
+	if (rc)
+		return rc;
+	rc = cmig_schemaops_dump(&b, &rt, opts, &d);
+	if (!rc && !(*out = cmig_buf_detach(&b)))
+		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	cmig_buf_release(&b);
+	return leave(&d, rc);
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
@@ -428,6 +452,7 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	int rc;
 	if (!p || !opts || !version_ok(opts->version, CMIG_CHECK_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
+	rc = CMIG_OK;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
@@ -439,14 +464,26 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
+		if (opts->flags & CMIG_CHECK_LINT)
+			rc = cmig_check_lint(&rt, opts->flags, opts->version >= 2 ? opts->lint_dialect : NULL,
+			                     opts->version >= 2 ? opts->lint_since : NULL, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;
 	if (warnings_out)
 		*warnings_out = d.warnings;
-	rc = d.errors ? CMIG_ERROR : CMIG_OK;
+	if (rc == CMIG_OK || rc == CMIG_ERROR)
+		rc = d.errors ? CMIG_ERROR : CMIG_OK;
 	cmig_diags_release(&d);
 	return rc;
+}
+
+const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out)
+{
+	/* the same three static strings per rule: the layouts are checked equal below */
+	_Static_assert(sizeof(cmig_lint_rule_info) == sizeof(struct cmig_lint_rule),
+	               "cmig_lint_rule_info mirrors struct cmig_lint_rule");
+	return (const cmig_lint_rule_info *)(const void *)cmig_lint_rules(n_out);
 }
 
 int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
@@ -458,4 +495,18 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	rc = cmig_project_init(dir, created_cb, payload, &d);
 	cmig_diags_release(&d);
 	return rc;
+}
+
+int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts || !version_ok(opts->version, CMIG_COPY_OPTIONS_VERSION) || !opts->from ||
+	    !opts->to)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_copy_run(&rt, opts, &d);
+	return leave(&d, rc);
 }

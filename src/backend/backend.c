@@ -43,3 +43,12 @@ const char *cmig_backend_libpq_version(void)
 		snprintf(buf, sizeof(buf), "%d.%d", v / 10000, v % 10000);
 	return buf;
 }
+
+int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d)
+{
+	*out = NULL;
+	if (!be->ops->schema_read)
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "the %s backend cannot read a schema", be->ops->name);
+	return be->ops->schema_read(be, out, d);
+}

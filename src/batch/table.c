@@ -42,6 +42,7 @@ void cmig_cons_release(struct cmig_cons *c)
 	free(c->cols);
 	free(c->lead);
 	free(c->after);
+	free(c->pgname);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -57,6 +57,8 @@ void cli_run_options(cmig_run_options *o, const struct cli_ctx *ctx);
 /* One definition per command file: name, function, setup flags, options, help. */
 extern const struct cli_command cmd_init_def, cmd_revision_def, cmd_upgrade_def,
 	cmd_downgrade_def, cmd_status_def, cmd_current_def, cmd_heads_def, cmd_history_def,
-	cmd_show_def, cmd_stamp_def, cmd_check_def, cmd_rehash_def, cmd_linearize_def;
+	cmd_show_def, cmd_stamp_def, cmd_check_def, cmd_rehash_def, cmd_linearize_def, cmd_copy_def;
+/* SPEC §8 (issue 13) */
+extern const struct cli_command cmd_dump_def;
 
 #endif

@@ -16,23 +16,27 @@ static const struct cli_opt opts[] = {
 /* SPEC §5's state of a row. */
 static const char *row_state(const cmig_status_row *r)
 {
-	if (!r->applied_at)
-		return "pending";
-	if (r->stamped)
-		return "stamped";
-	if (!strcmp(r->applied_at, "(no history)"))
-		return "applied_no_history";
-	return "applied";
+	switch (r->state) {
+	case CMIG_REV_APPLIED: return "applied";
+	case CMIG_REV_STAMPED: return "stamped";
+	case CMIG_REV_SKIPPED: return "skipped";
+	case CMIG_REV_APPLIED_NO_HISTORY: return "applied_no_history";
+	case CMIG_REV_PENDING: break;
+	}
+	return "pending";
 }
 
 static void row(const cmig_status_row *r, void *payload)
 {
+	const char *id = cmig_revision_id(r->rev);
 	(void)payload;
-	if (r->applied_at)
-		printf("%s applied %s%s\n", cmig_revision_id(r->rev), r->applied_at,
-		       r->stamped ? " (stamped)" : "");
-	else
-		printf("%s pending\n", cmig_revision_id(r->rev));
+	switch (r->state) {
+	case CMIG_REV_APPLIED: printf("%s applied %s\n", id, r->applied_at); break;
+	case CMIG_REV_STAMPED: printf("%s stamped %s\n", id, r->applied_at); break;
+	case CMIG_REV_SKIPPED: printf("%s skipped\n", id); break;
+	case CMIG_REV_APPLIED_NO_HISTORY: printf("%s applied (no history)\n", id); break;
+	case CMIG_REV_PENDING: printf("%s pending\n", id); break;
+	}
 }
 
 struct json_row {

@@ -32,6 +32,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_init_def, &cmd_revision_def, &cmd_upgrade_def, &cmd_downgrade_def, &cmd_status_def,
 	&cmd_current_def, &cmd_heads_def, &cmd_history_def, &cmd_show_def, &cmd_stamp_def,
 	&cmd_check_def, &cmd_rehash_def, &cmd_linearize_def,
+	&cmd_dump_def, &cmd_copy_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
