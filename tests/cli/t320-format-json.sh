@@ -42,6 +42,19 @@ assert_exit 0 current --format json
 assert_eq '{"current":"c3","head":"c3","is_head":true}' "$(json .)" "current at head"
 assert_not_contains "$OUT" "(head)" "no ' (head)' to strip"
 
+# provenance: a1 ran, b2 was stamped over; a database adopted without history
+main_url=$DB_URL
+new_db
+assert_exit 0 --url "$DB_URL" upgrade a1
+assert_exit 0 --url "$DB_URL" stamp b2
+assert_exit 0 --url "$DB_URL" status --format json
+assert_eq '["applied","stamped","pending"]' "$(json '[.revisions[].state]')" "ran, stamped, pending"
+db_query "DELETE FROM cmig_history" >/dev/null
+assert_exit 0 --url "$DB_URL" status --format json
+assert_eq '["applied_no_history","applied_no_history","pending"]' "$(json '[.revisions[].state]')" "no history rows"
+assert_eq '[null,null,null]' "$(json '[.revisions[].applied_at]')" "no history: applied_at null"
+db_select "$main_url"
+
 # heads
 assert_exit 0 heads --format json
 assert_eq '{"heads":["c3"]}' "$(json .)" "heads"
