@@ -22,7 +22,7 @@
 
 void cmig_rebuild_edit_release(struct cmig_rebuild_state *st)
 {
-	for (size_t i = 0; i < st->t.ncols; i++)
+	for (size_t i = 0; st->src && i < st->t.ncols; i++)
 		free(st->src[i]);
 	free(st->src);
 	for (size_t i = 0; i < st->ndropped; i++)
