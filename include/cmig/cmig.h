@@ -211,6 +211,9 @@ CMIG_EXTERN int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_ru
 CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
 /* Set the version table to opts->target without running SQL. */
 CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
+/* SPEC §8 `cmig dump`: the configured database's schema as the SQL that recreates it, *out
+ * yours (cmig_free). A missing SQLite file is an error (nothing is created). */
+CMIG_EXTERN int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts);
 /* The database's current revision: *out NULL at base, else yours (cmig_free). */
 CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
 
@@ -260,6 +263,8 @@ CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, un
 enum {
 	CMIG_CHECK_STRICT = 1u << 0,        /* warnings count as errors */
 	CMIG_CHECK_WITH_DATABASE = 1u << 1, /* compare the database too (SPEC §7) */
+	CMIG_CHECK_LINT = 1u << 2,          /* also lint the migrations (SPEC §10; version 2) */
+	CMIG_CHECK_LINT_DOWN = 1u << 3,     /* lint down sections too (without lint-drop) */
 };
 
 typedef struct {
@@ -267,11 +272,23 @@ typedef struct {
 	unsigned flags;            /* CMIG_CHECK_* */
 	cmig_diag_cb on_diag;
 	void *payload;
+	/* version 2 */
+	const char *lint_dialect;  /* "sqlite" | "postgresql": lint every section for it alone */
+	const char *lint_since;    /* a revision: lint only the revisions after it */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 1
+#define CMIG_CHECK_OPTIONS_VERSION 2
 #define CMIG_CHECK_OPTIONS_INIT { .version = CMIG_CHECK_OPTIONS_VERSION, .flags = 0,        \
-	.on_diag = NULL, .payload = NULL }
+	.on_diag = NULL, .payload = NULL, .lint_dialect = NULL, .lint_since = NULL }
 CMIG_EXTERN int cmig_check_options_init(cmig_check_options *opts, unsigned version);
+
+/* One lint rule (SPEC §10), for SARIF's rule list: static strings. */
+typedef struct {
+	const char *code;
+	const char *summary;
+	const char *help;
+} cmig_lint_rule_info;
+/* The lint rules in SPEC §10's order; *n_out is their count. */
+CMIG_EXTERN const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out);
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
@@ -296,10 +313,88 @@ CMIG_EXTERN int cmig_revision_options_init(cmig_revision_options *opts, unsigned
 CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
                                      const cmig_revision_options *opts);
 
+/* ---- SPEC §8: comparing schemas (issue 13) ------------------------------------------------ */
+
+/* cmig_schema_options.flags */
+enum {
+	CMIG_SCHEMA_FROM_DB = 1u << 0,    /* diff: the configured database instead of the chain */
+	CMIG_SCHEMA_ALLOW_DROP = 1u << 1, /* autogenerate: statements that drop data are allowed */
+};
+
+typedef struct {
+	unsigned version;          /* CMIG_SCHEMA_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_SCHEMA_* */
+	const char *message;       /* autogenerate: the revision's message (required) */
+	const char *rev_id;        /* autogenerate: NULL for a random id */
+	const char *const *renames;/* "TABLE:NEW" or "TABLE.COLUMN:NEW" (PostgreSQL quoting) */
+	size_t nrenames;
+	double wait;               /* seconds to keep retrying connections */
+	cmig_output_cb on_output;  /* diff: the SQL */
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_schema_options;
+#define CMIG_SCHEMA_OPTIONS_VERSION 1
+#define CMIG_SCHEMA_OPTIONS_INIT { .version = CMIG_SCHEMA_OPTIONS_VERSION, .flags = 0,          \
+	.message = NULL, .rev_id = NULL, .renames = NULL, .nrenames = 0, .wait = 0.0,             \
+	.on_output = NULL, .on_diag = NULL, .payload = NULL }
+CMIG_EXTERN int cmig_schema_options_init(cmig_schema_options *opts, unsigned version);
+
+/* `cmig diff`: the SQL that takes the schema at head (replayed in a scratch database) to the
+ * declared schema, through on_output; *count_out the number of statements (0: they agree). */
+CMIG_EXTERN int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts);
+/* `cmig check --schema`: the configured database against the chain replayed to its revision;
+ * each difference is a `schema-drift` error diagnostic; *count_out their number. */
+CMIG_EXTERN int cmig_check_schema(size_t *count_out, cmig_project *p,
+                                  const cmig_schema_options *opts);
+/* `cmig revision --autogenerate`: a new revision whose up section is the diff and whose down
+ * section is the reverse, written only after both are proven in a scratch database;
+ * *path_out (yours) the file, NULL when there was no difference (nothing written). */
+CMIG_EXTERN int cmig_revision_autogenerate(char **path_out, cmig_project *p,
+                                           const cmig_schema_options *opts);
+
 /* Create cmig.yaml, versions/ and templates/revision.sql.tmpl under dir; never overwrite.
  * created_cb is told each path created. */
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
                           cmig_diag_cb on_diag, void *payload);
+
+/* ---- copy (SPEC §9) --------------------------------------------------------------------- */
+
+enum {
+	CMIG_COPY_TRUNCATE = 1u << 0,       /* --truncate: empty the target tables first */
+	CMIG_COPY_KEEP_TRIGGERS = 1u << 1,  /* --keep-triggers: user triggers stay enabled */
+	CMIG_COPY_ANY_REVISION = 1u << 2,   /* --any-revision: skip the same-revision check */
+	CMIG_COPY_KEEP_INDEXES = 1u << 3,   /* never drop and re-create indexes and foreign keys
+	                                     * for speed (they are still dropped for a cycle) */
+};
+
+/* Called once per table after the copy committed, in copy order. */
+typedef void (*cmig_copy_table_cb)(const char *table, unsigned long long rows, double seconds,
+                                   void *payload);
+
+typedef struct {
+	unsigned version;          /* CMIG_COPY_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_COPY_* */
+	const char *from;          /* source URL (required) */
+	const char *to;            /* target URL (required) */
+	const char *tables;        /* "T,…": only these source tables; NULL: every table */
+	const char *exclude;       /* "T|T.COLUMN,…" */
+	double wait;               /* keep retrying the connections that long (seconds) */
+	double lock_timeout;       /* seconds to wait for the target's migration lock */
+	cmig_progress_cb on_progress; /* per table: what = table, done/total rows */
+	cmig_copy_table_cb on_table;
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_copy_options;
+#define CMIG_COPY_OPTIONS_VERSION 1
+#define CMIG_COPY_OPTIONS_INIT { .version = CMIG_COPY_OPTIONS_VERSION, .flags = 0,          \
+	.from = NULL, .to = NULL, .tables = NULL, .exclude = NULL, .wait = 0.0,               \
+	.lock_timeout = 300.0, .on_progress = NULL, .on_table = NULL, .on_diag = NULL,        \
+	.payload = NULL }
+CMIG_EXTERN int cmig_copy_options_init(cmig_copy_options *opts, unsigned version);
+
+/* Copy every table's rows from opts->from to opts->to in one target transaction (SPEC §9).
+ * The project gives cmig's table names; nothing is written to the source. */
+CMIG_EXTERN int cmig_copy(cmig_project *p, const cmig_copy_options *opts);
 
 /* Readable name of a status code ("sql error", ...). */
 CMIG_EXTERN const char *cmig_status_name(int status);

@@ -198,3 +198,11 @@ const struct cmig_dialect cmig_dialect_postgresql = {
 	.history_insert = pg_history_insert,
 	.quote_table = pg_quote_table,
 };
+
+int cmig_pg_lock_timeout_sql(cmig_buf *out, const char *value, bool local)
+{
+	if (cmig_buf_puts(out, local ? "SET LOCAL lock_timeout = " : "SET lock_timeout = ") ||
+	    cmig_sql_literal(out, value) || cmig_buf_puts(out, ";\n"))
+		return CMIG_ENOMEM;
+	return CMIG_OK;
+}

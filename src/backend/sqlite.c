@@ -589,4 +589,10 @@ const struct cmig_backend_ops cmig_backend_sqlite = {
 	.history_append = sq_history_append,
 	.history_read = sq_history_read,
 	.replay_section = sq_replay_section,
+	.copy_exec = cmig_sqlite_copy_exec,
+	.copy_query_int = cmig_sqlite_copy_query_int,
+	.copy_snapshot = cmig_sqlite_copy_snapshot,
+	.copy_reader = cmig_sqlite_copy_reader,
+	.copy_writer = cmig_sqlite_copy_writer,
+	.schema_read = cmig_sqlite_schema_read,
 };

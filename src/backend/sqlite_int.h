@@ -40,4 +40,20 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
                             cmig_diags *d);
 
+/* `cmig copy` (sqlite_copy.c, see copy_io.h): the copy_* ops. */
+struct cmig_copy_table;
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+int cmig_sqlite_copy_exec(struct cmig_backend *be, const char *sql, cmig_diags *d);
+int cmig_sqlite_copy_query_int(struct cmig_backend *be, const char *sql, long long *out,
+                               cmig_diags *d);
+int cmig_sqlite_copy_snapshot(struct cmig_backend *be, cmig_diags *d);
+int cmig_sqlite_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *be,
+                            const struct cmig_copy_table *t, cmig_diags *d);
+int cmig_sqlite_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
+                            const struct cmig_copy_table *t, cmig_diags *d);
+
+/* The schema reader (sqlite_schema.c): the ops' schema_read. */
+int cmig_sqlite_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 #endif

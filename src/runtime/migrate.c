@@ -12,6 +12,7 @@
  *    are written afterwards in a transaction of their own (SPEC §2).
  */
 #include "migrate.h"
+#include "schemaops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
 	s->offline_dialect = dialect_of(rt);
+	s->pg_lock_timeout = rt->config->pg_lock_timeout;
 	s->payload = o->payload;
 }
 
@@ -255,7 +257,11 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 		progress(o, st);
 		hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", direction == CMIG_UP ? "upgrade" : "downgrade",
 		                    rev_label(st->from), rev_label(st->to), st->rev->message);
-		if (hdr && o->on_output)
+		if (!hdr) {
+			rc = cmig_diag_oom(d);   /* a script missing a line must not look complete */
+			break;
+		}
+		if (o->on_output)
 			o->on_output(hdr, strlen(hdr), o->payload);
 		free(hdr);
 		fill_exec(&x, st);
@@ -293,6 +299,7 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	cmig_step_vec plan = CMIG_VEC_INIT;
 	const char *target = o->target ? o->target : (direction == CMIG_UP ? "head" : NULL);
 	long pos, to;
+	bool changed = false;
 	int rc;
 
 	if (pending_out)
@@ -380,7 +387,10 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 			break;
 		}
 		pos += direction == CMIG_UP ? 1 : -1;
+		changed = true;
 	}
+	if (changed)
+		cmig_schemaops_dump_file(rt, be, d);
 done:
 	cmig_dbstate_release(&state);
 	free(plan.items);
@@ -426,6 +436,8 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 		rc = be->ops->commit(be, d);
 	if (rc)
 		be->ops->rollback(be);
+	else if (!(o->flags & CMIG_RUN_OFFLINE))
+		cmig_schemaops_dump_file(rt, be, d);
 	free(cur);
 	disconnect(be);
 	return rc;
