@@ -163,6 +163,22 @@ int cmig_convert_out_printf(cmig_value *out, cmig_buf *scratch, const char *fmt,
 	return cmig_convert_out_text(out, scratch->ptr, scratch->len);
 }
 
+int cmig_convert_out_ll(cmig_value *out, cmig_buf *scratch, long long v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	cmig_buf_clear(scratch);
+	if (cmig_buf_add(scratch, p, (size_t)(e - p)))
+		return CMIG_ENOMEM;
+	return cmig_convert_out_text(out, scratch->ptr, scratch->len);
+}
+
 static int out_int(cmig_value *out, const cmig_ctype *t, long long v, cmig_buf *scratch)
 {
 	if (t->sqlite) {
@@ -170,7 +186,7 @@ static int out_int(cmig_value *out, const cmig_ctype *t, long long v, cmig_buf *
 		out->i = v;
 		return CMIG_OK;
 	}
-	return cmig_convert_out_printf(out, scratch, "%lld", v);
+	return cmig_convert_out_ll(out, scratch, v);
 }
 
 int cmig_convert_fail(const char **why, const char *msg)
@@ -188,7 +204,7 @@ static int conv_text(cmig_value *out, const cmig_ctype *t, const cmig_value *in,
 
 	switch (in->kind) {
 	case CMIG_V_INT:
-		return cmig_convert_out_printf(out, scratch, "%lld", in->i);
+		return cmig_convert_out_ll(out, scratch, in->i);
 	case CMIG_V_REAL:
 		cmig_convert_real_sqlite(num, sizeof(num), in->r);
 		return cmig_convert_out_printf(out, scratch, "%s", num);
@@ -250,7 +266,7 @@ static int conv_json(cmig_value *out, const cmig_ctype *t, const cmig_value *in,
 	char num[40];
 
 	if (in->kind == CMIG_V_INT)
-		return cmig_convert_out_printf(out, scratch, "%lld", in->i);
+		return cmig_convert_out_ll(out, scratch, in->i);
 	if (in->kind == CMIG_V_REAL) {
 		if (!isfinite(in->r))
 			return cmig_convert_fail(why, "not valid JSON (an infinite number)");
@@ -306,7 +322,7 @@ static int conv_number(cmig_value *out, const cmig_ctype *t, const cmig_value *i
 
 	switch (in->kind) {
 	case CMIG_V_INT:
-		return cmig_convert_out_printf(out, scratch, "%lld", in->i);
+		return cmig_convert_out_ll(out, scratch, in->i);
 	case CMIG_V_REAL:
 		if (isnan(in->r) && t->kind == CMIG_CT_NUMERIC)
 			return cmig_convert_out_text(out, "NaN", 3);

@@ -19,6 +19,9 @@ int cmig_convert_out_text(cmig_value *out, const char *p, size_t n);
 /* out = TEXT printed into scratch (cleared first). */
 int cmig_convert_out_printf(cmig_value *out, cmig_buf *scratch, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* out = TEXT of v in decimal, written into scratch (cleared first) without printf: integers
+ * are most of a copy's values after text. */
+int cmig_convert_out_ll(cmig_value *out, cmig_buf *scratch, long long v);
 /* *why = msg; CMIG_ERROR. */
 int cmig_convert_fail(const char **why, const char *msg);
 

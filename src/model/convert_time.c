@@ -190,21 +190,49 @@ static bool ts_to_utc(struct ts *t)
 	return true;
 }
 
+/* Two digits of v (0-99) at o. */
+static char *two(char *o, int v)
+{
+	o[0] = (char)('0' + v / 10);
+	o[1] = (char)('0' + v % 10);
+	return o + 2;
+}
+
+/* YYYY-MM-DD<sep>HH:MM:SS[.frac][+HH:MM], written by hand (printf was a third of a copy's
+ * client time). */
 static int put_ts(cmig_value *out, cmig_buf *scratch, const struct ts *t, char sep, bool offset)
 {
-	int rc;
+	char *o;
 	cmig_buf_clear(scratch);
-	rc = cmig_buf_printf(scratch, "%04d-%02d-%02d%c%02d:%02d:%02d", t->y, t->mo, t->d, sep,
-	                     t->h, t->mi, t->s);
-	if (!rc && t->frac)
-		rc = cmig_buf_printf(scratch, ".%.*s", (int)t->fracn, t->frac);
-	if (!rc && offset) {
-		int o = t->has_off ? t->off : 0;
-		rc = cmig_buf_printf(scratch, "%c%02d:%02d", o < 0 ? '-' : '+', abs(o) / 60,
-		                     abs(o) % 60);
+	if (cmig_buf_grow(scratch, 32 + t->fracn))
+		return CMIG_ENOMEM;
+	o = scratch->ptr;
+	o = two(o, t->y / 100);
+	o = two(o, t->y % 100);
+	*o++ = '-';
+	o = two(o, t->mo);
+	*o++ = '-';
+	o = two(o, t->d);
+	*o++ = sep;
+	o = two(o, t->h);
+	*o++ = ':';
+	o = two(o, t->mi);
+	*o++ = ':';
+	o = two(o, t->s);
+	if (t->frac) {
+		*o++ = '.';
+		memcpy(o, t->frac, t->fracn);
+		o += t->fracn;
 	}
-	if (rc)
-		return rc;
+	if (offset) {
+		int off = t->has_off ? t->off : 0;
+		*o++ = off < 0 ? '-' : '+';
+		o = two(o, abs(off) / 60);
+		*o++ = ':';
+		o = two(o, abs(off) % 60);
+	}
+	scratch->len = (size_t)(o - scratch->ptr);
+	scratch->ptr[scratch->len] = '\0';
 	return cmig_convert_out_text(out, scratch->ptr, scratch->len);
 }
 
