@@ -3,6 +3,7 @@
  * Every public function turns its options into a cmig_diags list wired to the caller's
  * on_diag callback and calls one internal function.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
+#include "autogen.h"
 #include "schemaops.h"
 #include "scriptdir.h"
 #include "strmap.h"
@@ -44,17 +46,31 @@ void cmig_free(void *ptr)
 	free(ptr);
 }
 
+/* Filled once (pthread_once, no allocation), read-only afterwards: safe from any thread. */
+static char version_string[96];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void fill_version_string(void)
+{
+	snprintf(version_string, sizeof(version_string), "%s (sqlite %s, libpq %s)",
+	         CMIG_VERSION_STRING, cmig_backend_sqlite_version(), cmig_backend_libpq_version());
+}
+
 const char *cmig_version_string(void)
 {
-	static char buf[96];
-	if (!buf[0]) {
-		cmig_buf b = CMIG_BUF_INIT;
-		cmig_buf_printf(&b, "%s (sqlite %s, libpq %s)", CMIG_VERSION_STRING,
-		                cmig_backend_sqlite_version(), cmig_backend_libpq_version());
-		strncpy(buf, b.ptr, sizeof(buf) - 1);
-		cmig_buf_release(&b);
-	}
-	return buf;
+	pthread_once(&version_once, fill_version_string);
+	return version_string;
+}
+
+/* Every failure reaches the caller with at least one error record: when the code that failed
+ * could not record one (out of memory while formatting or storing it), say what the status
+ * says. CMIG_ECHAIN from open is the exception: its records wait in file_diags. Then release. */
+static int finish(cmig_diags *d, int rc)
+{
+	if (rc != CMIG_OK && rc != CMIG_ECHAIN && d->errors == 0)
+		cmig_diag_error(d, NULL, 0, rc, NULL, "%s", cmig_status_name(rc));
+	cmig_diags_release(d);
+	return rc;
 }
 
 /* An options struct of a version this library does not know cannot be read safely (a zeroed
@@ -79,6 +95,8 @@ OPTIONS_INIT_FN(cmig_run_options_init, cmig_run_options, CMIG_RUN_OPTIONS_VERSIO
                 CMIG_RUN_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_VERSION,
                 CMIG_CHECK_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_schema_options_init, cmig_schema_options, CMIG_SCHEMA_OPTIONS_VERSION,
+                CMIG_SCHEMA_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
@@ -112,10 +130,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
-	if (!p) {
-		cmig_diags_release(&d);
-		return CMIG_ENOMEM;
-	}
+	if (!p)
+		return finish(&d, cmig_diag_oom(&d));
 	cmig_diags_init(&p->file_diags, NULL, NULL);
 	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
@@ -131,18 +147,19 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
 		p->config.versions_dir = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc && opts->version_table) {
 		char *v = cmig_strdup(opts->version_table);
 		free(p->config.version_table);
 		p->config.version_table = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc && !p->config.url_problem) /* else reported by the commands that connect */
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	rc = cmig_scriptdir_load(&p->scripts, p->config.versions_dir, opts->files, opts->nfiles,
 	                         &p->file_diags);
@@ -150,9 +167,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		/* the directory itself failed: report now */
 		for (size_t i = 0; i < p->file_diags.n; i++)
 			cmig_diags_push(&d, &p->file_diags.items[i]);
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	p->chain_ok = rc == CMIG_OK && p->scripts.chain.ok;
 	cmig_diags_release(&d);
@@ -294,8 +310,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
 
 static int leave(cmig_diags *d, int rc)
 {
-	cmig_diags_release(d);
-	return rc;
+	return finish(d, rc);
 }
 
 int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
@@ -340,6 +355,64 @@ int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
 		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 	cmig_buf_release(&b);
 	return leave(&d, rc);
+}
+
+/* SPEC §8 comparisons: the chain must be linear (it is replayed). */
+static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+                        const cmig_schema_options *o)
+{
+	if (!p || !o || !version_ok(o->version, CMIG_SCHEMA_OPTIONS_VERSION))
+		return CMIG_EUSAGE;
+	cmig_diags_init(d, o->on_diag, o->payload);
+	if (!p->chain_ok) {
+		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                         "versions/ is not one linear chain: run `cmig check`");
+		cmig_diags_release(d);
+		return rc;
+	}
+	runtime_of(rt, p);
+	return CMIG_OK;
+}
+
+int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_diff(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, rc);
+}
+
+int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_check(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, rc);
+}
+
+int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!path_out)
+		return CMIG_EUSAGE;
+	*path_out = NULL;
+	if ((rc = enter_schema(&d, &rt, p, opts)))
+		return rc;
+	return leave(&d, cmig_autogen_revision(path_out, &rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
@@ -441,8 +514,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		cmig_text_now_iso(created, sizeof(created), false);
 	rc = cmig_newrev_create(path_out, p->config.versions_dir, p->config.template_path, rev, down,
 	                        opts->message, created, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
@@ -493,8 +565,7 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	int rc;
 	cmig_diags_init(&d, on_diag, payload);
 	rc = cmig_project_init(dir, created_cb, payload, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_copy(cmig_project *p, const cmig_copy_options *opts)

@@ -257,7 +257,11 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 		progress(o, st);
 		hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", direction == CMIG_UP ? "upgrade" : "downgrade",
 		                    rev_label(st->from), rev_label(st->to), st->rev->message);
-		if (hdr && o->on_output)
+		if (!hdr) {
+			rc = cmig_diag_oom(d);   /* a script missing a line must not look complete */
+			break;
+		}
+		if (o->on_output)
 			o->on_output(hdr, strlen(hdr), o->payload);
 		free(hdr);
 		fill_exec(&x, st);
