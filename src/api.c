@@ -3,6 +3,7 @@
  * Every public function turns its options into a cmig_diags list wired to the caller's
  * on_diag callback and calls one internal function.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,17 +46,31 @@ void cmig_free(void *ptr)
 	free(ptr);
 }
 
+/* Filled once (pthread_once, no allocation), read-only afterwards: safe from any thread. */
+static char version_string[96];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void fill_version_string(void)
+{
+	snprintf(version_string, sizeof(version_string), "%s (sqlite %s, libpq %s)",
+	         CMIG_VERSION_STRING, cmig_backend_sqlite_version(), cmig_backend_libpq_version());
+}
+
 const char *cmig_version_string(void)
 {
-	static char buf[96];
-	if (!buf[0]) {
-		cmig_buf b = CMIG_BUF_INIT;
-		cmig_buf_printf(&b, "%s (sqlite %s, libpq %s)", CMIG_VERSION_STRING,
-		                cmig_backend_sqlite_version(), cmig_backend_libpq_version());
-		strncpy(buf, b.ptr, sizeof(buf) - 1);
-		cmig_buf_release(&b);
-	}
-	return buf;
+	pthread_once(&version_once, fill_version_string);
+	return version_string;
+}
+
+/* Every failure reaches the caller with at least one error record: when the code that failed
+ * could not record one (out of memory while formatting or storing it), say what the status
+ * says. CMIG_ECHAIN from open is the exception: its records wait in file_diags. Then release. */
+static int finish(cmig_diags *d, int rc)
+{
+	if (rc != CMIG_OK && rc != CMIG_ECHAIN && d->errors == 0)
+		cmig_diag_error(d, NULL, 0, rc, NULL, "%s", cmig_status_name(rc));
+	cmig_diags_release(d);
+	return rc;
 }
 
 /* An options struct of a version this library does not know cannot be read safely (a zeroed
@@ -115,10 +130,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
-	if (!p) {
-		cmig_diags_release(&d);
-		return CMIG_ENOMEM;
-	}
+	if (!p)
+		return finish(&d, cmig_diag_oom(&d));
 	cmig_diags_init(&p->file_diags, NULL, NULL);
 	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
@@ -134,18 +147,19 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
 		p->config.versions_dir = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc && opts->version_table) {
 		char *v = cmig_strdup(opts->version_table);
 		free(p->config.version_table);
 		p->config.version_table = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
-	if (!rc)
+	if (!rc && !p->config.url_problem) /* else reported by the commands that connect */
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	rc = cmig_scriptdir_load(&p->scripts, p->config.versions_dir, opts->files, opts->nfiles,
 	                         &p->file_diags);
@@ -153,9 +167,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		/* the directory itself failed: report now */
 		for (size_t i = 0; i < p->file_diags.n; i++)
 			cmig_diags_push(&d, &p->file_diags.items[i]);
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	p->chain_ok = rc == CMIG_OK && p->scripts.chain.ok;
 	cmig_diags_release(&d);
@@ -207,6 +220,11 @@ size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *
 const char *cmig_project_url_display(const cmig_project *p)
 {
 	return p->url.display;
+}
+
+const char *cmig_project_url_source(const cmig_project *p)
+{
+	return p->config.url_source;
 }
 
 int cmig_project_find(const cmig_revision **out, const cmig_project *p, const char *target)
@@ -261,15 +279,28 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
  * callback to a diagnostics list, refuse a chain that is not linear. On failure d is already
  * released; on success the caller ends with leave(). */
+/* database_url named an unset ${VAR} (SPEC §1): the error, once a command needs the URL */
+static int url_problem(cmig_diags *d, const cmig_project *p)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, p->config.url_problem_path,
+	                      p->config.url_problem_line, 0, NULL, p->config.url_problem_hint, "%s",
+	                      p->config.url_problem);
+}
+
 static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
 	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
+	if (p->config.url_problem) {
+		int rc = url_problem(d, p);
+		cmig_diags_release(d);
+		return rc;
+	}
 	if (need_chain && !p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -279,8 +310,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
 
 static int leave(cmig_diags *d, int rc)
 {
-	cmig_diags_release(d);
-	return rc;
+	return finish(d, rc);
 }
 
 int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
@@ -454,7 +484,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
 		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                  "versions/ is not one linear chain: run `cmig check`"));
+		                                  "versions/ is not one linear chain: run 'cmig check'"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {
@@ -484,8 +514,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		cmig_text_now_iso(created, sizeof(created), false);
 	rc = cmig_newrev_create(path_out, p->config.versions_dir, p->config.template_path, rev, down,
 	                        opts->message, created, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
@@ -501,7 +530,9 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	d.keep = false;
 	for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (p->chain_ok) {
+	if ((opts->flags & CMIG_CHECK_WITH_DATABASE) && p->config.url_problem)
+		url_problem(&d, p);
+	else if (p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
@@ -534,8 +565,7 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	int rc;
 	cmig_diags_init(&d, on_diag, payload);
 	rc = cmig_project_init(dir, created_cb, payload, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_copy(cmig_project *p, const cmig_copy_options *opts)

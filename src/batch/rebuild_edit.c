@@ -22,7 +22,7 @@
 
 void cmig_rebuild_edit_release(struct cmig_rebuild_state *st)
 {
-	for (size_t i = 0; i < st->t.ncols; i++)
+	for (size_t i = 0; st->src && i < st->t.ncols; i++)
 		free(st->src[i]);
 	free(st->src);
 	for (size_t i = 0; i < st->ndropped; i++)
@@ -180,9 +180,10 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 		return cmig_diag_oom(st->d);
 	}
 	st->src = p;
-	if (cmig_table_add_column(&st->t, &c))
+	rc = cmig_table_add_column(&st->t, &c);
+	st->src[st->t.ncols - 1] = NULL;   /* before any return: the column may be added anyway */
+	if (rc)
 		return cmig_diag_oom(st->d);
-	st->src[st->t.ncols - 1] = NULL;
 	st->changed = true;
 	return CMIG_OK;
 }

@@ -60,6 +60,7 @@ static void check_database(const struct cmig_runtime *rt, void *payload, cmig_di
 		return;
 	if (cmig_dbstate_load(&st, be, c, d)) {
 		be->ops->close(be);
+		cmig_dbstate_release(&st);   /* what was read before the failure */
 		return;
 	}
 	be->ops->close(be);

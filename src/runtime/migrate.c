@@ -180,7 +180,7 @@ static int refuse_bad_state(const struct cmig_dbstate *s, const struct cmig_chai
 {
 	if (s->current && s->current_pos == -2)
 		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, "db-unknown", NULL, 0, 0, NULL,
-		                      "Restore the missing migration file, or `cmig stamp` the database to a known revision.",
+		                      "Restore the missing migration file, or 'cmig stamp' the database to a known revision.",
 		                      "db-unknown: the database is at revision %s, which no file declares",
 		                      s->current);
 	if (direction == CMIG_UP) {
@@ -257,7 +257,11 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 		progress(o, st);
 		hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", direction == CMIG_UP ? "upgrade" : "downgrade",
 		                    rev_label(st->from), rev_label(st->to), st->rev->message);
-		if (hdr && o->on_output)
+		if (!hdr) {
+			rc = cmig_diag_oom(d);   /* a script missing a line must not look complete */
+			break;
+		}
+		if (o->on_output)
 			o->on_output(hdr, strlen(hdr), o->payload);
 		free(hdr);
 		fill_exec(&x, st);
