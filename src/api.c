@@ -12,6 +12,7 @@
 #include "check.h"
 #include "config.h"
 #include "init.h"
+#include "dbident.h"
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
@@ -219,104 +220,168 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->url = &p->url;
 }
 
+/* A run against another database than the project's (SPEC §11): its URL, parsed for this
+ * run only (relative SQLite paths relative to the current directory), owned by the caller's
+ * `own` and released by leave(). The project itself is only read, so runs on several
+ * threads can share it. */
+static int runtime_url(struct cmig_runtime *rt, cmig_dburl *own, const char *url, cmig_diags *d)
+{
+	memset(own, 0, sizeof(*own));
+	if (!url)
+		return CMIG_OK;
+	int rc = cmig_dburl_parse(own, url, NULL, d);
+	if (!rc)
+		rt->url = own;
+	return rc;
+}
+
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
  * callback to a diagnostics list, refuse a chain that is not linear. On failure d is already
  * released; on success the caller ends with leave(). */
-static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
+	int rc;
+	memset(own, 0, sizeof(*own));
 	if (!p || !o)
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (need_chain && !p->chain_ok) {
-		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                     "versions/ is not one linear chain: run `cmig check`");
 		cmig_diags_release(d);
 		return rc;
 	}
 	runtime_of(rt, p);
-	return CMIG_OK;
+	if ((rc = runtime_url(rt, own, o->offline ? NULL : o->url, d)) != CMIG_OK)
+		cmig_diags_release(d);
+	return rc;
 }
 
-static int leave(cmig_diags *d, int rc)
+static int leave(cmig_diags *d, cmig_dburl *own, int rc)
 {
+	cmig_dburl_release(own);
 	cmig_diags_release(d);
+	return rc;
+}
+
+void cmig_run_result_release(cmig_run_result *r)
+{
+	if (!r)
+		return;
+	free(r->before);
+	free(r->after);
+	memset(r, 0, sizeof(*r));
+}
+
+int cmig_url_describe(char **display_out, char **identity_out, const char *url,
+                      cmig_diag_cb on_diag, void *payload)
+{
+	cmig_diags d;
+	cmig_dburl u;
+	int rc;
+
+	*display_out = NULL;
+	*identity_out = NULL;
+	if (!url)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, on_diag, payload);
+	rc = cmig_dburl_parse(&u, url, NULL, &d);
+	if (!rc) {
+		*display_out = cmig_strdup(u.display);
+		*identity_out = cmig_dburl_identity(&u);
+		if (!*display_out || !*identity_out) {
+			free(*display_out);
+			free(*identity_out);
+			*display_out = *identity_out = NULL;
+			rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		}
+		cmig_dburl_release(&u);
+	}
+	cmig_diags_release(&d);
 	return rc;
 }
 
 int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
+	int rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
 }
 
 int cmig_downgrade(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d));
+	int rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d));
 }
 
 int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_stamp(&rt, opts, &d));
+	int rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_stamp(&rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	int rc;
 	*out = NULL;
-	rc = enter(&d, &rt, p, opts, false);
-	return rc ? rc : leave(&d, cmig_migrate_current(out, &rt, opts, &d));
+	rc = enter(&d, &rt, &own, p, opts, false);
+	return rc ? rc : leave(&d, &own, cmig_migrate_current(out, &rt, opts, &d));
 }
 
 int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
                      cmig_status_cb cb)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	int rc;
 	*current_out = NULL;
 	if (!cb)
 		return CMIG_EUSAGE;
-	rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_status(current_out, &rt, opts, cb, &d));
+	rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_status(current_out, &rt, opts, cb, &d));
 }
 
 int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, bool all,
                 size_t *count_out)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	size_t count = 0;
 	int rc;
 	if (!rev && !all)
 		return CMIG_EUSAGE;
-	rc = enter(&d, &rt, p, opts, true);
+	rc = enter(&d, &rt, &own, p, opts, true);
 	if (rc)
 		return rc;
 	rc = cmig_maintain_rehash(&rt, opts, rev, all, &count, &d);
 	if (count_out)
 		*count_out = count;
-	return leave(&d, rc);
+	return leave(&d, &own, rc);
 }
 
 int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
                    cmig_relink_cb on_change)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, false);
-	return rc ? rc : leave(&d, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
-	                                                   on_change, opts->payload, &d));
+	int rc = enter(&d, &rt, &own, p, opts, false);
+	return rc ? rc : leave(&d, &own, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
+	                                                         on_change, opts->payload, &d));
 }
 
 int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_options *opts)
@@ -331,8 +396,8 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
-		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                  "versions/ is not one linear chain: run `cmig check`"));
+		return leave(&d, NULL, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
+		                                        "versions/ is not one linear chain: run `cmig check`"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {
@@ -376,9 +441,27 @@ int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_o
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	d.strict = opts->strict;
 	d.keep = false;
-	for (size_t i = 0; i < p->file_diags.n; i++)
+	if (opts->url) {
+		/* one database of many (SPEC §11): the files were checked by the caller already */
+		struct cmig_runtime rt;
+		cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
+		cmig_dburl own;
+		memset(&own, 0, sizeof(own));
+		ro.payload = opts->payload;
+		ro.result = opts->result;
+		if (opts->lock_timeout > 0)
+			ro.lock_timeout = opts->lock_timeout;
+		ro.wait = opts->wait;
+		runtime_of(&rt, p);
+		if (!p->chain_ok)
+			cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
+			                "versions/ is not one linear chain: run `cmig check`");
+		else if (runtime_url(&rt, &own, opts->url, &d) == CMIG_OK)
+			cmig_check_database(&rt, &ro, &d);
+		cmig_dburl_release(&own);
+	} else for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (p->chain_ok) {
+	if (!opts->url && p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, opts->with_database, opts->payload, &d);

@@ -156,6 +156,17 @@ typedef void (*cmig_output_cb)(const char *text, size_t len, void *payload);
 /* Called once when a run has waited a second for the lock (SPEC §4). */
 typedef void (*cmig_wait_cb)(const char *what, void *payload);
 
+/* What one run found and did, for a caller that reports on many databases (SPEC §11): point
+ * cmig_run_options.result (or cmig_check_options.result) at one, zeroed; it is filled in
+ * whatever the status. Release it with cmig_run_result_release(). */
+typedef struct {
+	bool known;           /* the database's revision was read (false: failed before that) */
+	char *before;         /* its revision when the run started, NULL = base */
+	char *after;          /* its revision when the run ended, NULL = base */
+	size_t steps;         /* migrations run; for check_only, current, status, check: pending */
+} cmig_run_result;
+CMIG_EXTERN void cmig_run_result_release(cmig_run_result *r);
+
 typedef struct {
 	unsigned version;
 	const char *target;        /* TARGET or FROM:TO (FROM:TO only with offline) */
@@ -169,10 +180,15 @@ typedef struct {
 	cmig_wait_cb on_wait;
 	cmig_diag_cb on_diag;
 	void *payload;
+	/* NULL: the project's database. Else run against this URL instead (a relative SQLite path
+	 * is relative to the current directory): one open project, many databases, each run
+	 * independent, from as many threads as you like (one run per thread at a time). */
+	const char *url;
+	cmig_run_result *result;   /* optional: filled in (see cmig_run_result) */
 } cmig_run_options;
 #define CMIG_RUN_OPTIONS_VERSION 1
 #define CMIG_RUN_OPTIONS_INIT { CMIG_RUN_OPTIONS_VERSION, NULL, false, false, 300.0, 0.0, false, \
-                                NULL, NULL, NULL, NULL, NULL }
+                                NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* Upgrade/downgrade. For check_only, returns CMIG_OK with *pending_out (optional) set to
  * the number of revisions that would be applied. */
@@ -215,9 +231,15 @@ typedef struct {
 	bool with_database;        /* compare the database too (SPEC §7) */
 	cmig_diag_cb on_diag;
 	void *payload;
+	/* Set: check only this database against the files (their own problems are not replayed:
+	 * check the files once without url, then each database with it, SPEC §11). */
+	const char *url;
+	cmig_run_result *result;   /* optional, with url: current revision and pending count */
+	double lock_timeout, wait; /* with url: as in cmig_run_options (0: defaults) */
 } cmig_check_options;
 #define CMIG_CHECK_OPTIONS_VERSION 1
-#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL }
+#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL, NULL, NULL, \
+                                  0.0, 0.0 }
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
@@ -244,6 +266,13 @@ CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
  * created_cb is told each path created. */
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
                           cmig_diag_cb on_diag, void *payload);
+
+/* A database URL as people see it (password hidden) and a key naming the database it reaches
+ * (SQLite: the file's device and inode, or its real path when it does not exist yet;
+ * PostgreSQL: host, port, database and schema=), for refusing a database listed twice
+ * (SPEC §11). Both yours (cmig_free); a bad URL is an error through on_diag. */
+CMIG_EXTERN int cmig_url_describe(char **display_out, char **identity_out, const char *url,
+                                  cmig_diag_cb on_diag, void *payload);
 
 /* Readable name of a status code ("sql error", ...). */
 CMIG_EXTERN const char *cmig_status_name(int status);

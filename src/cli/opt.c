@@ -129,6 +129,15 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 		}
 		if (idx >= CLI_MAX_ARGS)
 			return -1;
+		if (val && idx < (int)nglobals) {
+			if (out->nocc >= CLI_MAX_ARGS) {
+				fprintf(stderr, "cmig: error: more than %d global options: list databases "
+				        "in a file with --urls FILE\n", CLI_MAX_ARGS);
+				return -1;
+			}
+			out->occ[out->nocc].idx = idx;
+			out->occ[out->nocc++].value = val;
+		}
 		out->seen[idx] = true;
 		out->values[idx] = val;
 	}

@@ -32,6 +32,9 @@ struct cmig_runtime {
 void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
                            const cmig_run_options *o, bool readonly);
 
+/* Fill r (when not NULL) with copies of before and after, and steps. */
+void cmig_migrate_result(cmig_run_result *r, const char *before, const char *after, size_t steps);
+
 /* Upgrade (direction CMIG_UP) or downgrade per opts (target, offline, check_only...). */
 int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *opts,
                      int direction, size_t *pending_out, cmig_diags *d);
