@@ -54,6 +54,31 @@ const char *cmig_version_string(void)
 	return buf;
 }
 
+/* An options struct of a version this library does not know cannot be read safely (a zeroed
+ * struct, or one from a newer header): refuse it before touching any other field. */
+static bool version_ok(unsigned version, unsigned current)
+{
+	return version >= 1 && version <= current;
+}
+
+#define OPTIONS_INIT_FN(fn, type, current, init)                       \
+	int fn(type *opts, unsigned version)                           \
+	{                                                              \
+		static const type defaults = init;                     \
+		if (!opts || !version_ok(version, current))            \
+			return CMIG_EUSAGE;                            \
+		*opts = defaults;                                      \
+		return CMIG_OK;                                        \
+	}
+OPTIONS_INIT_FN(cmig_open_options_init, cmig_open_options, CMIG_OPEN_OPTIONS_VERSION,
+                CMIG_OPEN_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_run_options_init, cmig_run_options, CMIG_RUN_OPTIONS_VERSION,
+                CMIG_RUN_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_VERSION,
+                CMIG_CHECK_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
+                CMIG_REVISION_OPTIONS_INIT)
+
 const char *cmig_status_name(int status)
 {
 	switch (status) {
@@ -78,7 +103,7 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 	int rc;
 
 	*out = NULL;
-	if (!opts)
+	if (!opts || !version_ok(opts->version, CMIG_OPEN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
@@ -87,13 +112,16 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_ENOMEM;
 	}
 	cmig_diags_init(&p->file_diags, NULL, NULL);
-	if (opts->use_env)
+	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
 	if (env && !*env)
 		env = NULL;
 	/* "" names no file, and a missing file that is not required means defaults */
-	rc = cmig_config_load(&p->config, opts->ignore_config_file ? "" : opts->config_path,
-	                      opts->ignore_config_file ? false : opts->config_required, opts->url, env, &d);
+	if (opts->flags & CMIG_OPEN_NO_CONFIG_FILE)
+		rc = cmig_config_load(&p->config, "", false, opts->url, env, &d);
+	else
+		rc = cmig_config_load(&p->config, opts->config_path,
+		                      (opts->flags & CMIG_OPEN_CONFIG_REQUIRED) != 0, opts->url, env, &d);
 	if (!rc && opts->versions_dir) {
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
@@ -138,10 +166,11 @@ void cmig_project_free(cmig_project *p)
 	free(p);
 }
 
-void cmig_project_diagnostics(const cmig_project *p, bool warnings, cmig_diag_cb cb, void *payload)
+void cmig_project_diagnostics(const cmig_project *p, unsigned flags, cmig_diag_cb cb, void *payload)
 {
 	for (size_t i = 0; p && cb && i < p->file_diags.n; i++)
-		if (warnings || p->file_diags.items[i].severity == CMIG_DIAG_ERROR)
+		if ((flags & CMIG_DIAGNOSTICS_WARNINGS) ||
+		    p->file_diags.items[i].severity == CMIG_DIAG_ERROR)
 			cb(&p->file_diags.items[i], payload);
 }
 
@@ -161,7 +190,7 @@ const cmig_revision *cmig_project_head(const cmig_project *p)
 	return n ? PUB(p->scripts.chain.revs[n - 1]) : NULL;
 }
 
-size_t cmig_project_heads(const cmig_project *p, const cmig_revision *const **out)
+size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *p)
 {
 	*out = (const cmig_revision *const *)(const void *)p->scripts.chain.heads;
 	return p->scripts.chain.nheads;
@@ -182,7 +211,7 @@ int cmig_project_find(const cmig_revision **out, const cmig_project *p, const ch
 	if (!p->chain_ok)
 		return CMIG_ECHAIN;
 	cmig_diags_init(&d, NULL, NULL);
-	rc = cmig_target_resolve(&pos, &p->scripts.chain, target, CMIG_POS_BASE, false, false, &d);
+	rc = cmig_target_resolve(&pos, &p->scripts.chain, target, CMIG_POS_BASE, 0, &d);
 	cmig_diags_release(&d);
 	if (!rc && pos >= 0)
 		*out = PUB(p->scripts.chain.revs[pos]);
@@ -201,10 +230,10 @@ const char *cmig_revision_message(const cmig_revision *r) { return REV(r)->messa
 const char *cmig_revision_created(const cmig_revision *r) { return REV(r)->created ? REV(r)->created : ""; }
 const char *cmig_revision_path(const cmig_revision *r) { return REV(r)->path; }
 
-const char *cmig_revision_text(const cmig_revision *r, size_t *len)
+const char *cmig_revision_text(size_t *len_out, const cmig_revision *r)
 {
-	if (len)
-		*len = REV(r)->len;
+	if (len_out)
+		*len_out = REV(r)->len;
 	return REV(r)->text;
 }
 
@@ -218,6 +247,7 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->config = &p->config;
 	rt->scripts = &p->scripts;
 	rt->url = &p->url;
+	rt->result = NULL;
 }
 
 /* A run against another database than the project's (SPEC §11): its URL, parsed for this
@@ -243,7 +273,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const 
 {
 	int rc;
 	memset(own, 0, sizeof(*own));
-	if (!p || !o)
+	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (need_chain && !p->chain_ok) {
@@ -253,7 +283,11 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const 
 		return rc;
 	}
 	runtime_of(rt, p);
-	if ((rc = runtime_url(rt, own, o->offline ? NULL : o->url, d)) != CMIG_OK)
+	/* version 1 callers' structs end before url and result: never read them */
+	if (o->version >= 2)
+		rt->result = o->result;
+	if ((rc = runtime_url(rt, own, o->version < 2 || (o->flags & CMIG_RUN_OFFLINE) ? NULL : o->url,
+	                      d)) != CMIG_OK)
 		cmig_diags_release(d);
 	return rc;
 }
@@ -302,12 +336,15 @@ int cmig_url_describe(char **display_out, char **identity_out, const char *url,
 	return rc;
 }
 
-int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out)
+int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
 	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, &own, p, opts, true);
+	int rc;
+	if (pending_out)
+		*pending_out = 0;
+	rc = enter(&d, &rt, &own, p, opts, true);
 	return rc ? rc : leave(&d, &own, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
 }
 
@@ -354,14 +391,17 @@ int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options
 	return rc ? rc : leave(&d, &own, cmig_migrate_status(current_out, &rt, opts, cb, &d));
 }
 
-int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, bool all,
-                size_t *count_out)
+int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_options *opts,
+                const char *rev, unsigned flags)
 {
 	struct cmig_runtime rt;
 	cmig_dburl own;
 	cmig_diags d;
 	size_t count = 0;
+	bool all = (flags & CMIG_REHASH_ALL) != 0;
 	int rc;
+	if (count_out)
+		*count_out = 0;
 	if (!rev && !all)
 		return CMIG_EUSAGE;
 	rc = enter(&d, &rt, &own, p, opts, true);
@@ -373,12 +413,13 @@ int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev, 
 	return leave(&d, &own, rc);
 }
 
-int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
+int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
                    cmig_relink_cb on_change)
 {
 	struct cmig_runtime rt;
 	cmig_dburl own;
 	cmig_diags d;
+	bool dry_run = (flags & CMIG_LINEARIZE_DRY_RUN) != 0;
 	int rc = enter(&d, &rt, &own, p, opts, false);
 	return rc ? rc : leave(&d, &own, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
 	                                                         on_change, opts->payload, &d));
@@ -392,7 +433,8 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	int rc;
 
 	*path_out = NULL;
-	if (!p || !opts || !opts->message)
+	if (!p || !opts || !version_ok(opts->version, CMIG_REVISION_OPTIONS_VERSION) ||
+	    !opts->message)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
@@ -431,28 +473,28 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	return rc;
 }
 
-int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_out,
-               size_t *warnings_out)
+int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
+               const cmig_check_options *opts)
 {
 	cmig_diags d;
 	int rc;
-	if (!p || !opts)
+	if (!p || !opts || !version_ok(opts->version, CMIG_CHECK_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
-	d.strict = opts->strict;
+	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
-	if (opts->url) {
+	if (opts->version >= 2 && opts->url) {
 		/* one database of many (SPEC §11): the files were checked by the caller already */
 		struct cmig_runtime rt;
 		cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
 		cmig_dburl own;
 		memset(&own, 0, sizeof(own));
 		ro.payload = opts->payload;
-		ro.result = opts->result;
 		if (opts->lock_timeout > 0)
 			ro.lock_timeout = opts->lock_timeout;
 		ro.wait = opts->wait;
 		runtime_of(&rt, p);
+		rt.result = opts->result;
 		if (!p->chain_ok)
 			cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
 			                "versions/ is not one linear chain: run `cmig check`");
@@ -461,10 +503,10 @@ int cmig_check(cmig_project *p, const cmig_check_options *opts, size_t *errors_o
 		cmig_dburl_release(&own);
 	} else for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (!opts->url && p->chain_ok) {
+	if (!(opts->version >= 2 && opts->url) && p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
-		cmig_check_run(&rt, opts->with_database, opts->payload, &d);
+		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;

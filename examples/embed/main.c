@@ -58,14 +58,14 @@ static int migrate(const char *url)
 	oo.url = url;
 	oo.files = cmig_embedded_migrations;
 	oo.nfiles = cmig_embedded_migrations_count;
-	oo.ignore_config_file = true;     /* every setting comes from here */
+	oo.flags |= CMIG_OPEN_NO_CONFIG_FILE;     /* every setting comes from here */
 	oo.on_diag = on_diag;
 	rc = cmig_project_open(&project, &oo);
 	if (rc == CMIG_OK) {
 		ro.target = "head";
 		ro.on_progress = on_progress;
 		ro.on_diag = on_diag;
-		rc = cmig_upgrade(project, &ro, NULL);
+		rc = cmig_upgrade(NULL, project, &ro);
 	}
 	if (rc != CMIG_OK)
 		fprintf(stderr, "embed: cannot migrate the database: %s\n", cmig_status_name(rc));

@@ -9,6 +9,15 @@
  * Ownership: a `**out` parameter hands ownership to the caller; every other pointer returned
  * is borrowed and lives as long as the object it came from. Strings the library allocates
  * for the caller are released with cmig_free().
+ *
+ * Conventions (1.0, see docs/embedding.md "Stability"): outputs come first in every parameter
+ * list; options structs begin with `version`, start from their designated-initializer
+ * `_INIT` macro (C) or their `_options_init()` function (C, and C++ before C++20), and a
+ * version the library does not know is refused with CMIG_EUSAGE; yes/no choices are bits of
+ * a `flags` field or parameter, never pairs of booleans.
+ *
+ * Threads: the library holds no mutable global state; one project per thread (or several in
+ * one thread) is safe, one project used by two threads at once is not.
  */
 #ifndef CMIG_CMIG_H
 #define CMIG_CMIG_H
@@ -78,23 +87,33 @@ typedef struct {
 	size_t len;
 } cmig_embedded_file;
 
+/* cmig_open_options.flags */
+enum {
+	CMIG_OPEN_CONFIG_REQUIRED = 1u << 0, /* error when config_path/./cmig.yaml is missing */
+	CMIG_OPEN_USE_ENV = 1u << 1,         /* consult DATABASE_URL (the CLI sets this) */
+	CMIG_OPEN_NO_CONFIG_FILE = 1u << 2,  /* never read a cmig.yaml: settings come from this
+	                                        struct only (CONFIG_REQUIRED is then ignored) */
+};
+
 typedef struct {
-	unsigned version;
+	unsigned version;          /* CMIG_OPEN_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_OPEN_* */
 	const char *config_path;   /* -c FILE; NULL: ./cmig.yaml when it exists */
-	bool config_required;      /* error when config_path/./cmig.yaml is missing */
 	const char *url;           /* --url; overrides DATABASE_URL and the file */
-	bool use_env;              /* consult DATABASE_URL (the CLI sets this) */
 	const char *versions_dir;  /* overrides the config file's versions_dir */
 	const char *version_table; /* overrides the config file's version_table */
 	const cmig_embedded_file *files; /* when set: migrations from memory, not versions/ */
 	size_t nfiles;
 	cmig_diag_cb on_diag;
 	void *payload;
-	bool ignore_config_file;   /* never read a cmig.yaml: settings come from this struct only */
 } cmig_open_options;
 #define CMIG_OPEN_OPTIONS_VERSION 1
-#define CMIG_OPEN_OPTIONS_INIT { CMIG_OPEN_OPTIONS_VERSION, NULL, false, NULL, false, NULL, NULL, \
-                                 NULL, 0, NULL, NULL, false }
+#define CMIG_OPEN_OPTIONS_INIT { .version = CMIG_OPEN_OPTIONS_VERSION, .flags = 0,          \
+	.config_path = NULL, .url = NULL, .versions_dir = NULL, .version_table = NULL,          \
+	.files = NULL, .nfiles = 0, .on_diag = NULL, .payload = NULL }
+/* The _INIT macro as a function, for C++ before C++20 and for bindings: fills *opts with the
+ * defaults of `version`; CMIG_EUSAGE when this library does not know that version. */
+CMIG_EXTERN int cmig_open_options_init(cmig_open_options *opts, unsigned version);
 
 /* Open a project: read the configuration and every migration file, and build the chain.
  * On success *out is yours: free it with cmig_project_free(). A chain that is not linear
@@ -103,9 +122,11 @@ typedef struct {
 CMIG_EXTERN int cmig_project_open(cmig_project **out, const cmig_open_options *opts);
 CMIG_EXTERN void cmig_project_free(cmig_project *p);
 
-/* Replay the file and chain diagnostics gathered at open (errors, and warnings when asked)
- * to cb: a command that refuses on CMIG_ECHAIN prints them with this. */
-CMIG_EXTERN void cmig_project_diagnostics(const cmig_project *p, bool warnings, cmig_diag_cb cb,
+/* cmig_project_diagnostics() flags */
+enum { CMIG_DIAGNOSTICS_WARNINGS = 1u << 0 };
+/* Replay the file and chain diagnostics gathered at open (errors, and warnings with
+ * CMIG_DIAGNOSTICS_WARNINGS) to cb: a command that refuses on CMIG_ECHAIN prints them. */
+CMIG_EXTERN void cmig_project_diagnostics(const cmig_project *p, unsigned flags, cmig_diag_cb cb,
                                           void *payload);
 
 /* The chain, oldest first; valid only when the project opened without CMIG_ECHAIN. */
@@ -113,7 +134,7 @@ CMIG_EXTERN size_t cmig_project_count(const cmig_project *p);
 CMIG_EXTERN const cmig_revision *cmig_project_at(const cmig_project *p, size_t i);
 CMIG_EXTERN const cmig_revision *cmig_project_head(const cmig_project *p);
 /* Every head (revision nothing follows), also on a branched chain. Borrowed array. */
-CMIG_EXTERN size_t cmig_project_heads(const cmig_project *p, const cmig_revision *const **out);
+CMIG_EXTERN size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *p);
 /* The database URL the project resolved to, password masked (borrowed). */
 CMIG_EXTERN const char *cmig_project_url_display(const cmig_project *p);
 /* Resolve TARGET (head, base, id, prefix) to a revision; base resolves to NULL with CMIG_OK. */
@@ -131,7 +152,8 @@ CMIG_EXTERN const char *cmig_revision_down(const cmig_revision *r);      /* NULL
 CMIG_EXTERN const char *cmig_revision_message(const cmig_revision *r);   /* "" when none */
 CMIG_EXTERN const char *cmig_revision_created(const cmig_revision *r);   /* "" when none */
 CMIG_EXTERN const char *cmig_revision_path(const cmig_revision *r);      /* as printed */
-CMIG_EXTERN const char *cmig_revision_text(const cmig_revision *r, size_t *len);
+/* The file's bytes; *len_out (optional) their length. */
+CMIG_EXTERN const char *cmig_revision_text(size_t *len_out, const cmig_revision *r);
 CMIG_EXTERN bool cmig_revision_has_down(const cmig_revision *r);
 
 /* ---- running migrations ---------------------------------------------------------------- */
@@ -163,36 +185,46 @@ typedef struct {
 	bool known;           /* the database's revision was read (false: failed before that) */
 	char *before;         /* its revision when the run started, NULL = base */
 	char *after;          /* its revision when the run ended, NULL = base */
-	size_t steps;         /* migrations run; for check_only, current, status, check: pending */
+	size_t steps;         /* migrations run; for check-only, current, status, check: pending */
 } cmig_run_result;
 CMIG_EXTERN void cmig_run_result_release(cmig_run_result *r);
 
+/* cmig_run_options.flags */
+enum {
+	CMIG_RUN_OFFLINE = 1u << 0,    /* --sql: print SQL through on_output, never connect */
+	CMIG_RUN_CHECK_ONLY = 1u << 1, /* upgrade --check: list pending ids, change nothing
+	                                  (not with CMIG_RUN_OFFLINE) */
+	CMIG_RUN_VERBOSE = 1u << 2,    /* server notices become CMIG_DIAG_NOTE records */
+};
+
 typedef struct {
-	unsigned version;
-	const char *target;        /* TARGET or FROM:TO (FROM:TO only with offline) */
-	bool offline;              /* --sql: print SQL through on_output, never connect */
-	bool check_only;           /* upgrade --check: list pending ids, change nothing */
+	unsigned version;          /* CMIG_RUN_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_RUN_* */
+	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE) */
 	double lock_timeout;       /* seconds; default 300 */
 	double wait;               /* --wait: keep retrying the connection that long */
-	bool verbose;
 	cmig_progress_cb on_progress;
 	cmig_output_cb on_output;
 	cmig_wait_cb on_wait;
 	cmig_diag_cb on_diag;
 	void *payload;
-	/* NULL: the project's database. Else run against this URL instead (a relative SQLite path
-	 * is relative to the current directory): one open project, many databases, each run
-	 * independent, from as many threads as you like (one run per thread at a time). */
+	/* Version 2 (SPEC §11). url NULL: the project's database. Else run against this URL
+	 * instead (a relative SQLite path is relative to the current directory): one open
+	 * project, many databases, each run independent, from as many threads as you like (one
+	 * run per thread at a time). */
 	const char *url;
 	cmig_run_result *result;   /* optional: filled in (see cmig_run_result) */
 } cmig_run_options;
-#define CMIG_RUN_OPTIONS_VERSION 1
-#define CMIG_RUN_OPTIONS_INIT { CMIG_RUN_OPTIONS_VERSION, NULL, false, false, 300.0, 0.0, false, \
-                                NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define CMIG_RUN_OPTIONS_VERSION 2
+#define CMIG_RUN_OPTIONS_INIT { .version = CMIG_RUN_OPTIONS_VERSION, .flags = 0,            \
+	.target = NULL, .lock_timeout = 300.0, .wait = 0.0, .on_progress = NULL,                \
+	.on_output = NULL, .on_wait = NULL, .on_diag = NULL, .payload = NULL, .url = NULL,     \
+	.result = NULL }
+CMIG_EXTERN int cmig_run_options_init(cmig_run_options *opts, unsigned version);
 
-/* Upgrade/downgrade. For check_only, returns CMIG_OK with *pending_out (optional) set to
- * the number of revisions that would be applied. */
-CMIG_EXTERN int cmig_upgrade(cmig_project *p, const cmig_run_options *opts, size_t *pending_out);
+/* Upgrade/downgrade. With CMIG_RUN_CHECK_ONLY, returns CMIG_OK with *pending_out (optional)
+ * set to the number of revisions that would be applied. */
+CMIG_EXTERN int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts);
 CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
 /* Set the version table to opts->target without running SQL. */
 CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
@@ -210,45 +242,58 @@ typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 CMIG_EXTERN int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
                             cmig_status_cb cb);
 
+/* cmig_rehash() flags */
+enum { CMIG_REHASH_ALL = 1u << 0 };
 /* Record the current checksum of an applied revision's up section (a `rehash` history row),
  * accepting an intended edit. rev: a TARGET naming one applied revision; or rev NULL and
- * all true: every applied revision whose checksum changed. *count_out: rows written. */
-CMIG_EXTERN int cmig_rehash(cmig_project *p, const cmig_run_options *opts, const char *rev,
-                            bool all, size_t *count_out);
+ * CMIG_REHASH_ALL: every applied revision whose checksum changed. *count_out (optional):
+ * rows written. */
+CMIG_EXTERN int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_options *opts,
+                            const char *rev, unsigned flags);
 
+/* cmig_linearize() flags */
+enum { CMIG_LINEARIZE_DRY_RUN = 1u << 0 };
 /* Make a branched chain linear by rewriting `down_revision` headers (SPEC §7). on_change is
- * told each change; with dry_run nothing is written. */
+ * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. */
 typedef void (*cmig_relink_cb)(const char *path, const char *old_down, const char *new_down,
                                void *payload);
-CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, bool dry_run,
+CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
                                cmig_relink_cb on_change);
 
 /* ---- check, revision, init ------------------------------------------------------------- */
 
+/* cmig_check_options.flags */
+enum {
+	CMIG_CHECK_STRICT = 1u << 0,        /* warnings count as errors */
+	CMIG_CHECK_WITH_DATABASE = 1u << 1, /* compare the database too (SPEC §7) */
+};
+
 typedef struct {
-	unsigned version;
-	bool strict;
-	bool with_database;        /* compare the database too (SPEC §7) */
+	unsigned version;          /* CMIG_CHECK_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_CHECK_* */
 	cmig_diag_cb on_diag;
 	void *payload;
-	/* Set: check only this database against the files (their own problems are not replayed:
-	 * check the files once without url, then each database with it, SPEC §11). */
+	/* Version 2 (SPEC §11). url set: check only this database against the files (their own
+	 * problems are not replayed: check the files once without url, then each database with
+	 * it). */
 	const char *url;
 	cmig_run_result *result;   /* optional, with url: current revision and pending count */
 	double lock_timeout, wait; /* with url: as in cmig_run_options (0: defaults) */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 1
-#define CMIG_CHECK_OPTIONS_INIT { CMIG_CHECK_OPTIONS_VERSION, false, false, NULL, NULL, NULL, NULL, \
-                                  0.0, 0.0 }
+#define CMIG_CHECK_OPTIONS_VERSION 2
+#define CMIG_CHECK_OPTIONS_INIT { .version = CMIG_CHECK_OPTIONS_VERSION, .flags = 0,        \
+	.on_diag = NULL, .payload = NULL, .url = NULL, .result = NULL, .lock_timeout = 0.0,    \
+	.wait = 0.0 }
+CMIG_EXTERN int cmig_check_options_init(cmig_check_options *opts, unsigned version);
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
- * (no warning either with strict). */
-CMIG_EXTERN int cmig_check(cmig_project *p, const cmig_check_options *opts,
-                           size_t *errors_out, size_t *warnings_out);
+ * (no warning either with CMIG_CHECK_STRICT). *errors_out, *warnings_out are optional. */
+CMIG_EXTERN int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
+                           const cmig_check_options *opts);
 
 typedef struct {
-	unsigned version;
+	unsigned version;          /* CMIG_REVISION_OPTIONS_VERSION */
 	const char *message;
 	const char *rev_id;        /* NULL: 12 random hex digits */
 	const char *created;       /* NULL: now, UTC */
@@ -256,7 +301,9 @@ typedef struct {
 	void *payload;
 } cmig_revision_options;
 #define CMIG_REVISION_OPTIONS_VERSION 1
-#define CMIG_REVISION_OPTIONS_INIT { CMIG_REVISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+#define CMIG_REVISION_OPTIONS_INIT { .version = CMIG_REVISION_OPTIONS_VERSION,               \
+	.message = NULL, .rev_id = NULL, .created = NULL, .on_diag = NULL, .payload = NULL }
+CMIG_EXTERN int cmig_revision_options_init(cmig_revision_options *opts, unsigned version);
 
 /* Write a new revision after the head of the files; *path_out (yours) is the file written. */
 CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,

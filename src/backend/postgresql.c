@@ -68,7 +68,7 @@ static int try_lock(struct pg_backend *be, bool *got, cmig_diags *d)
 
 	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld)", be->lock_key);
 	if ((k = cmig_pg_queue(be, sql, strlen(sql), "taking the advisory lock")) < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->queue.items[k].keep = true;
 	rc = cmig_pg_flush(be, d);
 	if (!rc) {
@@ -100,7 +100,7 @@ static int check_tables(struct pg_backend *be, cmig_diags *d)
 
 	k = cmig_pg_queue(be, sql, sizeof(sql) - 1, "looking for cmig's tables");
 	if (k < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	it = &be->queue.items[k];
 	it->keep = true;
 	it->nparams = 3;
@@ -110,7 +110,7 @@ static int check_tables(struct pg_backend *be, cmig_diags *d)
 	    !(it->params[1] = cmig_strdup(be->scratch.ptr)) ||
 	    (t->schema && !(it->params[2] = cmig_strdup(t->schema)))) {
 		cmig_pg_clear(be);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	rc = cmig_pg_flush(be, d);
 	if (!rc) {
@@ -145,7 +145,7 @@ static int pg_open(struct cmig_backend **out, const cmig_dburl *url,
 		return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL, "%s", load_err);
 	be = calloc(1, sizeof(*be));
 	if (!be)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->base.ops = &cmig_backend_postgresql;
 	be->base.settings = settings;
 	be->url = url;
@@ -201,7 +201,7 @@ static int pg_lock(struct cmig_backend *base, cmig_diags *d)
 	 * migration rolls back. Sent with the first lock query; a value the user set is kept. */
 	if (PQserverVersion(be->conn) >= 140000 &&
 	    cmig_pg_queue(be, CHECK_CLIENT, sizeof(CHECK_CLIENT) - 1, "watching for a lost client") < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	for (;;) {
 		double waited;
 		if ((rc = try_lock(be, &got, d)) != CMIG_OK)
@@ -265,7 +265,7 @@ static int pg_begin(struct cmig_backend *base, cmig_diags *d)
 	be->section_queued = false;
 	if (cmig_pg_queue(be, cmig_dialect_postgresql.begin, strlen(cmig_dialect_postgresql.begin),
 	              "starting a transaction") < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	if (s->readonly)
 		return CMIG_OK;
 	if (be->tables != TABLES_EXIST && (rc = check_tables(be, d)) != CMIG_OK)
@@ -273,7 +273,7 @@ static int pg_begin(struct cmig_backend *base, cmig_diags *d)
 	if (be->tables == TABLES_MISSING) {
 		cmig_buf_clear(&be->scratch);
 		if (cmig_dialect_postgresql.create_tables(&be->scratch, &s->tables))
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		/* CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database when
 		 * the schema exists: skip it then */
 		rc = cmig_pg_queue_script(be, be->scratch.ptr, "creating cmig's tables",
@@ -292,7 +292,7 @@ static int pg_commit(struct cmig_backend *base, cmig_diags *d)
 
 	if (cmig_pg_queue(be, cmig_dialect_postgresql.commit, strlen(cmig_dialect_postgresql.commit),
 	              "committing") < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	rc = cmig_pg_run(be, d);
 	be->diags = NULL;
 	be->section_queued = false;
@@ -339,7 +339,7 @@ static int queue_statement(struct pg_backend *be, const struct cmig_exec_section
 {
 	long k = cmig_pg_queue(be, s->text + st->start, st->end - st->start, NULL);
 	if (k < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->queue.items[k].sec = s;
 	be->queue.items[k].st = st;
 	return CMIG_OK;
@@ -410,7 +410,7 @@ static int pg_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	be->diags = d;
 	if (be->locked && be->ver_known) {
 		if (be->ver && !(*rev_out = cmig_strdup(be->ver)))
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		return CMIG_OK;
 	}
 	if ((rc = check_tables(be, d)) != CMIG_OK)
@@ -425,7 +425,7 @@ static int pg_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	cmig_buf_puts(&be->scratch, "SELECT version_num FROM ");
 	cmig_dialect_postgresql.quote_table(&be->scratch, t->schema, t->version);
 	if ((k = cmig_pg_queue(be, be->scratch.ptr, be->scratch.len, "reading the version table")) < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->queue.items[k].keep = true;
 	rc = cmig_pg_flush(be, d);
 	r = be->queue.items[k].res;
@@ -436,14 +436,14 @@ static int pg_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 			                     "the version table %s holds %d rows; it must hold at most one",
 			                     t->version, rows);
 		else if (rows == 1 && !PQgetisnull(r, 0, 0) && !(*rev_out = cmig_strdup(PQgetvalue(r, 0, 0))))
-			rc = cmig_pg_oom(d);
+			rc = cmig_diag_oom(d);
 	}
 	cmig_pg_clear(be);
 	if (rc == CMIG_OK && be->locked) {
 		free(be->ver);
 		be->ver = NULL;
 		if (*rev_out && !(be->ver = cmig_strdup(*rev_out)))
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		be->ver_known = true;
 	}
 	return rc;
@@ -457,14 +457,14 @@ static int pg_version_write(struct cmig_backend *base, const char *rev, cmig_dia
 	be->diags = d;
 	cmig_buf_clear(&be->scratch);
 	if (cmig_dialect_postgresql.version_write(&be->scratch, &be->base.settings->tables, rev))
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	rc = cmig_pg_queue_script(be, be->scratch.ptr, "writing the version table", NULL, d);
 	if (rc)
 		return rc;
 	free(be->ver_new);
 	be->ver_new = NULL;
 	if (rev && !(be->ver_new = cmig_strdup(rev)))
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->ver_pending = true;
 	return CMIG_OK;
 }
@@ -481,7 +481,7 @@ static int pg_history_append(struct cmig_backend *base, const struct cmig_histor
 		r.duration_ms = -1; /* it has not run yet: the server measures it */
 	cmig_buf_clear(&be->scratch);
 	if (cmig_dialect_postgresql.history_insert(&be->scratch, &be->base.settings->tables, &r))
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	return cmig_pg_queue_script(be, be->scratch.ptr, "writing the history table", NULL, d);
 }
 
@@ -507,7 +507,7 @@ static int pg_history_read(struct cmig_backend *base, cmig_history_cb cb, void *
 	cmig_dialect_postgresql.quote_table(&be->scratch, t->schema, t->history);
 	cmig_buf_puts(&be->scratch, " ORDER BY id");
 	if ((k = cmig_pg_queue(be, be->scratch.ptr, be->scratch.len, "reading the history table")) < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	be->queue.items[k].keep = true;
 	rc = cmig_pg_flush(be, d);
 	r = be->queue.items[k].res;

@@ -38,11 +38,6 @@ void cmig_pg_sleep_ms(long ms)
 		;
 }
 
-int cmig_pg_oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 /* A copy of text from libpq or the server, password removed, trailing newlines cut. */
 static char *clean_text(const struct pg_backend *be, const char *text)
 {
@@ -148,7 +143,7 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	}
 	if (!msg) {
 		cmig_buf_release(&detail);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	if (it && it->sec && it->st) {
 		path = it->sec->path;
@@ -169,7 +164,7 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 		if (!detail_c) {
 			free(msg);
 			cmig_buf_release(&detail);
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		}
 	}
 	if (hint && *hint)
@@ -270,7 +265,7 @@ int cmig_pg_queue_script(struct pg_backend *be, const char *sql, const char *wha
 			rc = CMIG_ENOMEM;
 	}
 	free(v.items);
-	return rc ? cmig_pg_oom(d) : CMIG_OK;
+	return rc ? cmig_diag_oom(d) : CMIG_OK;
 }
 
 /* Send everything still buffered, reading what the server sends meanwhile so that neither
@@ -398,7 +393,7 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d)
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d)
 {
 	if (cmig_pg_queue(be, sql, strlen(sql), what) < 0)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	return cmig_pg_run(be, d);
 }
 
@@ -434,7 +429,7 @@ static int connect_error(struct pg_backend *be, PGconn *c, const char *libpq_msg
 	bool refused;
 
 	if (!msg)
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	rest = strchr(msg, '\n');
 	if (rest) {
 		*rest++ = '\0';
@@ -554,7 +549,7 @@ static int set_search_path(struct pg_backend *be, cmig_diags *d)
 	if (cmig_buf_puts(&sql, "SET search_path = \"") || cmig_buf_add_quoted(&sql, be->url->schema, '"') ||
 	    cmig_buf_putc(&sql, '"')) {
 		cmig_buf_release(&sql);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	rc = cmig_pg_exec(be, sql.ptr, "setting search_path to the URL's schema", d);
 	cmig_buf_release(&sql);
@@ -583,7 +578,7 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 	    search_path_options(&options, opts, be->url->schema) != CMIG_OK) {
 		PQconninfoFree(opts);
 		cmig_buf_release(&options);
-		return cmig_pg_oom(d);
+		return cmig_diag_oom(d);
 	}
 	PQconninfoFree(opts);
 
@@ -610,7 +605,7 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 		PGconn *c = connect_once(be, keys, vals, timeout, &timed_out);
 		if (!c) {
 			cmig_buf_release(&options);
-			return cmig_pg_oom(d);
+			return cmig_diag_oom(d);
 		}
 		if (!timed_out && PQstatus(c) == CONNECTION_OK) {
 			be->conn = c;

@@ -68,7 +68,6 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
 /* Queue one of cmig's own statements and run the queue now (d may be NULL). */
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d);
 
-int cmig_pg_oom(cmig_diags *d);
 double cmig_pg_now(void);
 void cmig_pg_sleep_ms(long ms);
 

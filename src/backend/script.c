@@ -32,11 +32,6 @@ static void emit(struct script_backend *be)
 	cmig_buf_clear(&be->out);
 }
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
                    const struct cmig_backend_settings *settings, cmig_diags *d)
 {
@@ -45,7 +40,7 @@ static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
 	(void)url;
 	*out = NULL;
 	if (!be)
-		return oom(d);
+		return cmig_diag_oom(d);
 	be->base.ops = &cmig_backend_script;
 	be->base.settings = settings;
 	be->dl = settings->offline_dialect == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql
@@ -101,7 +96,7 @@ static int sc_prepare_step(struct cmig_backend *base, const struct cmig_exec_sec
 	             cmig_sqlite_batch_needs_fk_off(s);
 	if (be->fk_off) {
 		if (cmig_buf_puts(&be->out, "PRAGMA foreign_keys=OFF;\n"))
-			return oom(d);
+			return cmig_diag_oom(d);
 		emit(be);
 	}
 	return CMIG_OK;
@@ -111,10 +106,10 @@ static int sc_begin(struct cmig_backend *base, cmig_diags *d)
 {
 	struct script_backend *be = (struct script_backend *)base;
 	if (cmig_buf_printf(&be->out, "%s;\n", be->dl->begin))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (!be->tables_printed) {
 		if (be->dl->create_tables(&be->out, &be->base.settings->tables))
-			return oom(d);
+			return cmig_diag_oom(d);
 		be->tables_printed = true;
 	}
 	emit(be);
@@ -125,15 +120,15 @@ static int sc_commit(struct cmig_backend *base, cmig_diags *d)
 {
 	struct script_backend *be = (struct script_backend *)base;
 	if (be->fk_off && cmig_buf_puts(&be->out, "PRAGMA foreign_key_check;\n"))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (cmig_buf_printf(&be->out, "%s;\n", be->dl->commit))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (be->fk_off && be->base.settings->sqlite_foreign_keys &&
 	    cmig_buf_puts(&be->out, "PRAGMA foreign_keys=ON;\n"))
-		return oom(d);
+		return cmig_diag_oom(d);
 	be->fk_off = false;
 	if (cmig_buf_putc(&be->out, '\n'))
-		return oom(d);
+		return cmig_diag_oom(d);
 	emit(be);
 	return CMIG_OK;
 }
@@ -160,7 +155,7 @@ static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 		}
 		if (cmig_buf_add(&be->out, s->text + st->start, st->end - st->start) ||
 		    cmig_buf_puts(&be->out, ";\n"))
-			return oom(d);
+			return cmig_diag_oom(d);
 		emit(be);
 		if (be->shadow)
 			rc = cmig_sqlite_exec_stmt(be->shadow, s, st, d);
@@ -180,7 +175,7 @@ static int sc_version_write(struct cmig_backend *base, const char *rev, cmig_dia
 {
 	struct script_backend *be = (struct script_backend *)base;
 	if (be->dl->version_write(&be->out, &be->base.settings->tables, rev))
-		return oom(d);
+		return cmig_diag_oom(d);
 	emit(be);
 	return CMIG_OK;
 }
@@ -190,7 +185,7 @@ static int sc_history_append(struct cmig_backend *base, const struct cmig_histor
 {
 	struct script_backend *be = (struct script_backend *)base;
 	if (be->dl->history_insert(&be->out, &be->base.settings->tables, row))
-		return oom(d);
+		return cmig_diag_oom(d);
 	emit(be);
 	return CMIG_OK;
 }

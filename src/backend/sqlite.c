@@ -180,7 +180,7 @@ static int sq_open(struct cmig_backend **out, const cmig_dburl *url,
 	*out = NULL;
 	be = calloc(1, sizeof(*be));
 	if (!be)
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	be->base.ops = &cmig_backend_sqlite;
 	be->base.settings = settings;
 	be->url = url;
@@ -278,7 +278,7 @@ static int sq_begin(struct cmig_backend *base, cmig_diags *d)
 	if (!be->base.settings->readonly && !be->tables_ready) {
 		cmig_buf_clear(&be->scratch);
 		if (cmig_dialect_sqlite.create_tables(&be->scratch, &be->base.settings->tables))
-			return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			return cmig_diag_oom(d);
 		rc = cmig_sqlite_exec(be, be->scratch.ptr, d);
 		if (rc)
 			return rc;
@@ -391,7 +391,7 @@ static int sq_version_write(struct cmig_backend *base, const char *rev, cmig_dia
 	struct sqlite_backend *be = (struct sqlite_backend *)base;
 	cmig_buf_clear(&be->scratch);
 	if (cmig_dialect_sqlite.version_write(&be->scratch, &be->base.settings->tables, rev))
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	return cmig_sqlite_exec(be, be->scratch.ptr, d);
 }
 
@@ -401,7 +401,7 @@ static int sq_history_append(struct cmig_backend *base, const struct cmig_histor
 	struct sqlite_backend *be = (struct sqlite_backend *)base;
 	cmig_buf_clear(&be->scratch);
 	if (cmig_dialect_sqlite.history_insert(&be->scratch, &be->base.settings->tables, row))
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	return cmig_sqlite_exec(be, be->scratch.ptr, d);
 }
 

@@ -160,7 +160,7 @@ static int schema_load(struct schema_store *out, sqlite3 *db, cmig_diags *d)
 	if (rc != SQLITE_DONE) {
 		schema_release(out);
 		if (rc == SQLITE_ROW)
-			return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			return cmig_diag_oom(d);
 		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "cannot read the schema: %s",
 		                       sqlite3_errmsg(db));
 	}
@@ -466,7 +466,7 @@ static int run_plan(struct sqlite_backend *be, const struct cmig_exec_section *s
 			}
 		}
 		if (append_script(script, st->sql))
-			return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			return cmig_diag_oom(d);
 	}
 	return CMIG_OK;
 }
@@ -557,7 +557,7 @@ static int native(struct sqlite_backend *be, const struct cmig_exec_section *s, 
 	if (try_only && exec1(be->db, "RELEASE _cmig_batch") != SQLITE_OK)
 		rc = report(s, st->line, NULL, sqlite3_errmsg(be->db), d, "batch mode: RELEASE failed");
 	if (!rc && append_script(script, sql.ptr))
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 	cmig_buf_release(&sql);
 	return rc;
 }
@@ -578,7 +578,7 @@ int cmig_sqlite_batch_alter(struct sqlite_backend *be, const struct cmig_exec_se
 	if (!g || !gp) {
 		free(g);
 		free(gp);
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	}
 	rc = cmig_alter_parse(&g[0], s->text, first->start, first->end, s->path, first->line, d);
 	if (rc) {

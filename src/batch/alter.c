@@ -57,11 +57,6 @@ static int unsupported(struct parser *p, size_t a, size_t e, const char *why)
 	return rc;
 }
 
-static int oom(struct parser *p)
-{
-	return cmig_diag_error(p->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 static void release_action(struct cmig_alter_action *x)
 {
 	free(x->column);
@@ -88,7 +83,7 @@ static int take_name(struct parser *p, size_t *i, char **out, bool *quoted, cons
 		return expected(p, *i, what);
 	*out = cmig_stoks_name(&p->t, *i);
 	if (!*out)
-		return oom(p);
+		return cmig_diag_oom(p->d);
 	if (quoted)
 		*quoted = cmig_stoks_is_quoted(&p->t, *i);
 	(*i)++;
@@ -145,7 +140,7 @@ static int parse_add(struct parser *p, size_t i, size_t e, struct cmig_alter_act
 		if (last < i || (cmig_stoks_is(&p->t, last, "CONSTRAINT")))
 			return expected(p, last + 1, "a constraint");
 		x->text = cmig_stoks_span(&p->t, i, last);
-		return x->text ? CMIG_OK : oom(p);
+		return x->text ? CMIG_OK : cmig_diag_oom(p->d);
 	}
 	x->kind = CMIG_ALTER_ADD_COLUMN;
 	if (cmig_stoks_is(&p->t, i, "COLUMN"))
@@ -163,7 +158,7 @@ static int parse_add(struct parser *p, size_t i, size_t e, struct cmig_alter_act
 			return rc;
 	}
 	x->text = cmig_stoks_span(&p->t, i, e - 1);
-	return x->text ? CMIG_OK : oom(p);
+	return x->text ? CMIG_OK : cmig_diag_oom(p->d);
 }
 
 /* DROP …, tokens [i, e). */
@@ -216,7 +211,7 @@ static int parse_alter_column(struct parser *p, size_t i, size_t e, struct cmig_
 		if (te == ts)
 			return expected(p, ts, "a type");
 		if (!(x->text = cmig_stoks_span(&p->t, ts, te - 1)))
-			return oom(p);
+			return cmig_diag_oom(p->d);
 		if (cmig_stoks_is(&p->t, i, "COLLATE")) {
 			size_t cs = ++i;
 			while (i < e && !cmig_stoks_is(&p->t, i, "USING"))
@@ -224,13 +219,13 @@ static int parse_alter_column(struct parser *p, size_t i, size_t e, struct cmig_
 			if (i == cs)
 				return expected(p, cs, "a collation");
 			if (!(x->collate = cmig_stoks_span(&p->t, cs, i - 1)))
-				return oom(p);
+				return cmig_diag_oom(p->d);
 		}
 		if (cmig_stoks_is(&p->t, i, "USING")) {
 			if (++i >= e)
 				return expected(p, i, "an expression after USING");
 			if (!(x->using_expr = cmig_stoks_span(&p->t, i, e - 1)))
-				return oom(p);
+				return cmig_diag_oom(p->d);
 		}
 		return CMIG_OK;
 	}
@@ -246,7 +241,7 @@ static int parse_alter_column(struct parser *p, size_t i, size_t e, struct cmig_
 		if (i >= e)
 			return expected(p, i, "an expression after SET DEFAULT");
 		x->text = cmig_stoks_span(&p->t, i, e - 1);
-		return x->text ? CMIG_OK : oom(p);
+		return x->text ? CMIG_OK : cmig_diag_oom(p->d);
 	}
 	if (cmig_stoks_is(&p->t, i, "DROP") && cmig_stoks_is(&p->t, i + 1, "DEFAULT")) {
 		x->kind = CMIG_ALTER_DROP_DEFAULT;
@@ -260,7 +255,7 @@ static int push_action(struct parser *p, struct cmig_alter *a, const struct cmig
 {
 	struct cmig_alter_action *n = realloc(a->actions, (a->nactions + 1) * sizeof(*n));
 	if (!n)
-		return oom(p);
+		return cmig_diag_oom(p->d);
 	a->actions = n;
 	a->actions[a->nactions++] = *x;
 	return CMIG_OK;
@@ -354,7 +349,7 @@ int cmig_alter_parse(struct cmig_alter *out, const char *text, size_t start, siz
 	out->start = start;
 	out->end = end;
 	if (cmig_stoks_build(&p.t, text, start, end))
-		return oom(&p);
+		return cmig_diag_oom(p.d);
 	if (!cmig_stoks_is(&p.t, 0, "ALTER") || !cmig_stoks_is(&p.t, 1, "TABLE")) {
 		rc = expected(&p, cmig_stoks_is(&p.t, 0, "ALTER") ? 1 : 0, "ALTER TABLE");
 		goto done;

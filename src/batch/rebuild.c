@@ -47,11 +47,6 @@ cmig_batch_mode cmig_rebuild_decide(const struct cmig_alter *const *alters, size
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 int cmig_rebuild_fail(cmig_diags *d, const struct cmig_rebuild_where *w, const char *fmt, ...)
 {
 	cmig_buf b = CMIG_BUF_INIT;
@@ -61,7 +56,7 @@ int cmig_rebuild_fail(cmig_diags *d, const struct cmig_rebuild_where *w, const c
 	rc = cmig_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	if (rc)
-		return oom(d);
+		return cmig_diag_oom(d);
 	rc = cmig_diag_error(d, w ? w->path : NULL, w ? w->line : 0, CMIG_ERROR, NULL,
 	                     "batch mode: %s", b.ptr);
 	cmig_buf_release(&b);
@@ -152,7 +147,7 @@ int cmig_rebuild_native(cmig_buf *out, const struct cmig_alter *a, const struct 
 	if (have_model)
 		cmig_table_release(&t);
 	if (rc == CMIG_ENOMEM)
-		return oom(d);
+		return cmig_diag_oom(d);
 	return rc;
 }
 
@@ -191,11 +186,11 @@ int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alte
 	}
 	/* every column starts as a copy of itself */
 	if (!(st.src = calloc(st.t.ncols ? st.t.ncols : 1, sizeof(*st.src))))
-		rc = oom(d);
+		rc = cmig_diag_oom(d);
 	for (size_t i = 0; i < st.t.ncols && !rc; i++) {
 		cmig_buf b = CMIG_BUF_INIT;
 		if (cmig_sqltext_quote(&b, st.t.cols[i].name))
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 		st.src[i] = cmig_buf_detach(&b);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
@@ -207,7 +202,7 @@ int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alte
 		out->table = cmig_strdup(old.name);
 		out->tmp = cmig_rebuild_emit_temp_name(s, old.name);
 		if (!out->table || !out->tmp)
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 		else
 			rc = cmig_rebuild_emit_plan(out, &st, &old, s, d);
 	}

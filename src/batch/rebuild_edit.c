@@ -17,11 +17,6 @@
 #include "sqltext.h"
 #include "text.h"
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 /* ---- the model edit ------------------------------------------------------------------------ */
 
 
@@ -55,10 +50,10 @@ int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **
 	const char **rel = relnames(st->s, &nrel);
 	int rc;
 	if (!rel)
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	rc = cmig_pgnames_assign(out, n, &st->t, rel, nrel);
 	free(rel);
-	return rc ? oom(st->d) : CMIG_OK;
+	return rc ? cmig_diag_oom(st->d) : CMIG_OK;
 }
 
 const char *cmig_rebuild_kind_name(cmig_cons_kind k)
@@ -152,7 +147,7 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 			txt = cmig_asprintf("DEFAULT (%s)", k->body);
 		if (!txt) {
 			cmig_column_release(&c);
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		}
 		free(k->text);
 		k->text = txt;
@@ -160,11 +155,11 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 	}
 	if (!(p = realloc(st->src, (st->t.ncols + 1) * sizeof(*p)))) {
 		cmig_column_release(&c);
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	}
 	st->src = p;
 	if (cmig_table_add_column(&st->t, &c))
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	st->src[st->t.ncols - 1] = NULL;
 	st->changed = true;
 	return CMIG_OK;
@@ -212,7 +207,7 @@ static int check_referencing(struct cmig_rebuild_state *st, char *const *cols, s
 		cmig_diags_release(&quiet);
 		if (cmig_pgnames_assign(&names, &nnames, &child, NULL, 0)) {
 			cmig_table_release(&child);
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		}
 		for (size_t k = 0; k < nnames && !rc; k++) {
 			const struct cmig_cons *fk;
@@ -267,7 +262,7 @@ static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter
 	name = st->t.cols[c].name;
 	{
 		char *what = cmig_asprintf("column \"%s\"", name);
-		int rc = what ? check_referencing(st, (char *const *)&name, 1, true, what) : oom(st->d);
+		int rc = what ? check_referencing(st, (char *const *)&name, 1, true, what) : cmig_diag_oom(st->d);
 		free(what);
 		if (rc)
 			return rc;
@@ -302,10 +297,10 @@ static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter
 		}
 	}
 	if (!(p = realloc(st->dropped, (st->ndropped + 1) * sizeof(*p))))
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	st->dropped = p;
 	if (!(st->dropped[st->ndropped] = cmig_strdup(name)))
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	st->ndropped++;
 	if (x->cascade)
 		st->cascade = true;
@@ -324,11 +319,11 @@ static int do_type(struct cmig_rebuild_state *st, const struct cmig_alter_action
 		return CMIG_ERROR;
 	/* SPEC §6: an INTEGER PRIMARY KEY stays INTEGER, so the rowid alias survives */
 	if (c != cmig_table_rowid_alias(&st->t) && (rc = cmig_column_set_type(&st->t.cols[c], x->text)))
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	if (x->collate) {
 		char *txt = cmig_asprintf("COLLATE %s", x->collate);
 		if (!txt)
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		cmig_column_remove(&st->t.cols[c], CMIG_CONS_COLLATE);
 		rc = cmig_column_add(&st->t.cols[c], txt, st->d);
 		free(txt);
@@ -338,7 +333,7 @@ static int do_type(struct cmig_rebuild_state *st, const struct cmig_alter_action
 	if (x->using_expr) {
 		char *e = cmig_asprintf("(%s)", x->using_expr);
 		if (!e)
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		free(st->src[c]);
 		st->src[c] = e;
 	}
@@ -394,7 +389,7 @@ static int do_add_constraint(struct cmig_rebuild_state *st, const struct cmig_al
 		return rc;
 	}
 	if (cmig_table_add_constraint(&st->t, &k))
-		return oom(st->d);
+		return cmig_diag_oom(st->d);
 	st->changed = true;
 	return CMIG_OK;
 }
@@ -438,7 +433,7 @@ static int do_drop_constraint(struct cmig_rebuild_state *st, const struct cmig_a
 		const struct cmig_cons *k = p.col >= 0 ? &st->t.cols[p.col].cons[p.idx] : &st->t.tcons[p.idx];
 		if (k->kind == CMIG_CONS_PRIMARY || k->kind == CMIG_CONS_UNIQUE) {
 			char *what = cmig_asprintf("constraint \"%s\"", p.name);
-			rc = what ? check_referencing(st, k->cols, k->ncols, false, what) : oom(st->d);
+			rc = what ? check_referencing(st, k->cols, k->ncols, false, what) : cmig_diag_oom(st->d);
 			free(what);
 			if (rc) {
 				cmig_pgnames_free(v, n);
@@ -450,10 +445,10 @@ static int do_drop_constraint(struct cmig_rebuild_state *st, const struct cmig_a
 			size_t nc = k->ncols;
 			char **cols = calloc(nc ? nc : 1, sizeof(*cols));
 			if (!cols)
-				rc = oom(st->d);
+				rc = cmig_diag_oom(st->d);
 			for (size_t i = 0; i < nc && !rc; i++)
 				if (!(cols[i] = cmig_strdup(k->cols[i])))
-					rc = oom(st->d);
+					rc = cmig_diag_oom(st->d);
 			if (p.col >= 0)
 				cmig_column_remove_at(&st->t.cols[p.col], p.idx);
 			else
@@ -508,7 +503,7 @@ int cmig_rebuild_edit_apply(struct cmig_rebuild_state *st, const struct cmig_alt
 		if ((c = need_column(st, x->column)) < 0)
 			return CMIG_ERROR;
 		if (!(txt = default_text(x->text)))
-			return oom(st->d);
+			return cmig_diag_oom(st->d);
 		cmig_column_remove(&st->t.cols[c], CMIG_CONS_DEFAULT);
 		rc = cmig_column_add(&st->t.cols[c], txt, st->d);
 		free(txt);

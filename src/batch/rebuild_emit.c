@@ -6,6 +6,10 @@
  * the rowid); generated columns are never copied; indexes, triggers and views are recreated
  * from their own sql, in their original order, views before triggers; an index that uses a
  * dropped column is not recreated (PostgreSQL drops it too).
+ *
+ * Statements are built with unchecked appends into a cmig_buf whose first failure is sticky
+ * (buf.h); add_step() and add_probe() check the buffer once and turn a failed one into
+ * CMIG_ENOMEM, so a truncated statement never becomes a step.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,11 +19,6 @@
 #include "sqltext.h"
 #include "text.h"
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 /* ---- emit ------------------------------------------------------------------------------------ */
 
 struct emit {
@@ -28,10 +27,21 @@ struct emit {
 	int rc;
 };
 
+/* A failed buffer (or an earlier failure) fails the plan; the buffer is released either way,
+ * ready for the next statement. */
+static bool buf_failed(struct emit *e, cmig_buf *b)
+{
+	if (!e->rc && cmig_buf_error(b))
+		e->rc = CMIG_ENOMEM;
+	if (e->rc)
+		cmig_buf_release(b);
+	return e->rc != CMIG_OK;
+}
+
 static void add_step(struct emit *e, cmig_step_kind kind, cmig_buf *sql, const char *what)
 {
 	struct cmig_rebuild_step *s;
-	if (e->rc)
+	if (buf_failed(e, sql))
 		return;
 	s = realloc(e->p->steps, (e->p->nsteps + 1) * sizeof(*s));
 	if (!s) {
@@ -55,20 +65,18 @@ static void add_step(struct emit *e, cmig_step_kind kind, cmig_buf *sql, const c
 static void add_sql(struct emit *e, cmig_step_kind kind, const char *sql, const char *what)
 {
 	cmig_buf b = CMIG_BUF_INIT;
-	if (e->rc)
-		return;
-	if (cmig_buf_puts(&b, sql)) {
-		e->rc = CMIG_ENOMEM;
-		return;
-	}
+	cmig_buf_puts(&b, sql);
 	add_step(e, kind, &b, what);
 }
 
 static void add_probe(struct emit *e, cmig_buf *sql, cmig_buf *msg)
 {
 	struct cmig_rebuild_probe *p;
-	if (e->rc)
+	bool failed = buf_failed(e, sql);
+	if (buf_failed(e, msg) || failed) {
+		cmig_buf_release(sql);
 		return;
+	}
 	p = realloc(e->p->probes, (e->p->nprobes + 1) * sizeof(*p));
 	if (!p) {
 		e->rc = CMIG_ENOMEM;
@@ -331,7 +339,7 @@ int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_stat
 	int rc;
 
 	if (!dep)
-		return oom(d);
+		return cmig_diag_oom(d);
 	/* a trigger on the table, or a view or trigger elsewhere, that uses a dropped column */
 	for (size_t i = 0; i < s->n && st->ndropped; i++) {
 		const struct cmig_schema_obj *o = &s->objs[i];
@@ -346,11 +354,8 @@ int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_stat
 		}
 	}
 	/* 1. the new table */
-	rc = cmig_table_print(&b, &st->t, p->tmp);
-	if (rc) {
-		free(dep);
-		return oom(d);
-	}
+	if (cmig_table_print(&b, &st->t, p->tmp))
+		e.rc = CMIG_ENOMEM;
 	add_step(&e, CMIG_STEP_EXEC, &b, NULL);
 	/* 2. the rows */
 	emit_copy(&e, st, old);
@@ -429,9 +434,9 @@ int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_stat
 	if (!e.rc) {
 		cmig_buf_puts(&b, "SELECT count(*) FROM ");
 		cmig_sqltext_quote(&b, old->name);
-		if (!(p->count_sql = cmig_buf_detach(&b)))
+		if (!(p->count_sql = cmig_buf_detach(&b)))   /* NULL too when an append failed */
 			e.rc = CMIG_ENOMEM;
 	}
 	p->identity = old->without_rowid ? "key" : "rowid";
-	return e.rc ? oom(d) : CMIG_OK;
+	return e.rc ? cmig_diag_oom(d) : CMIG_OK;
 }

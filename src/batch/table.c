@@ -20,11 +20,6 @@
 #include "sqltext.h"
 #include "text.h"
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-}
-
 static int bad(cmig_diags *d, const cmig_stoks *t, size_t i, const char *what)
 {
 	if (i >= t->n)
@@ -139,7 +134,7 @@ static int parse_col_cons(struct cmig_cons *c, const cmig_stoks *t, size_t *i, s
 		if (!cmig_stoks_is_name(t, k + 1) || k + 1 >= e)
 			return bad(d, t, k + 1, "a constraint name");
 		if (!(c->name = cmig_stoks_name(t, k + 1)))
-			return oom(d);
+			return cmig_diag_oom(d);
 		k += 2;
 	}
 	if (cmig_stoks_is(t, k, "PRIMARY") && cmig_stoks_is(t, k + 1, "KEY")) {
@@ -202,18 +197,18 @@ static int parse_col_cons(struct cmig_cons *c, const cmig_stoks *t, size_t *i, s
 	     c->kind == CMIG_CONS_COLLATE || c->kind == CMIG_CONS_FOREIGN ||
 	     c->kind == CMIG_CONS_GENERATED) && !c->body) {
 		cmig_cons_release(c);
-		return oom(d);
+		return cmig_diag_oom(d);
 	}
 	if (c->kind == CMIG_CONS_PRIMARY || c->kind == CMIG_CONS_UNIQUE ||
 	    c->kind == CMIG_CONS_FOREIGN || c->kind == CMIG_CONS_CHECK) {
 		if (add_col_name(c, colname)) {
 			cmig_cons_release(c);
-			return oom(d);
+			return cmig_diag_oom(d);
 		}
 	}
 	if (!(c->text = cmig_stoks_span(t, s, k - 1))) {
 		cmig_cons_release(c);
-		return oom(d);
+		return cmig_diag_oom(d);
 	}
 	*i = k;
 	return CMIG_OK;
@@ -245,7 +240,7 @@ static int parse_column(struct cmig_column *c, const cmig_stoks *t, size_t a, si
 	c->text = cmig_stoks_span(t, a, e - 1);
 	if (!c->name || !c->name_text || !c->text) {
 		cmig_column_release(c);
-		return oom(d);
+		return cmig_diag_oom(d);
 	}
 	ts = k;
 	while (k < e && !starts_cons(t, k, false))
@@ -253,14 +248,14 @@ static int parse_column(struct cmig_column *c, const cmig_stoks *t, size_t a, si
 	c->type = k > ts ? cmig_stoks_span(t, ts, k - 1) : cmig_strdup("");
 	if (!c->type) {
 		cmig_column_release(c);
-		return oom(d);
+		return cmig_diag_oom(d);
 	}
 	while (k < e && !rc) {
 		struct cmig_cons cc;
 		rc = parse_col_cons(&cc, t, &k, e, c->name, d);
 		if (!rc && push_cons(&c->cons, &c->ncons, &cc)) {
 			cmig_cons_release(&cc);
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 		}
 	}
 	if (rc)
@@ -288,7 +283,7 @@ static int paren_cols(struct cmig_cons *c, const cmig_stoks *t, size_t *i, size_
 		name = cmig_stoks_name(t, k);
 		if (!name || add_col_name(c, name)) {
 			free(name);
-			return oom(d);
+			return cmig_diag_oom(d);
 		}
 		free(name);
 		k = ee + 1;
@@ -309,7 +304,7 @@ static int parse_tcons(struct cmig_cons *c, const cmig_stoks *t, size_t a, size_
 		if (!cmig_stoks_is_name(t, k + 1) || k + 1 >= e)
 			return bad(d, t, k + 1, "a constraint name");
 		if (!(c->name = cmig_stoks_name(t, k + 1)))
-			return oom(d);
+			return cmig_diag_oom(d);
 		k += 2;
 	}
 	if (cmig_stoks_is(t, k, "PRIMARY") && cmig_stoks_is(t, k + 1, "KEY")) {
@@ -327,7 +322,7 @@ static int parse_tcons(struct cmig_cons *c, const cmig_stoks *t, size_t a, size_
 		c->kind = CMIG_CONS_CHECK;
 		paren_body(t, k + 1, e, &c->body);
 		if (!c->body)
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 	} else if (cmig_stoks_is(t, k, "FOREIGN") && cmig_stoks_is(t, k + 1, "KEY")) {
 		c->kind = CMIG_CONS_FOREIGN;
 		k += 2;
@@ -335,12 +330,12 @@ static int parse_tcons(struct cmig_cons *c, const cmig_stoks *t, size_t a, size_
 		if (!rc && !cmig_stoks_is(t, k, "REFERENCES"))
 			rc = bad(d, t, k, "REFERENCES");
 		if (!rc && !(c->body = cmig_stoks_span(t, k, e - 1)))
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 	} else {
 		rc = bad(d, t, k, "PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY");
 	}
 	if (!rc && !(c->text = cmig_stoks_span(t, a, e - 1)))
-		rc = oom(d);
+		rc = cmig_diag_oom(d);
 	if (rc)
 		cmig_cons_release(c);
 	return rc;
@@ -371,7 +366,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 
 	memset(out, 0, sizeof(*out));
 	if (cmig_stoks_build(&t, sql, 0, strlen(sql)))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (!cmig_stoks_is(&t, 0, "CREATE")) {
 		rc = bad(d, &t, 0, "CREATE TABLE");
 		goto done;
@@ -397,7 +392,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 	out->name_quoted = cmig_stoks_is_quoted(&t, k);
 	out->name_text = cmig_stoks_span(&t, k, k);
 	if (!out->name || !out->name_text) {
-		rc = oom(d);
+		rc = cmig_diag_oom(d);
 		goto done;
 	}
 	open = k + 1;
@@ -433,7 +428,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 				lead = after = NULL;
 				if (push_cons(&out->tcons, &out->ntcons, &c)) {
 					cmig_cons_release(&c);
-					rc = oom(d);
+					rc = cmig_diag_oom(d);
 				}
 			}
 		} else if (out->ntcons) {
@@ -448,7 +443,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 				lead = after = NULL;
 				if (!p) {
 					cmig_column_release(&c);
-					rc = oom(d);
+					rc = cmig_diag_oom(d);
 				} else {
 					out->cols = p;
 					out->cols[out->ncols++] = c;
@@ -476,7 +471,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 		out->options = close + 1 < t.n ? gap(sql, tok_end(&t, close), tok_end(&t, t.n - 1))
 		                               : cmig_strdup("");
 		if (!out->trail || !out->options) {
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 		for (k = close + 1; k < t.n; k++) {
@@ -499,7 +494,7 @@ int cmig_table_parse_column(struct cmig_column *out, const char *text, cmig_diag
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
 		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one column definition");
 	else
@@ -514,7 +509,7 @@ int cmig_table_parse_constraint(struct cmig_cons *out, const char *text, cmig_di
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
 		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one table constraint");
 	else
@@ -826,7 +821,7 @@ int cmig_column_add(struct cmig_column *c, const char *text, cmig_diags *d)
 	int rc;
 
 	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return oom(d);
+		return cmig_diag_oom(d);
 	rc = parse_col_cons(&cc, &t, &k, t.n, c->name, d);
 	if (!rc && k != t.n) {
 		cmig_cons_release(&cc);
@@ -835,7 +830,7 @@ int cmig_column_add(struct cmig_column *c, const char *text, cmig_diags *d)
 	if (!rc) {
 		if (push_cons(&c->cons, &c->ncons, &cc)) {
 			cmig_cons_release(&cc);
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 		} else {
 			c->dirty = true;
 		}

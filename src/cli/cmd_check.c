@@ -115,13 +115,15 @@ static int cmd_check(struct cli_ctx *ctx)
 	if (strcmp(format, "text") && strcmp(format, "json"))
 		return cli_usage_error(ctx, "--format is text or json, not '%s'", format);
 	json = !strcmp(format, "json");
-	o.strict = cli_opt_given(ctx, "strict");
-	o.with_database = cmig_project_has_database(ctx->project);
+	if (cli_opt_given(ctx, "strict"))
+		o.flags |= CMIG_CHECK_STRICT;
+	if (cmig_project_has_database(ctx->project))
+		o.flags |= CMIG_CHECK_WITH_DATABASE;
 	o.on_diag = json ? json_diag : cli_print_diag;
 	o.payload = json ? &js : NULL;
 	if (json)
 		fputs("{\"diagnostics\": [", stdout);
-	rc = cmig_check(ctx->project, &o, &errors, &warnings);
+	rc = cmig_check(&errors, &warnings, ctx->project, &o);
 	if (json) {
 		printf("%s],\n \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}\n", js.first ? "" : "\n",
 		       rc == CMIG_OK ? "true" : "false", errors, warnings);

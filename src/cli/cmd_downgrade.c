@@ -13,8 +13,9 @@ static int cmd_downgrade(struct cli_ctx *ctx)
 
 	cli_run_options(&o, ctx);
 	o.target = ctx->args->pos[0];
-	o.offline = cli_opt_given(ctx, "sql");
-	if (!o.offline && strchr(o.target, ':'))
+	if (cli_opt_given(ctx, "sql"))
+		o.flags |= CMIG_RUN_OFFLINE;
+	if (!(o.flags & CMIG_RUN_OFFLINE) && strchr(o.target, ':'))
 		return cli_usage_error(ctx, "a FROM:TO target needs --sql");
 	return cli_exit(cmig_downgrade(ctx->project, &o));
 }

@@ -19,7 +19,9 @@ static int cmd_linearize(struct cli_ctx *ctx)
 {
 	cmig_run_options o;
 	cli_run_options(&o, ctx);
-	return cli_exit(cmig_linearize(ctx->project, &o, cli_opt_given(ctx, "dry-run"), changed));
+	return cli_exit(cmig_linearize(ctx->project, &o,
+	                                     cli_opt_given(ctx, "dry-run") ? CMIG_LINEARIZE_DRY_RUN : 0,
+	                                     changed));
 }
 
 const struct cli_command cmd_linearize_def = {

@@ -18,7 +18,8 @@ static int cmd_rehash(struct cli_ctx *ctx)
 	if (all == (ctx->args->npos == 1))
 		return cli_usage_error(ctx, "rehash takes either REV or --all");
 	cli_run_options(&o, ctx);
-	rc = cmig_rehash(ctx->project, &o, all ? NULL : ctx->args->pos[0], all, &count);
+	rc = cmig_rehash(&count, ctx->project, &o, all ? NULL : ctx->args->pos[0],
+	                 all ? CMIG_REHASH_ALL : 0);
 	if (rc == CMIG_OK && !cli_out.quiet)
 		fprintf(stderr, "cmig: recorded %zu new checksum%s\n", count, count == 1 ? "" : "s");
 	return cli_exit(rc);

@@ -27,7 +27,7 @@ static int cmd_show(struct cli_ctx *ctx)
 	if (*cmig_revision_created(r))
 		printf("Created: %s\n", cmig_revision_created(r));
 	printf("\n");
-	text = cmig_revision_text(r, &len);
+	text = cmig_revision_text(&len, r);
 	fwrite(text, 1, len, stdout);
 	if (len && text[len - 1] != '\n')
 		putchar('\n');

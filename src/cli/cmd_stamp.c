@@ -10,7 +10,8 @@ static int cmd_stamp(struct cli_ctx *ctx)
 	cmig_run_options o;
 	cli_run_options(&o, ctx);
 	o.target = ctx->args->pos[0];
-	o.offline = cli_opt_given(ctx, "sql");
+	if (cli_opt_given(ctx, "sql"))
+		o.flags |= CMIG_RUN_OFFLINE;
 	return cli_exit(cmig_stamp(ctx->project, &o));
 }
 

@@ -16,14 +16,16 @@ static int cmd_upgrade(struct cli_ctx *ctx)
 
 	cli_run_options(&o, ctx);
 	o.target = ctx->args->npos ? ctx->args->pos[0] : "head";
-	o.offline = cli_opt_given(ctx, "sql");
-	o.check_only = cli_opt_given(ctx, "check");
-	if (o.offline && o.check_only)
+	if (cli_opt_given(ctx, "sql"))
+		o.flags |= CMIG_RUN_OFFLINE;
+	if (cli_opt_given(ctx, "check"))
+		o.flags |= CMIG_RUN_CHECK_ONLY;
+	if ((o.flags & CMIG_RUN_OFFLINE) && (o.flags & CMIG_RUN_CHECK_ONLY))
 		return cli_usage_error(ctx, "--sql and --check cannot be combined");
-	if (!o.offline && strchr(o.target, ':'))
+	if (!(o.flags & CMIG_RUN_OFFLINE) && strchr(o.target, ':'))
 		return cli_usage_error(ctx, "a FROM:TO target needs --sql");
-	rc = cmig_upgrade(ctx->project, &o, &pending);
-	if (rc == CMIG_OK && o.check_only && pending)
+	rc = cmig_upgrade(&pending, ctx->project, &o);
+	if (rc == CMIG_OK && (o.flags & CMIG_RUN_CHECK_ONLY) && pending)
 		return EXIT_PENDING;
 	return cli_exit(rc);
 }

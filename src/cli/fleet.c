@@ -166,8 +166,9 @@ static void run_one(struct fleet *f, size_t i)
 	switch (f->cmd) {
 	case F_UPGRADE:
 	case F_CHECK_PENDING:
-		o.check_only = f->cmd == F_CHECK_PENDING;
-		rc = cmig_upgrade(p, &o, &pending);
+		if (f->cmd == F_CHECK_PENDING)
+			o.flags |= CMIG_RUN_CHECK_ONLY;
+		rc = cmig_upgrade(&pending, p, &o);
 		break;
 	case F_DOWNGRADE:
 		rc = cmig_downgrade(p, &o);
@@ -184,15 +185,15 @@ static void run_one(struct fleet *f, size_t i)
 	default: {
 		cmig_check_options co = CMIG_CHECK_OPTIONS_INIT;
 		size_t errors = 0;
-		co.strict = cli_opt_given(f->ctx, "strict");
-		co.with_database = true;
+		co.flags = CMIG_CHECK_WITH_DATABASE |
+		           (cli_opt_given(f->ctx, "strict") ? CMIG_CHECK_STRICT : 0u);
 		co.on_diag = sink_diag;
 		co.payload = &sink;
 		co.url = db->url;
 		co.result = &r->run;
 		co.lock_timeout = f->ctx->lock_timeout;
 		co.wait = f->ctx->wait;
-		rc = cmig_check(p, &co, &errors, NULL);
+		rc = cmig_check(&errors, NULL, p, &co);
 		if (!rc && errors)
 			rc = CMIG_ERROR;
 		break;
@@ -361,9 +362,10 @@ static int check_files(struct cli_ctx *ctx, bool json)
 	cmig_check_options o = CMIG_CHECK_OPTIONS_INIT;
 	size_t errors = 0, warnings = 0;
 	int rc;
-	o.strict = cli_opt_given(ctx, "strict");
+	if (cli_opt_given(ctx, "strict"))
+		o.flags |= CMIG_CHECK_STRICT;
 	o.on_diag = cli_print_diag;
-	rc = cmig_check(ctx->project, &o, &errors, &warnings);
+	rc = cmig_check(&errors, &warnings, ctx->project, &o);
 	if (!json || rc)
 		fprintf(stderr, "%zu error%s, %zu warning%s in the files\n", errors, errors == 1 ? "" : "s",
 		        warnings, warnings == 1 ? "" : "s");

@@ -102,7 +102,8 @@ void cli_run_options(cmig_run_options *o, const struct cli_ctx *ctx)
 	*o = init;
 	o->lock_timeout = ctx->lock_timeout;
 	o->wait = ctx->wait;
-	o->verbose = ctx->verbose;
+	if (ctx->verbose)
+		o->flags |= CMIG_RUN_VERBOSE;
 	o->on_progress = cli_print_progress;
 	o->on_output = cli_print_output;
 	o->on_wait = cli_print_wait;
@@ -154,13 +155,12 @@ static int open_project(struct cli_ctx *ctx)
 	int rc;
 
 	o.config_path = ctx->config_path;
-	o.config_required = ctx->config_path != NULL;
+	o.flags = CMIG_OPEN_USE_ENV | (ctx->config_path ? CMIG_OPEN_CONFIG_REQUIRED : 0);
 	o.url = ctx->url;
-	o.use_env = true;
 	o.on_diag = cli_print_diag;
 	rc = cmig_project_open(&ctx->project, &o);
 	if (rc == CMIG_ECHAIN && (ctx->cmd->flags & CMD_NEEDS_CHAIN)) {
-		cmig_project_diagnostics(ctx->project, false, cli_print_diag, NULL);
+		cmig_project_diagnostics(ctx->project, 0, cli_print_diag, NULL);
 		fprintf(stderr, "cmig: error: versions/ is not one linear chain; nothing was run "
 		                "(run 'cmig check' for every problem)\n");
 		return EXIT_FAIL;

@@ -68,11 +68,6 @@ static bool all_digits(const char *s, size_t len)
 	return true;
 }
 
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory parsing the database URL");
-}
-
 static int parse_sqlite(cmig_dburl *u, const char *rest, const char *base_dir, cmig_diags *d)
 {
 	const char *path;
@@ -94,7 +89,7 @@ static int parse_sqlite(cmig_dburl *u, const char *rest, const char *base_dir, c
 		u->sqlite_path = cmig_path_join(base_dir, path);
 	u->display = cmig_strdup(u->raw);
 	if (!u->sqlite_path || !u->display)
-		return oom(d);
+		return cmig_diag_oom(d);
 	return CMIG_OK;
 }
 
@@ -135,11 +130,11 @@ static int parse_hosts(cmig_dburl *u, const char *h, size_t len, cmig_diags *d)
 			size_t hl = (size_t)((colon ? colon : item_end) - hp);
 			if (first_end == end) {
 				if (hl && !(u->host = cmig_strndup(hp, hl)))
-					return oom(d);
+					return cmig_diag_oom(d);
 				if (colon && !(u->port = cmig_strndup(colon + 1, (size_t)(item_end - colon - 1))))
-					return oom(d);
+					return cmig_diag_oom(d);
 			} else if (!(u->host = cmig_strndup(h, len))) {
-				return oom(d); /* several hosts: keep the list for messages */
+				return cmig_diag_oom(d); /* several hosts: keep the list for messages */
 			}
 		}
 		p = item_end + 1;
@@ -165,7 +160,7 @@ static int take_param(cmig_dburl *u, const char *p, size_t plen, cmig_diags *d)
 	if (!v)
 		return bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 		                             "database URL has a bad percent-encoding in its %.*s parameter",
-		                             (int)(klen - 1), p) : oom(d);
+		                             (int)(klen - 1), p) : cmig_diag_oom(d);
 	if (klen == 7 && !strncmp(p, "schema=", 7)) {
 		if (!*v || strlen(v) > 63) {
 			free(v);
@@ -182,7 +177,7 @@ static int take_param(cmig_dburl *u, const char *p, size_t plen, cmig_diags *d)
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		char **slot = i == 0 ? &u->host : i == 1 ? &u->port : i == 2 ? &u->dbname : &u->user;
+		char **slot = i == 0 ? &u->qhost : i == 1 ? &u->qport : i == 2 ? &u->dbname : &u->user;
 		if (klen == strlen(kept[i]) && !strncmp(p, kept[i], klen)) {
 			free(*slot);
 			*slot = v;
@@ -206,7 +201,7 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	 * below cannot fail half way and hand libpq a URL with a piece missing. */
 	if (cmig_buf_grow(&conn, strlen(url) + 16) != CMIG_OK ||
 	    cmig_buf_grow(&disp, strlen(url) + 16) != CMIG_OK) {
-		rc = oom(d);
+		rc = cmig_diag_oom(d);
 		goto done;
 	}
 	for (const char *p = rest; p < auth_end; p++)
@@ -220,14 +215,14 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 		hosts = at + 1;
 		u->user = percent_decode(rest, (size_t)((colon ? colon : at) - rest), &bad);
 		if (!u->user && !bad) {
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 		if (colon) {
 			size_t plen = (size_t)(at - colon - 1);
 			u->password_raw = cmig_strndup(colon + 1, plen);
 			if (!u->password_raw) {
-				rc = oom(d);
+				rc = cmig_diag_oom(d);
 				goto done;
 			}
 			u->password = percent_decode(colon + 1, plen, &bad);
@@ -235,7 +230,7 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 				rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 				                           "database URL for host '%.*s' has a bad "
 				                           "percent-encoding in its password (write '%%' as %%25)",
-				                           (int)(auth_end - hosts), hosts) : oom(d);
+				                           (int)(auth_end - hosts), hosts) : cmig_diag_oom(d);
 				goto done;
 			}
 			cmig_buf_add(&conn, rest, (size_t)(colon - rest));
@@ -261,7 +256,7 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	if (*auth_end == '/' && auth_end[1] && auth_end[1] != '?' && auth_end[1] != '#') {
 		size_t n = strcspn(auth_end + 1, "?#");
 		if (!(u->dbname = percent_decode(auth_end + 1, n, &bad)) && !bad) {
-			rc = oom(d);
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 	}
@@ -286,14 +281,14 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 					goto done;
 				}
 				if (!(u->password_raw = cmig_strndup(p + 9, plen - 9))) {
-					rc = oom(d);
+					rc = cmig_diag_oom(d);
 					goto done;
 				}
 				if (!(u->password = percent_decode(p + 9, plen - 9, &bad))) {
 					rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 					                           "database URL for host '%.*s' has a bad "
 					                           "percent-encoding in its password (write '%%' as %%25)",
-					                           (int)(auth_end - hosts), hosts) : oom(d);
+					                           (int)(auth_end - hosts), hosts) : cmig_diag_oom(d);
 					goto done;
 				}
 				cmig_buf_puts(&disp, disp_first ? "?" : "&");
@@ -324,7 +319,7 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	u->pg_conninfo = cmig_buf_detach(&conn);
 	u->display = cmig_buf_detach(&disp);
 	if (!u->pg_conninfo || !u->display)
-		rc = oom(d);
+		rc = cmig_diag_oom(d);
 done:
 	cmig_buf_release(&conn);
 	cmig_buf_release(&disp);
@@ -354,7 +349,7 @@ int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmi
 		                      "Use sqlite:///path.db or postgresql://user@host/dbname.",
 		                      "database URL has no scheme");
 	if (!(out->raw = cmig_strdup(url)))
-		return oom(d);
+		return cmig_diag_oom(d);
 	if (cmig_text_ieqn(url, slen, "sqlite")) {
 		out->kind = CMIG_DB_SQLITE;
 		rc = parse_sqlite(out, sep + 3, base_dir, d);
@@ -387,6 +382,8 @@ void cmig_dburl_release(cmig_dburl *u)
 	free(u->password_raw);
 	free(u->host);
 	free(u->port);
+	free(u->qhost);
+	free(u->qport);
 	free(u->dbname);
 	free(u->user);
 	free(u->schema);

@@ -88,13 +88,13 @@ int cmig_linearize_plan(struct cmig_linearize_result *out, struct cmig_revfile *
 	kids = malloc((n + 1) * sizeof(long));
 	out->moved = calloc(n + 1, sizeof(bool));
 	if (!L.down || !L.first_child || !L.next_sibling || !L.nchild || !kids || !out->moved) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (files[i]->id && cmig_strmap_put(&idx, files[i]->id, strlen(files[i]->id),
 		                                    (void *)(uintptr_t)(i + 1), NULL) < 0) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 	for (size_t i = 0; i < n; i++) {
@@ -138,7 +138,7 @@ int cmig_linearize_plan(struct cmig_linearize_result *out, struct cmig_revfile *
 		if ((now == NULL) != (was == NULL) || (now && strcmp(now, was))) {
 			struct cmig_linearize_move *m = realloc(out->moves, (out->nmoves + 1) * sizeof(*m));
 			if (!m) {
-				rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+				rc = cmig_diag_oom(d);
 				goto done;
 			}
 			out->moves = m;

@@ -114,7 +114,7 @@ static int resolve_prefix(long *out, const struct cmig_chain *c, const char *tar
 }
 
 int cmig_target_resolve(long *out, const struct cmig_chain *c, const char *target, long current,
-                        bool allow_relative, bool allow_current, cmig_diags *d)
+                        unsigned flags, cmig_diags *d)
 {
 	const struct cmig_revfile *r;
 	long n;
@@ -134,14 +134,14 @@ int cmig_target_resolve(long *out, const struct cmig_chain *c, const char *targe
 		return CMIG_OK;
 	}
 	if (cmig_text_ieq(target, "current")) {
-		if (!allow_current)
+		if (!(flags & CMIG_TARGET_CURRENT))
 			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "target \"%s\" is not allowed here", target);
 		*out = current;
 		return CMIG_OK;
 	}
 	if (parse_relative(target, &sign, &n)) {
-		if (!allow_relative)
+		if (!(flags & CMIG_TARGET_RELATIVE))
 			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
 			                       "relative target \"%s\" is not allowed here", target);
 		return resolve_relative(out, c, target, sign, n, current, d);

@@ -323,12 +323,12 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 
 	if (path) {
 		if (!(out->path = cmig_strdup(path)) || !(out->dir = cmig_path_dirname(path))) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 		/* Diagnostics name the file as SPEC §3 prints paths: relative to the cwd. */
 		if (!(shown = cmig_path_display(path))) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(d);
 			goto done;
 		}
 		if ((rc = cmig_fs_read(&text, path, shown, CONFIG_MAX, d)) != CMIG_OK)
@@ -336,7 +336,7 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 		if ((rc = read_yaml(&fv, text.ptr, text.len, shown, d)) != CMIG_OK)
 			goto done;
 	} else if (!(out->dir = cmig_strdup("."))) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 		goto done;
 	}
 
@@ -376,7 +376,7 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 	if (!out->database_url || (out->path && !out->url_base_dir && (from_file_url || is_default)) ||
 	    !out->versions_dir || !out->version_table || !out->history_table ||
 	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path))
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 
 done:
 	for (size_t k = 0; k < NKEYS; k++)

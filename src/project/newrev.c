@@ -123,7 +123,7 @@ int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tm
 	if (tmpl_path) {
 		shown_tmpl = cmig_path_display(tmpl_path);
 		if (!shown_tmpl)
-			return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			return cmig_diag_oom(d);
 		if ((rc = cmig_fs_read(&tmpl, tmpl_path, shown_tmpl, TEMPLATE_MAX, d)) != CMIG_OK)
 			goto done;
 	}
@@ -136,13 +136,13 @@ int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tm
 	name = slug[0] ? cmig_asprintf("%s_%s.sql", rev, slug) : cmig_asprintf("%s.sql", rev);
 	path = name ? cmig_path_join(versions_dir, name) : NULL;
 	if (!path) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 		goto done;
 	}
 	if ((rc = cmig_fs_write_new(path, body.ptr, body.len, d)) != CMIG_OK)
 		goto done;
 	if (!(*path_out = cmig_path_display(path)))
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 done:
 	free(name);
 	free(path);

@@ -62,7 +62,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 		return;
 	}
 	be->ops->close(be);
-	cmig_migrate_result(o->result, st.current, st.current, st.current_pos >= CMIG_POS_BASE ?
+	cmig_migrate_result(rt->result, st.current, st.current, st.current_pos >= CMIG_POS_BASE ?
 	                    (size_t)((long)c->n - 1 - st.current_pos) : 0);
 	if (st.current && st.current_pos == -2)
 		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",

@@ -56,8 +56,8 @@ char *cmig_dburl_identity(const cmig_dburl *u)
 		char *id = sqlite_identity(u->sqlite_path);
 		return id ? id : cmig_asprintf("sqlite-memory:%p", (const void *)u);
 	}
-	host = first_of(u->host, "PGHOST");
-	port = first_of(u->port, "PGPORT");
+	host = first_of(u->qhost ? u->qhost : u->host, "PGHOST");
+	port = first_of(u->qport ? u->qport : u->port, "PGPORT");
 	user = first_of(u->user, "PGUSER");
 	if (!user) {
 		struct passwd pw, *res = NULL;

@@ -137,14 +137,14 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 	out->n = chain->n;
 	out->revs = calloc(chain->n ? chain->n : 1, sizeof(*out->revs));
 	if (!out->revs)
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 
 	memset(&c, 0, sizeof(c));
 	c.s = out;
 	c.chain = chain;
 	rc = be->ops->history_read(be, on_row, &c, d);
 	if (!rc && c.oom)
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 	/* spread stamps backwards: a stamp at position k covers 0..k */
 	if (!rc && chain->n) {
 		long long best = 0;
@@ -161,7 +161,7 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 			}
 		}
 		if (c.oom)
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(d);
 	}
 	for (size_t i = 0; i < c.ngone; i++) {
 		if (c.gone[i].applied && !rc) {

@@ -36,7 +36,7 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 	*count_out = 0;
 	memset(&st, 0, sizeof(st));
 	if (!all) {
-		rc = cmig_target_resolve(&only, c, rev, CMIG_POS_BASE, false, false, d);
+		rc = cmig_target_resolve(&only, c, rev, CMIG_POS_BASE, 0, d);
 		if (rc)
 			return rc;
 		if (only < 0)
@@ -144,7 +144,7 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 	if (res.nmoves) {
 		applied = calloc(n + 1, sizeof(bool));
 		if (!applied)
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(d);
 		if (!rc)
 			rc = applied_set(applied, rt, o, files, n, d);
 		for (size_t i = 0; !rc && i < n; i++)

@@ -46,7 +46,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->readonly = readonly;
 	s->lock_timeout = o->lock_timeout > 0 ? o->lock_timeout : 0;
 	s->wait = o->wait;
-	s->verbose = o->verbose;
+	s->verbose = (o->flags & CMIG_RUN_VERBOSE) != 0;
 	s->on_wait = o->on_wait;
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
@@ -216,12 +216,12 @@ static int resolve_range(long *from, long *to, const struct cmig_chain *c, const
 	*from = direction == CMIG_UP ? CMIG_POS_BASE : (long)c->n - 1;
 	if (cmig_target_split_range(target, &fs, &ts)) {
 		if (fs)
-			rc = cmig_target_resolve(from, c, fs, *from, false, false, d);
+			rc = cmig_target_resolve(from, c, fs, *from, 0, d);
 		if (!rc)
 			rc = cmig_target_resolve(to, c, ts ? ts : (direction == CMIG_UP ? "head" : "base"),
-			                         *from, true, false, d);
+			                         *from, CMIG_TARGET_RELATIVE, d);
 	} else {
-		rc = cmig_target_resolve(to, c, target, *from, true, false, d);
+		rc = cmig_target_resolve(to, c, target, *from, CMIG_TARGET_RELATIVE, d);
 	}
 	free(fs);
 	free(ts);
@@ -311,14 +311,14 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 		*pending_out = 0;
 	if (!target)
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "downgrade needs a TARGET");
-	if (o->offline)
+	if (o->flags & CMIG_RUN_OFFLINE)
 		return run_offline(rt, o, direction, d);
 	if (strchr(target, ':'))
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
 		                       "a FROM:TO target needs --sql (a live run starts at the database's revision)");
 
 	memset(&state, 0, sizeof(state));
-	cmig_migrate_settings(&s, rt, o, o->check_only);
+	cmig_migrate_settings(&s, rt, o, (o->flags & CMIG_RUN_CHECK_ONLY) != 0);
 	rc = connect(&be, rt, &s, false, d);
 	if (rc)
 		return rc;
@@ -326,22 +326,22 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	 * current revision even when nothing is pending (SPEC §4); downgrade does not need it */
 	rc = cmig_dbstate_load_version(&state, be, c, d);
 	if (!rc)
-		cmig_migrate_result(o->result, state.current, state.current, 0);
+		cmig_migrate_result(rt->result, state.current, state.current, 0);
 	if (!rc && direction == CMIG_UP)
 		rc = cmig_dbstate_load_history(&state, be, c, d);
 	if (!rc)
 		rc = refuse_bad_state(&state, c, direction, d);
 	pos = state.current_pos;
 	if (!rc)
-		rc = cmig_target_resolve(&to, c, target, pos, true, false, d);
+		rc = cmig_target_resolve(&to, c, target, pos, CMIG_TARGET_RELATIVE, d);
 	if (!rc)
 		rc = cmig_plan_make(&plan, c, pos, to, direction, dialect, d);
-	if (rc || o->check_only) {
+	if (rc || (o->flags & CMIG_RUN_CHECK_ONLY) != 0) {
 		if (!rc && pending_out)
 			*pending_out = plan.n;
-		if (!rc && o->result)
-			o->result->steps = plan.n;
-		for (size_t i = 0; !rc && o->check_only && i < plan.n; i++) {
+		if (!rc && rt->result)
+			rt->result->steps = plan.n;
+		for (size_t i = 0; !rc && (o->flags & CMIG_RUN_CHECK_ONLY) && i < plan.n; i++) {
 			const char *id = plan.items[i].rev->id;
 			if (o->on_output) {
 				o->on_output(id, strlen(id), o->payload);
@@ -396,12 +396,12 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 			break;
 		}
 		pos += direction == CMIG_UP ? 1 : -1;
-		if (o->result && o->result->known) {
+		if (rt->result && rt->result->known) {
 			char *after = st.to ? cmig_strdup(st.to) : NULL;
-			o->result->known = !st.to || after;
-			free(o->result->after);
-			o->result->after = after;
-			o->result->steps++;
+			rt->result->known = !st.to || after;
+			free(rt->result->after);
+			rt->result->after = after;
+			rt->result->steps++;
 		}
 	}
 done:
@@ -424,15 +424,15 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 
 	if (!o->target)
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "stamp needs a TARGET");
-	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, false, false, d);
+	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, 0, d);
 	if (rc)
 		return rc;
 	cmig_migrate_settings(&s, rt, o, false);
-	rc = connect(&be, rt, &s, o->offline, d);
+	rc = connect(&be, rt, &s, (o->flags & CMIG_RUN_OFFLINE) != 0, d);
 	if (rc)
 		return rc;
 	rc = be->ops->begin(be, d);
-	if (!rc && !o->offline)
+	if (!rc && !(o->flags & CMIG_RUN_OFFLINE))
 		rc = be->ops->version_read(be, &cur, d);
 	read = !rc;
 	if (!rc)
@@ -451,8 +451,8 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 		rc = be->ops->commit(be, d);
 	if (rc)
 		be->ops->rollback(be);
-	if (!o->offline && o->result && read) {
-		cmig_migrate_result(o->result, cur, rc ? cur : (to >= 0 ? c->revs[to]->id : NULL),
+	if (!(o->flags & CMIG_RUN_OFFLINE) && rt->result && read) {
+		cmig_migrate_result(rt->result, cur, rc ? cur : (to >= 0 ? c->revs[to]->id : NULL),
 		                    rc ? 0 : 1);
 	}
 	free(cur);
@@ -474,10 +474,10 @@ int cmig_migrate_current(char **out, const struct cmig_runtime *rt, const cmig_r
 		return rc;
 	rc = be->ops->version_read(be, out, d);
 	be->ops->close(be);
-	if (!rc && o->result) {
+	if (!rc && rt->result) {
 		long pos = *out ? cmig_chain_index(&rt->scripts->chain, *out) : CMIG_POS_BASE;
 		/* a revision no file declares has nothing pending that could be counted */
-		cmig_migrate_result(o->result, *out, *out, !*out || pos >= 0 ?
+		cmig_migrate_result(rt->result, *out, *out, !*out || pos >= 0 ?
 		                    (size_t)((long)rt->scripts->chain.n - 1 - pos) : 0);
 	}
 	return rc;
@@ -520,7 +520,7 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 		cb(&row, o->payload);
 	}
 	if (!rc) {
-		cmig_migrate_result(o->result, state.current, state.current,
+		cmig_migrate_result(rt->result, state.current, state.current,
 		                    (size_t)((long)c->n - 1 - state.current_pos));
 		*current_out = state.current;
 		state.current = NULL;

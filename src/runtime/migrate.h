@@ -25,6 +25,7 @@ struct cmig_runtime {
 	const struct cmig_config *config;
 	const struct cmig_scriptdir *scripts;
 	const cmig_dburl *url;
+	cmig_run_result *result;       /* the caller's, to fill in, or NULL */
 };
 
 /* The backend settings of a run: cmig's table names and foreign-key rule from the config,

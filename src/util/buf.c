@@ -18,6 +18,7 @@ void cmig_buf_init(cmig_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->err = 0;
 }
 
 void cmig_buf_release(cmig_buf *b)
@@ -31,15 +32,27 @@ void cmig_buf_release(cmig_buf *b)
 void cmig_buf_clear(cmig_buf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->cap)
 		b->ptr[0] = '\0';
 }
 
 char *cmig_buf_detach(cmig_buf *b)
 {
-	char *p = b->cap ? b->ptr : cmig_strdup("");
+	char *p;
+	if (b->err) {
+		cmig_buf_release(b);
+		return NULL;
+	}
+	p = b->cap ? b->ptr : cmig_strdup("");
 	cmig_buf_init(b, b->max);
 	return p;
+}
+
+static int fail(cmig_buf *b, int rc)
+{
+	b->err = rc;
+	return rc;
 }
 
 int cmig_buf_grow(cmig_buf *b, size_t extra)
@@ -47,11 +60,13 @@ int cmig_buf_grow(cmig_buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
+	if (b->err)
+		return b->err;
 	if (extra > (size_t)-1 / 2 - b->len)
-		return CMIG_ENOMEM;
+		return fail(b, CMIG_ENOMEM);
 	need = b->len + extra + 1;
 	if (b->max && b->len + extra > b->max)
-		return CMIG_ERROR;
+		return fail(b, CMIG_ERROR);
 	if (need <= b->cap)
 		return CMIG_OK;
 	cap = b->cap ? b->cap : 64;
@@ -61,7 +76,7 @@ int cmig_buf_grow(cmig_buf *b, size_t extra)
 		cap = b->max + 1 > need ? b->max + 1 : need;
 	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
 	if (!p)
-		return CMIG_ENOMEM;
+		return fail(b, CMIG_ENOMEM);
 	if (!b->cap)
 		p[0] = '\0';
 	b->ptr = p;
@@ -99,8 +114,10 @@ int cmig_buf_vprintf(cmig_buf *b, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
+	if (b->err)
+		return b->err;
 	if (n < 0)
-		return CMIG_ERROR;
+		return fail(b, CMIG_ERROR);
 	rc = cmig_buf_grow(b, (size_t)n);
 	if (rc)
 		return rc;

@@ -6,6 +6,11 @@
  * cmig_buf_detach() hands the bytes to the caller (free()). Every append returns CMIG_OK,
  * CMIG_ENOMEM, or CMIG_ERROR when the buffer would exceed `max` (0 = no ceiling); on failure
  * the buffer is unchanged.
+ *
+ * The first failure is sticky: it is kept in `err`, and every later append is a no-op that
+ * returns it, so a run of appends may go unchecked and be checked once, with
+ * cmig_buf_error(), before the text is used. A failed buffer never yields a truncated text
+ * that looks complete. release/clear reset it.
  */
 #ifndef CMIG_UTIL_BUF_H
 #define CMIG_UTIL_BUF_H
@@ -18,15 +23,18 @@ typedef struct {
 	size_t len;
 	size_t cap;  /* 0 while ptr points at the shared empty string */
 	size_t max;  /* ceiling on len, 0 = none */
+	int err;     /* the first failed append's status, 0 while every append succeeded */
 } cmig_buf;
 
 extern char cmig_buf_empty[1];
-#define CMIG_BUF_INIT { cmig_buf_empty, 0, 0, 0 }
+#define CMIG_BUF_INIT { .ptr = cmig_buf_empty }
 
 void cmig_buf_init(cmig_buf *b, size_t max);
 void cmig_buf_release(cmig_buf *b);
 void cmig_buf_clear(cmig_buf *b);
-char *cmig_buf_detach(cmig_buf *b);          /* never NULL unless out of memory */
+/* CMIG_OK, or the status of the first append that failed since init/release/clear. */
+static inline int cmig_buf_error(const cmig_buf *b) { return b->err; }
+char *cmig_buf_detach(cmig_buf *b);          /* NULL only after a failed append or out of memory */
 int cmig_buf_grow(cmig_buf *b, size_t extra);
 int cmig_buf_add(cmig_buf *b, const void *data, size_t len);
 int cmig_buf_puts(cmig_buf *b, const char *s);

@@ -68,6 +68,11 @@ int cmig_diags_push(cmig_diags *d, const cmig_diag *rec)
 	c.detail = cmig_strdup(rec->detail);
 	c.hint = cmig_strdup(rec->hint);
 	c.kind = cmig_strdup(rec->kind);
+	if (!c.message || (rec->path && !c.path) || (rec->detail && !c.detail) ||
+	    (rec->hint && !c.hint) || (rec->kind && !c.kind)) {
+		free_rec(&c);   /* never keep a record with a string missing */
+		return rec->code;
+	}
 	d->items[d->n++] = c;
 	return rec->code;
 }
@@ -93,7 +98,8 @@ static int vreport(cmig_diags *d, cmig_severity sev, int code, const char *kind,
 	rec.path = path;
 	rec.line = line;
 	rec.column = column;
-	rec.message = msg.ptr;
+	/* the text could not be built: say so rather than deliver an empty message */
+	rec.message = cmig_buf_error(&msg) ? "out of memory (a message was lost)" : msg.ptr;
 	rec.detail = detail;
 	rec.hint = hint;
 	if (d)
@@ -147,4 +153,9 @@ const cmig_diag *cmig_diags_last_error(const cmig_diags *d)
 		if (d->items[i - 1].severity == CMIG_DIAG_ERROR)
 			return &d->items[i - 1];
 	return NULL;
+}
+
+int cmig_diag_oom(cmig_diags *d)
+{
+	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 }

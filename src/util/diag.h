@@ -46,6 +46,10 @@ int cmig_diag_full(cmig_diags *d, cmig_severity sev, int code, const char *kind,
                    const char *path, unsigned line, unsigned column, const char *detail,
                    const char *hint, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 
+/* The one out-of-memory report: an error record "out of memory", returns CMIG_ENOMEM. Its
+ * text is static, so reporting it needs no allocation beyond the record itself. */
+int cmig_diag_oom(cmig_diags *d);
+
 /* The most recent error record, or NULL. */
 const cmig_diag *cmig_diags_last_error(const cmig_diags *d);
 

@@ -194,7 +194,7 @@ static int open_with(cmig_project **p, struct seen *s, const char *url)
 {
 	cmig_open_options o = CMIG_OPEN_OPTIONS_INIT;
 	o.config_path = "cmig.yaml";
-	o.config_required = true;
+	o.flags |= CMIG_OPEN_CONFIG_REQUIRED;
 	o.url = url;
 	o.on_diag = on_diag;
 	o.payload = s;
@@ -323,7 +323,7 @@ static void test_api_open_and_accessors(void **state)
 	assert_string_equal(cmig_revision_id(cmig_project_at(p, 0)), "a1");
 	assert_null(cmig_project_at(p, 4));
 	assert_string_equal(cmig_revision_id(cmig_project_head(p)), "d4");
-	assert_int_equal(cmig_project_heads(p, &heads), 1);
+	assert_int_equal(cmig_project_heads(&heads, p), 1);
 	assert_string_equal(cmig_revision_id(heads[0]), "d4");
 	assert_string_equal(cmig_project_url_display(p), "sqlite:///test.db");
 	assert_true(cmig_project_has_database(p));
@@ -335,8 +335,8 @@ static void test_api_open_and_accessors(void **state)
 	assert_string_equal(cmig_revision_message(r), "add b2");
 	assert_string_equal(cmig_revision_created(r), "2026-11-28T10:00:00Z");
 	assert_string_equal(cmig_revision_path(r), "versions/b2_b2.sql");
-	assert_non_null(strstr(cmig_revision_text(r, &len), "CREATE TABLE t_b2"));
-	assert_int_equal(len, strlen(cmig_revision_text(r, NULL)));
+	assert_non_null(strstr(cmig_revision_text(&len, r), "CREATE TABLE t_b2"));
+	assert_int_equal(len, strlen(cmig_revision_text(NULL, r)));
 	assert_true(cmig_revision_has_down(r));
 	assert_false(cmig_revision_has_down(cmig_project_head(p)));
 
@@ -373,6 +373,70 @@ static void test_api_open_null_options_is_usage_error(void **state)
 	cmig_project *p = (cmig_project *)&p;
 	assert_int_equal(cmig_project_open(&p, NULL), CMIG_EUSAGE);
 	assert_null(p);
+}
+
+/* API 1.0: each _init() function gives its _INIT macro; an options struct of a version the
+ * library does not know (0: never initialised; above the header's: a newer header) is refused
+ * by every entry point before any other field is read, and changes nothing. */
+static void test_api_options_init_and_version_check(void **state)
+{
+	struct seen s = { 0 };
+	cmig_open_options oi = CMIG_OPEN_OPTIONS_INIT, of;
+	cmig_run_options ri = CMIG_RUN_OPTIONS_INIT, rf, ro;
+	cmig_check_options ci = CMIG_CHECK_OPTIONS_INIT, cf;
+	cmig_revision_options vi = CMIG_REVISION_OPTIONS_INIT, vf;
+	cmig_project *p = NULL;
+	char *path = (char *)&s, *cur = (char *)&s;
+	size_t pending = 7;
+
+	memset(&of, 0xff, sizeof(of));
+	memset(&rf, 0xff, sizeof(rf));
+	memset(&cf, 0xff, sizeof(cf));
+	memset(&vf, 0xff, sizeof(vf));
+	assert_int_equal(cmig_open_options_init(&of, CMIG_OPEN_OPTIONS_VERSION), CMIG_OK);
+	assert_int_equal(cmig_run_options_init(&rf, CMIG_RUN_OPTIONS_VERSION), CMIG_OK);
+	assert_int_equal(cmig_check_options_init(&cf, CMIG_CHECK_OPTIONS_VERSION), CMIG_OK);
+	assert_int_equal(cmig_revision_options_init(&vf, CMIG_REVISION_OPTIONS_VERSION), CMIG_OK);
+	assert_int_equal(of.version, CMIG_OPEN_OPTIONS_VERSION);
+	assert_int_equal(of.flags, 0);
+	assert_null(of.config_path);
+	assert_null(of.on_diag);
+	assert_int_equal(oi.version, of.version);
+	assert_int_equal(rf.version, ri.version);
+	assert_true(rf.lock_timeout == 300.0 && ri.lock_timeout == 300.0);
+	assert_null(rf.target);
+	assert_int_equal(rf.flags, 0);
+	assert_int_equal(cf.version, ci.version);
+	assert_int_equal(cf.flags, 0);
+	assert_int_equal(vf.version, vi.version);
+	assert_null(vf.message);
+	assert_int_equal(cmig_open_options_init(&of, 0), CMIG_EUSAGE);
+	assert_int_equal(cmig_run_options_init(&rf, CMIG_RUN_OPTIONS_VERSION + 1), CMIG_EUSAGE);
+	assert_int_equal(cmig_check_options_init(NULL, CMIG_CHECK_OPTIONS_VERSION), CMIG_EUSAGE);
+	assert_int_equal(cmig_revision_options_init(&vf, 99), CMIG_EUSAGE);
+
+	make_project();
+	oi.version = 0;
+	assert_int_equal(cmig_project_open(&p, &oi), CMIG_EUSAGE);
+	assert_null(p);
+	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	ro = run_opts(&s, "head");
+	ro.version = CMIG_RUN_OPTIONS_VERSION + 1;
+	assert_int_equal(cmig_upgrade(&pending, p, &ro), CMIG_EUSAGE);
+	assert_int_equal(pending, 0);
+	assert_int_equal(cmig_downgrade(p, &ro), CMIG_EUSAGE);
+	assert_int_equal(cmig_stamp(p, &ro), CMIG_EUSAGE);
+	assert_int_equal(cmig_current(&cur, p, &ro), CMIG_EUSAGE);
+	assert_null(cur);
+	ci.version = 0;
+	assert_int_equal(cmig_check(NULL, NULL, p, &ci), CMIG_EUSAGE);
+	vi.version = 0;
+	vi.message = "never written";
+	assert_int_equal(cmig_revision_create(&path, p, &vi), CMIG_EUSAGE);
+	assert_null(path);
+	assert_false(exists("test.db"));
+	assert_int_equal(s.errors, 0);
+	cmig_project_free(p);
 }
 
 static void test_api_open_bad_config_names_file_and_line(void **state)
@@ -423,10 +487,10 @@ static void test_api_open_branched_chain_is_echain_with_diagnostics(void **state
 	assert_non_null(p);
 	assert_int_equal(cmig_project_count(p), 0);
 	assert_null(cmig_project_head(p));
-	assert_int_equal(cmig_project_heads(p, &heads), 2);
+	assert_int_equal(cmig_project_heads(&heads, p), 2);
 	assert_int_equal(cmig_project_find(&r, p, "head"), CMIG_ECHAIN);
 
-	cmig_project_diagnostics(p, true, on_diag, &s2);
+	cmig_project_diagnostics(p, CMIG_DIAGNOSTICS_WARNINGS, on_diag, &s2);
 	assert_int_equal(s2.errors, 1);
 	assert_non_null(strstr(s2.text, "error branch versions/c3_c3.sql:2: branch: both c3 (versions/c3_c3.sql) "
 	                                "and x9 (versions/x9_x9.sql) follow b2"));
@@ -434,7 +498,7 @@ static void test_api_open_branched_chain_is_echain_with_diagnostics(void **state
 	/* nothing runs, nothing is created */
 	memset(&s2, 0, sizeof(s2));
 	o = run_opts(&s2, "head");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_ECHAIN);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_ECHAIN);
 	assert_int_equal(cmig_downgrade(p, &o), CMIG_ECHAIN);
 	assert_int_equal(cmig_stamp(p, &o), CMIG_ECHAIN);
 	assert_true(s2.errors >= 1);
@@ -450,7 +514,7 @@ static void test_api_open_parse_error_is_reported_at_its_line(void **state)
 	make_project();
 	write_file("versions/d4_bad.sql", "-- revision: d4\n-- down_revision: c3\n\n-- migrate: up\nSELECT 1;\n");
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_ECHAIN);
-	cmig_project_diagnostics(p, false, on_diag, &s2);
+	cmig_project_diagnostics(p, 0, on_diag, &s2);
 	assert_true(s2.errors >= 1);
 	assert_non_null(strstr(s2.text, "error parse versions/d4_bad.sql:4:"));
 	cmig_project_free(p);
@@ -489,7 +553,7 @@ static void test_api_embedded_files_open_and_upgrade(void **state)
 	assert_int_equal(cmig_project_count(p), 2);
 	assert_string_equal(cmig_revision_path(cmig_project_at(p, 0)), "e1_first.sql");
 	ro = run_opts(&s, "head");
-	assert_int_equal(cmig_upgrade(p, &ro, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &ro), CMIG_OK);
 	assert_string_equal(s.steps, "base>e1 e1>e2 ");
 	assert_string_equal(VERSION(), "e2");
 	assert_string_equal(db_value("test.db", "SELECT id FROM e"), "7");
@@ -518,7 +582,7 @@ static void test_api_ignore_config_file_skips_a_stray_cmig_yaml(void **state)
 	assert_int_not_equal(cmig_project_open(&p, &oo), CMIG_OK);
 	assert_null(p);
 	/* ignored on request: settings come from the struct only */
-	oo.ignore_config_file = true;
+	oo.flags |= CMIG_OPEN_NO_CONFIG_FILE;
 	s.errors = 0;
 	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
 	assert_int_equal(cmig_project_count(p), 1);
@@ -542,7 +606,7 @@ static void test_api_embedded_files_branch_is_echain(void **state)
 	oo.on_diag = on_diag;
 	oo.payload = &s;
 	assert_int_equal(cmig_project_open(&p, &oo), CMIG_ECHAIN);
-	cmig_project_diagnostics(p, false, on_diag, &s2);
+	cmig_project_diagnostics(p, 0, on_diag, &s2);
 	assert_non_null(strstr(s2.text, "error branch e2_second.sql:2: branch: both e2"));
 	cmig_project_free(p);
 }
@@ -561,7 +625,7 @@ static void test_api_upgrade_to_head_then_noop(void **state)
 	o = run_opts(&s, "head");
 	assert_int_equal(cmig_current(&cur, p, &o), CMIG_OK);
 	assert_null(cur);
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_int_equal(s.progress, 3);
 	assert_string_equal(s.steps, "base>a1 a1>b2 b2>c3 ");
 	assert_string_equal(VERSION(), "c3");
@@ -572,7 +636,7 @@ static void test_api_upgrade_to_head_then_noop(void **state)
 	cmig_free(cur);
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_int_equal(s.progress, 0);
 	assert_int_equal(s.waits, 0);
 	assert_string_equal(db_value("test.db", "SELECT count(*) FROM cmig_history"), "3");
@@ -587,10 +651,10 @@ static void test_api_upgrade_relative_and_prefix_targets(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "+1");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), "a1");
 	o.target = "b";
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), "b2");
 	cmig_project_free(p);
 }
@@ -605,23 +669,23 @@ static void test_api_upgrade_bad_targets_change_nothing(void **state)
 	write_rev("b9", "c3", NULL, NULL); /* "b" is now ambiguous: b2, b9 */
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "b2");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 
 	o.target = "nosuch";
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_ENOTFOUND);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_ENOTFOUND);
 	o.target = "b";
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_EAMBIGUOUS);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_EAMBIGUOUS);
 	o.target = "+5";
-	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	o.target = "a1"; /* older than current: the wrong side */
-	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	o.target = "-1"; /* a downgrade step given to upgrade */
-	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	o.target = "c3";
 	assert_int_not_equal(cmig_downgrade(p, &o), CMIG_OK); /* c3 is above the current b2 */
 	o.target = "a1:head"; /* FROM:TO only offline */
-	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 
 	assert_int_equal(s.progress, 0);
 	assert_true(s.errors >= 6);
@@ -644,10 +708,10 @@ static void test_api_failed_migration_is_esql_and_db_unchanged(void **state)
 	          NULL);
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "b2");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 	o.target = "head";
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_ESQL);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_ESQL);
 	/* migrations before the failing one stay applied; the failing one left nothing */
 	assert_string_equal(VERSION(), "c3");
 	assert_true(HAS_TABLE("t_c3"));
@@ -668,16 +732,16 @@ static void test_api_upgrade_check_only_counts_pending_and_touches_nothing(void 
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "head");
-	o.check_only = true;
-	assert_int_equal(cmig_upgrade(p, &o, &pending), CMIG_OK);
+	o.flags |= CMIG_RUN_CHECK_ONLY;
+	assert_int_equal(cmig_upgrade(&pending, p, &o), CMIG_OK);
 	assert_int_equal(pending, 3);
 	assert_non_null(strstr(s.output, "a1\n"));
 	assert_non_null(strstr(s.output, "c3\n"));
 	assert_false(exists("test.db")); /* SPEC §5: it creates no database file either */
-	o.check_only = false;
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
-	o.check_only = true;
-	assert_int_equal(cmig_upgrade(p, &o, &pending), CMIG_OK);
+	o.flags &= ~(unsigned)CMIG_RUN_CHECK_ONLY;
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
+	o.flags |= CMIG_RUN_CHECK_ONLY;
+	assert_int_equal(cmig_upgrade(&pending, p, &o), CMIG_OK);
 	assert_int_equal(pending, 0);
 	cmig_project_free(p);
 }
@@ -691,8 +755,8 @@ static void test_api_offline_sql_goes_to_on_output(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "a1:head");
-	o.offline = true;
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	o.flags |= CMIG_RUN_OFFLINE;
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_null(strstr(s.output, "CREATE TABLE t_a1"));
 	assert_non_null(strstr(s.output, "CREATE TABLE t_b2"));
 	assert_non_null(strstr(s.output, "CREATE TABLE t_c3"));
@@ -717,7 +781,7 @@ static void test_api_downgrade_steps_and_base(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "head");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 	o.target = "-1";
 	assert_int_equal(cmig_downgrade(p, &o), CMIG_OK);
@@ -743,7 +807,7 @@ static void test_api_downgrade_refuses_past_missing_down(void **state)
 	write_rev("b2", "a1", NULL, "@none");
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "head");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 	o.target = "base";
 	assert_int_not_equal(cmig_downgrade(p, &o), CMIG_OK);
@@ -803,7 +867,7 @@ static void test_api_connection_failure_is_econnect(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, "sqlite:////nonexistent-dir-cmig/x/test.db"), CMIG_OK);
 	o = run_opts(&s, "head");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_ECONNECT);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_ECONNECT);
 	assert_true(s.errors >= 1);
 	/* reading needs no file: a SQLite file that does not exist is a database at base (§7) */
 	assert_int_equal(cmig_current(&cur, p, &o), CMIG_OK);
@@ -823,7 +887,7 @@ static void test_api_lock_wait_and_timeout(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "a1");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 
 	/* another writer holds the database */
@@ -831,7 +895,7 @@ static void test_api_lock_wait_and_timeout(void **state)
 	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	o.target = "head";
 	o.lock_timeout = 1.5;
-	assert_int_not_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_int_equal(s.waits, 1);
 	assert_true(s.errors >= 1);
 	assert_int_equal(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
@@ -840,7 +904,7 @@ static void test_api_lock_wait_and_timeout(void **state)
 	assert_false(HAS_TABLE("t_b2"));
 
 	/* released: the same run goes through */
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), "c3");
 	cmig_project_free(p);
 }
@@ -862,7 +926,7 @@ static void test_api_status_walk_rows(void **state)
 	o.target = "a1";
 	assert_int_equal(cmig_stamp(p, &o), CMIG_OK);
 	o.target = "b2";
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
 	o.target = NULL;
 	assert_int_equal(cmig_status_walk(&cur, p, &o, on_row), CMIG_OK);
@@ -888,16 +952,16 @@ static void test_api_check_counts_and_strict(void **state)
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	c.on_diag = on_diag;
 	c.payload = &s;
-	assert_int_equal(cmig_check(p, &c, &errors, &warnings), CMIG_OK);
+	assert_int_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
 	assert_int_equal(errors, 0);
 	assert_int_equal(warnings, 1);
 	assert_non_null(strstr(s.text, "warning no-down versions/d4_d4.sql"));
 	memset(&s, 0, sizeof(s));
-	c.strict = true;
-	assert_int_not_equal(cmig_check(p, &c, &errors, &warnings), CMIG_OK);
+	c.flags |= CMIG_CHECK_STRICT;
+	assert_int_not_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
 	assert_int_equal(errors, 1);
 	assert_int_equal(warnings, 0);
-	assert_int_equal(cmig_check(p, NULL, NULL, NULL), CMIG_EUSAGE);
+	assert_int_equal(cmig_check(NULL, NULL, p, NULL), CMIG_EUSAGE);
 	cmig_project_free(p);
 }
 
@@ -913,7 +977,7 @@ static void test_api_check_reports_every_chain_problem(void **state)
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_ECHAIN);
 	c.on_diag = on_diag;
 	c.payload = &s;
-	assert_int_not_equal(cmig_check(p, &c, &errors, &warnings), CMIG_OK);
+	assert_int_not_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
 	assert_true(errors >= 2);
 	assert_non_null(strstr(s.text, "error branch "));
 	assert_non_null(strstr(s.text, "error missing-parent versions/m5_m5.sql:2:"));
@@ -931,30 +995,30 @@ static void test_api_rehash_accepts_an_edit(void **state)
 	make_project();
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	o = run_opts(&s, "b2");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	cmig_project_free(p);
 
 	write_rev("a1", NULL, "CREATE TABLE t_a1 (id INTEGER PRIMARY KEY, extra TEXT);\n", NULL);
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
-	c.with_database = true;
+	c.flags |= CMIG_CHECK_WITH_DATABASE;
 	c.on_diag = on_diag;
 	c.payload = &s;
 	memset(&s, 0, sizeof(s));
-	assert_int_not_equal(cmig_check(p, &c, &errors, NULL), CMIG_OK);
+	assert_int_not_equal(cmig_check(&errors, NULL, p, &c), CMIG_OK);
 	assert_int_equal(errors, 1);
 	assert_non_null(strstr(s.text, "error drift versions/a1_a1.sql:"));
 
 	o.target = NULL;
-	assert_int_not_equal(cmig_rehash(p, &o, "c3", false, &count), CMIG_OK); /* not applied */
-	assert_int_equal(cmig_rehash(p, &o, "a1", false, &count), CMIG_OK);
+	assert_int_not_equal(cmig_rehash(&count, p, &o, "c3", 0), CMIG_OK); /* not applied */
+	assert_int_equal(cmig_rehash(&count, p, &o, "a1", 0), CMIG_OK);
 	assert_int_equal(count, 1);
 	assert_string_equal(db_value("test.db", "SELECT count(*) FROM cmig_history WHERE direction = 'rehash'"), "1");
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(cmig_check(p, &c, &errors, NULL), CMIG_OK);
+	assert_int_equal(cmig_check(&errors, NULL, p, &c), CMIG_OK);
 	assert_int_equal(errors, 0);
-	assert_int_equal(cmig_rehash(p, &o, NULL, true, &count), CMIG_OK);
+	assert_int_equal(cmig_rehash(&count, p, &o, NULL, CMIG_REHASH_ALL), CMIG_OK);
 	assert_int_equal(count, 0);
-	assert_int_equal(cmig_rehash(p, &o, NULL, false, &count), CMIG_EUSAGE);
+	assert_int_equal(cmig_rehash(&count, p, &o, NULL, 0), CMIG_EUSAGE);
 	cmig_project_free(p);
 }
 
@@ -970,13 +1034,13 @@ static void test_api_linearize_dry_run_then_real(void **state)
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_ECHAIN);
 	o = run_opts(&s, NULL);
 	before = read_file("versions/c3_c3.sql");
-	assert_int_equal(cmig_linearize(p, &o, true, on_relink), CMIG_OK);
+	assert_int_equal(cmig_linearize(p, &o, CMIG_LINEARIZE_DRY_RUN, on_relink), CMIG_OK);
 	assert_string_equal(s.relinks, "versions/c3_c3.sql: b2 -> x9\n");
 	after = read_file("versions/c3_c3.sql");
 	assert_string_equal(before, after);
 	free(after);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(cmig_linearize(p, &o, false, on_relink), CMIG_OK);
+	assert_int_equal(cmig_linearize(p, &o, 0, on_relink), CMIG_OK);
 	assert_string_equal(s.relinks, "versions/c3_c3.sql: b2 -> x9\n");
 	after = read_file("versions/c3_c3.sql");
 	assert_non_null(strstr(after, "-- down_revision: x9\n"));
@@ -1000,7 +1064,7 @@ static void test_api_linearize_refuses_a_cycle(void **state)
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_ECHAIN);
 	o = run_opts(&s, NULL);
 	memset(&s, 0, sizeof(s));
-	assert_int_not_equal(cmig_linearize(p, &o, true, on_relink), CMIG_OK);
+	assert_int_not_equal(cmig_linearize(p, &o, CMIG_LINEARIZE_DRY_RUN, on_relink), CMIG_OK);
 	assert_string_equal(s.relinks, "");
 	assert_true(s.errors >= 1);
 	cmig_project_free(p);
@@ -1083,14 +1147,14 @@ static void test_api_bundled_example_round_trip(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	oo.config_path = CMIG_SOURCE_DIR "/cmig.yaml";
-	oo.config_required = true;
+	oo.flags |= CMIG_OPEN_CONFIG_REQUIRED;
 	oo.url = "sqlite:///test.db";
 	oo.on_diag = on_diag;
 	oo.payload = &s;
 	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
 	assert_int_equal(cmig_project_count(p), 7);
 	o = run_opts(&s, "head");
-	assert_int_equal(cmig_upgrade(p, &o, NULL), CMIG_OK);
+	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), cmig_revision_id(cmig_project_head(p)));
 	o.target = "base";
 	assert_int_equal(cmig_downgrade(p, &o), CMIG_OK);
@@ -1111,6 +1175,7 @@ int main(void)
 		T(test_api_open_and_accessors),
 		T(test_api_open_default_url_is_not_a_configured_database),
 		T(test_api_open_null_options_is_usage_error),
+		T(test_api_options_init_and_version_check),
 		T(test_api_open_bad_config_names_file_and_line),
 		T(test_api_open_missing_config_when_required),
 		T(test_api_open_missing_versions_dir),

@@ -127,7 +127,7 @@ static int open_project(cmig_project **p, const char *url, struct seen *s)
 {
 	cmig_open_options o = CMIG_OPEN_OPTIONS_INIT;
 	o.config_path = "cmig.yaml";
-	o.config_required = true;
+	o.flags |= CMIG_OPEN_CONFIG_REQUIRED;
 	o.url = url;
 	o.on_diag = s ? on_diag : NULL;
 	o.payload = s;
@@ -171,16 +171,16 @@ static void test_api_silent_library_writes_nothing(void **state)
 	/* 1. an upgrade that triggers NOTICEs, delivered as notes (verbose) */
 	if (open_project(&p, url, &s_notice) == CMIG_OK) {
 		o.target = "a1";
-		o.verbose = true;
+		o.flags |= CMIG_RUN_VERBOSE;
 		o.on_diag = on_diag;
 		o.payload = &s_notice;
-		rc_notice = cmig_upgrade(p, &o, NULL);
+		rc_notice = cmig_upgrade(NULL, p, &o);
 		/* the same without any callback: notices and all go nowhere */
-		o.verbose = true;
+		o.flags |= CMIG_RUN_VERBOSE;
 		o.on_diag = NULL;
 		o.payload = NULL;
 		o.target = "a1";
-		rc_nocb = cmig_upgrade(p, &o, NULL);
+		rc_nocb = cmig_upgrade(NULL, p, &o);
 	}
 
 	/* 2. a failed connection (PostgreSQL: no such database; SQLite: no such directory) */
@@ -188,9 +188,9 @@ static void test_api_silent_library_writes_nothing(void **state)
 		o.target = "head";
 		o.on_diag = on_diag;
 		o.payload = &s_conn;
-		rc_conn = cmig_upgrade(bad, &o, NULL);
+		rc_conn = cmig_upgrade(NULL, bad, &o);
 		o.on_diag = NULL;
-		(void)cmig_upgrade(bad, &o, NULL);
+		(void)cmig_upgrade(NULL, bad, &o);
 		(void)cmig_current(&cur, bad, &o);
 		cmig_free(cur);
 		cur = NULL;
@@ -200,39 +200,39 @@ static void test_api_silent_library_writes_nothing(void **state)
 	if (open_project(&bad, "sqlite:////nonexistent-cmig-dir/x/y.db", &s_conn) == CMIG_OK) {
 		o.on_diag = on_diag;
 		o.payload = &s_conn;
-		rc_conn_sqlite = cmig_upgrade(bad, &o, NULL);
+		rc_conn_sqlite = cmig_upgrade(NULL, bad, &o);
 	}
 	cmig_project_free(bad);
 
 	/* 3. a failed migration */
 	if (p) {
 		o.target = "head";
-		o.verbose = true;
+		o.flags |= CMIG_RUN_VERBOSE;
 		o.on_diag = on_diag;
 		o.payload = &s_fail;
-		rc_fail = cmig_upgrade(p, &o, NULL);
+		rc_fail = cmig_upgrade(NULL, p, &o);
 		o.on_diag = NULL;
-		(void)cmig_upgrade(p, &o, NULL);
+		(void)cmig_upgrade(NULL, p, &o);
 	}
 
 	/* 4. the rest, without callbacks: offline SQL with no on_output, check, current, a bad
 	 * config with no on_diag */
 	if (p) {
 		o.target = "head";
-		o.offline = true;
+		o.flags |= CMIG_RUN_OFFLINE;
 		o.on_output = NULL;
 		o.on_diag = NULL;
-		rc_offline = cmig_upgrade(p, &o, NULL);
-		o.offline = false;
-		c.with_database = true;
-		rc_check = cmig_check(p, &c, &errors, NULL);
+		rc_offline = cmig_upgrade(NULL, p, &o);
+		o.flags &= ~(unsigned)CMIG_RUN_OFFLINE;
+		c.flags |= CMIG_CHECK_WITH_DATABASE;
+		rc_check = cmig_check(&errors, NULL, p, &c);
 		rc_current = cmig_current(&cur, p, &o);
 	}
 	write_file("bad.yaml", "versions_dir: [unclosed\n");
 	{
 		cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
 		oo.config_path = "bad.yaml";
-		oo.config_required = true;
+		oo.flags |= CMIG_OPEN_CONFIG_REQUIRED;
 		rc_open_bad = cmig_project_open(&bad, &oo);
 		cmig_project_free(bad);
 	}

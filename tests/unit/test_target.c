@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "target.h"
 
+#define ALL_FORMS (CMIG_TARGET_RELATIVE | CMIG_TARGET_CURRENT)
+
 struct fixture {
 	struct cmig_revfile f[4];
 	struct cmig_revfile *p[4];
@@ -64,7 +66,7 @@ static int teardown(void **state)
 /* Resolve with both relative and current allowed. */
 static int res(struct fixture *x, const char *t, long current, long *out)
 {
-	return cmig_target_resolve(out, &x->c, t, current, true, true, &x->d);
+	return cmig_target_resolve(out, &x->c, t, current, ALL_FORMS, &x->d);
 }
 
 static const char *last_message(const struct fixture *x)
@@ -177,14 +179,14 @@ static void test_target_forms_a_command_does_not_take(void **state)
 {
 	struct fixture *x = *state;
 	long pos = 99;
-	assert_int_equal(cmig_target_resolve(&pos, &x->c, "+1", 0, false, true, &x->d), CMIG_ERROR);
+	assert_int_equal(cmig_target_resolve(&pos, &x->c, "+1", 0, CMIG_TARGET_CURRENT, &x->d), CMIG_ERROR);
 	assert_non_null(strstr(last_message(x), "\"+1\""));
-	assert_int_equal(cmig_target_resolve(&pos, &x->c, "current", 0, true, false, &x->d),
+	assert_int_equal(cmig_target_resolve(&pos, &x->c, "current", 0, CMIG_TARGET_RELATIVE, &x->d),
 	                 CMIG_ERROR);
 	assert_non_null(strstr(last_message(x), "\"current\""));
-	assert_int_equal(cmig_target_resolve(&pos, &x->c, "CURRENT", 2, false, true, &x->d), CMIG_OK);
+	assert_int_equal(cmig_target_resolve(&pos, &x->c, "CURRENT", 2, CMIG_TARGET_CURRENT, &x->d), CMIG_OK);
 	assert_int_equal(pos, 2);
-	assert_int_equal(cmig_target_resolve(&pos, &x->c, "current", CMIG_POS_BASE, false, true,
+	assert_int_equal(cmig_target_resolve(&pos, &x->c, "current", CMIG_POS_BASE, CMIG_TARGET_CURRENT,
 	                                     &x->d), CMIG_OK);
 	assert_int_equal(pos, CMIG_POS_BASE);
 }
@@ -197,11 +199,11 @@ static void test_target_empty_chain(void **state)
 	(void)state;
 	cmig_diags_init(&d, NULL, NULL);
 	assert_int_equal(cmig_chain_build(&c, NULL, 0, &d), CMIG_OK);
-	assert_int_equal(cmig_target_resolve(&pos, &c, "head", CMIG_POS_BASE, true, true, &d), CMIG_OK);
+	assert_int_equal(cmig_target_resolve(&pos, &c, "head", CMIG_POS_BASE, ALL_FORMS, &d), CMIG_OK);
 	assert_int_equal(pos, CMIG_POS_BASE);
-	assert_int_equal(cmig_target_resolve(&pos, &c, "ab", CMIG_POS_BASE, true, true, &d),
+	assert_int_equal(cmig_target_resolve(&pos, &c, "ab", CMIG_POS_BASE, ALL_FORMS, &d),
 	                 CMIG_ENOTFOUND);
-	assert_int_equal(cmig_target_resolve(&pos, &c, "+1", CMIG_POS_BASE, true, true, &d),
+	assert_int_equal(cmig_target_resolve(&pos, &c, "+1", CMIG_POS_BASE, ALL_FORMS, &d),
 	                 CMIG_ERROR);
 	cmig_chain_release(&c);
 	cmig_diags_release(&d);
