@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPEC §11 with §4's guarantee: kill -9 in the middle of a run over many databases leaves
 # every database exactly at a revision (its tables match its version row, integrity_check ok),
-# and a re-run finishes the rest, reporting the ones already done as unchanged.
+# and a re-run finishes the rest, reporting the ones already done as unchanged. SIGINT starts
+# nothing new, lets the running databases finish, prints the report and exits 130.
 CMIG_TEST_BACKEND=sqlite
 . "${CMIG_TESTS_DIR:-$(dirname "$0")/..}/cli/lib.sh"
 
@@ -65,4 +66,35 @@ for f in tenants/d*.db; do
 	assert_eq r3 "$(sqlite3 "$f" 'SELECT version_num FROM cmig_version')" "$f at head"
 	assert_eq 3 "$(sqlite3 "$f" "SELECT count(*) FROM cmig_history WHERE direction = 'up'")" "$f: each migration applied once"
 done
+
+# ---- SIGINT: the running ones finish, nothing new starts, the report, exit 130
+rm -f tenants/*.db
+for i in $(seq -w 1 20); do : >"tenants/d$i.db"; done
+"$CMIG" --jobs 2 --url 'sqlite:///tenants/*.db' upgrade >"$TEST_DIR/int.out" 2>"$TEST_DIR/int.err" &
+pid=$!
+_BG_PIDS="$_BG_PIDS $pid"
+for _ in $(seq 400); do
+	[ "$(grep -c upgraded "$TEST_DIR/int.out")" -ge 3 ] && break
+	sleep 0.02
+done
+kill -INT "$pid"
+wait "$pid"
+assert_eq 130 "$?" "SIGINT: exit 130"
+out=$(cat "$TEST_DIR/int.out")
+assert_eq 21 "$(printf '%s\n' "$out" | wc -l)" "SIGINT: a line per database and the summary"
+ns=$(printf '%s\n' "$out" | grep -c $'\t-\t-\tnot started$')
+up=$(printf '%s\n' "$out" | grep -c $'\tbase\tr3\tupgraded$')
+assert_true "SIGINT: some not started" test "$ns" -ge 1
+assert_eq 20 "$((ns + up))" "SIGINT: every database upgraded whole or not started"
+assert_eq "20 databases: $up upgraded, 0 unchanged, 0 failed, $ns not started" "$(printf '%s\n' "$out" | tail -1)" "SIGINT: the summary"
+while IFS=$'\t' read -r db b a res; do
+	f=${db#sqlite:///}
+	case $res in
+	upgraded) assert_eq r3 "$(sqlite3 "$f" 'SELECT version_num FROM cmig_version')" "$f finished" ;;
+	"not started") assert_eq "" "$(sqlite3 "$f" "SELECT name FROM sqlite_master")" "$f untouched" ;;
+	esac
+done < <(printf '%s\n' "$out" | sed '$d')
+run_cmig --jobs 2 --url 'sqlite:///tenants/*.db' upgrade
+assert_eq 0 "$RC" "after SIGINT, a re-run finishes"
+assert_eq "20 databases: $ns upgraded, $up unchanged, 0 failed, 0 not started" "$(printf '%s\n' "$OUT" | tail -1)"
 finish
