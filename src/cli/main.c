@@ -182,9 +182,11 @@ static bool fleet_command(const struct cli_command *c)
 }
 
 /* --jobs, --on-error and --format (global: SPEC §11), checked whether or not they are used. */
-static int fleet_options(struct fleet_options *fo, struct cli_ctx *ctx, const struct cli_parsed *args)
+static int fleet_options(struct fleet_options *fo, struct cli_ctx *ctx, const struct cli_parsed *args,
+                         bool fleet)
 {
-	const char *fmt = cli_opt_value(ctx, "format");
+	/* a command's own --format (check's) is the report's only over many databases */
+	const char *fmt = fleet ? cli_opt_value(ctx, "format") : NULL;
 	memset(fo, 0, sizeof(*fo));
 	fo->on_error = -1;
 	if (args->seen[G_JOBS]) {
@@ -276,7 +278,7 @@ int main(int argc, char **argv)
 			                       ctx.cmd->name);
 		if (cli_opt_given(&ctx, "sql"))
 			return cli_usage_error(&ctx, "--sql prints the SQL for one database: give one --url");
-		if ((code = fleet_options(&fo, &ctx, &args)) != EXIT_OK)
+		if ((code = fleet_options(&fo, &ctx, &args, true)) != EXIT_OK)
 			return code;
 		code = fleet_list_build(&list, &args, G_URL, G_URLS);
 		if (code == EXIT_OK) {
@@ -298,7 +300,7 @@ int main(int argc, char **argv)
 		                       "'%s' on one database has no --format", ctx.cmd->name);
 	{
 		struct fleet_options fo;
-		if ((code = fleet_options(&fo, &ctx, &args)) != EXIT_OK)
+		if ((code = fleet_options(&fo, &ctx, &args, false)) != EXIT_OK)
 			return code;
 	}
 
