@@ -3,7 +3,8 @@
 # cluster, and run every suite:
 #   1. normal build (RelWithDebInfo): every test — unit, sqlite, cli on SQLite and PostgreSQL,
 #      postgres-only tests
-#   2. ASan + UBSan build: unit, sqlite and the SQLite CLI suite
+#   2. ASan + UBSan build: unit, sqlite and the SQLite CLI suite; the fault-injection sample
+#      (tests/fault/); then a ThreadSanitizer build of the thread test
 #   3. valgrind (memcheck) over the unit tests of the normal build
 #   4. fuzzers (clang libFuzzer), bounded, when tests/fuzz exists
 # Exits non-zero on any failure; a PostgreSQL cluster that cannot start is a failure.
@@ -47,7 +48,8 @@ pg_env=$(bash tests/pg/cluster.sh start) || { echo "test: cannot start PostgreSQ
 eval "$pg_env"
 trap 'bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
 
-suite "all tests (normal build)" ctest --test-dir build-ci --output-on-failure -j"$jobs" --timeout 900
+suite "all tests (normal build)" ctest --test-dir build-ci --output-on-failure -j"$jobs" --timeout 900 \
+  -LE fault
 
 # 2. sanitizers
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -57,7 +59,19 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMIG_SANITIZE=address,undefi
   cmake --build build-asan -j"$jobs" || { echo "test: sanitizer build failed" >&2; exit 1; }
 suite "unit + sqlite + cli (ASan+UBSan)" ctest --test-dir build-asan --output-on-failure -j"$jobs" \
   -L 'unit|sqlite' -E 'kill9|concurren' --timeout 900
+# fault injection (issue 11): a fixed-seed sample of allocation and I/O faults, under ASan so
+# that a leak on any failure path fails it (the every-N run: tests/fault/run-all.sh)
+suite "fault injection (ASan+UBSan, sampled)" ctest --test-dir build-asan --output-on-failure \
+  -j"$jobs" -L fault --timeout 900
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+# 2b. ThreadSanitizer: several threads, each migrating its own database (issue 11)
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCMIG_SANITIZE=thread \
+  -DCMIG_TEST_BACKENDS=sqlite >/dev/null &&
+  cmake --build build-tsan -j"$jobs" --target api_test_api_threads ||
+  { echo "test: ThreadSanitizer build failed" >&2; exit 1; }
+suite "threads (TSan)" env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  build-tsan/tests/api_test_api_threads
 
 # 3. valgrind over the unit tests
 suite "unit (valgrind)" ctest --test-dir build-ci --output-on-failure -j"$jobs" -L unit \

@@ -3,6 +3,7 @@
  * Every public function turns its options into a cmig_diags list wired to the caller's
  * on_diag callback and calls one internal function.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,20 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "check_lint.h"
 #include "config.h"
+#include "copy.h"
 #include "init.h"
 #include "dbident.h"
+#include "lint.h"
 #include "dbstate.h"
 #include "diag.h"
 #include "fs.h"
 #include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
+#include "autogen.h"
+#include "schemaops.h"
 #include "scriptdir.h"
 #include "strmap.h"
 #include "target.h"
@@ -41,17 +47,31 @@ void cmig_free(void *ptr)
 	free(ptr);
 }
 
+/* Filled once (pthread_once, no allocation), read-only afterwards: safe from any thread. */
+static char version_string[96];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void fill_version_string(void)
+{
+	snprintf(version_string, sizeof(version_string), "%s (sqlite %s, libpq %s)",
+	         CMIG_VERSION_STRING, cmig_backend_sqlite_version(), cmig_backend_libpq_version());
+}
+
 const char *cmig_version_string(void)
 {
-	static char buf[96];
-	if (!buf[0]) {
-		cmig_buf b = CMIG_BUF_INIT;
-		cmig_buf_printf(&b, "%s (sqlite %s, libpq %s)", CMIG_VERSION_STRING,
-		                cmig_backend_sqlite_version(), cmig_backend_libpq_version());
-		strncpy(buf, b.ptr, sizeof(buf) - 1);
-		cmig_buf_release(&b);
-	}
-	return buf;
+	pthread_once(&version_once, fill_version_string);
+	return version_string;
+}
+
+/* Every failure reaches the caller with at least one error record: when the code that failed
+ * could not record one (out of memory while formatting or storing it), say what the status
+ * says. CMIG_ECHAIN from open is the exception: its records wait in file_diags. Then release. */
+static int finish(cmig_diags *d, int rc)
+{
+	if (rc != CMIG_OK && rc != CMIG_ECHAIN && d->errors == 0)
+		cmig_diag_error(d, NULL, 0, rc, NULL, "%s", cmig_status_name(rc));
+	cmig_diags_release(d);
+	return rc;
 }
 
 /* An options struct of a version this library does not know cannot be read safely (a zeroed
@@ -76,8 +96,12 @@ OPTIONS_INIT_FN(cmig_run_options_init, cmig_run_options, CMIG_RUN_OPTIONS_VERSIO
                 CMIG_RUN_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_VERSION,
                 CMIG_CHECK_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_schema_options_init, cmig_schema_options, CMIG_SCHEMA_OPTIONS_VERSION,
+                CMIG_SCHEMA_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
+                CMIG_COPY_OPTIONS_INIT)
 
 const char *cmig_status_name(int status)
 {
@@ -107,10 +131,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	p = calloc(1, sizeof(*p));
-	if (!p) {
-		cmig_diags_release(&d);
-		return CMIG_ENOMEM;
-	}
+	if (!p)
+		return finish(&d, cmig_diag_oom(&d));
 	cmig_diags_init(&p->file_diags, NULL, NULL);
 	if (opts->flags & CMIG_OPEN_USE_ENV)
 		env = getenv("DATABASE_URL");
@@ -126,18 +148,19 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		char *v = cmig_strdup(opts->versions_dir);
 		free(p->config.versions_dir);
 		p->config.versions_dir = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc && opts->version_table) {
 		char *v = cmig_strdup(opts->version_table);
 		free(p->config.version_table);
 		p->config.version_table = v;
+		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
 	if (!rc)
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	rc = cmig_scriptdir_load(&p->scripts, p->config.versions_dir, opts->files, opts->nfiles,
 	                         &p->file_diags);
@@ -145,9 +168,8 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		/* the directory itself failed: report now */
 		for (size_t i = 0; i < p->file_diags.n; i++)
 			cmig_diags_push(&d, &p->file_diags.items[i]);
-		cmig_diags_release(&d);
 		cmig_project_free(p);
-		return rc;
+		return finish(&d, rc);
 	}
 	p->chain_ok = rc == CMIG_OK && p->scripts.chain.ok;
 	cmig_diags_release(&d);
@@ -248,20 +270,23 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->scripts = &p->scripts;
 	rt->url = &p->url;
 	rt->result = NULL;
+	rt->write_dump_file = true; /* every entry point here runs on one database */
 }
 
 /* A run against another database than the project's (SPEC §11): its URL, parsed for this
  * run only (relative SQLite paths relative to the current directory), owned by the caller's
  * `own` and released by leave(). The project itself is only read, so runs on several
- * threads can share it. */
+ * threads can share it; such a run is one of many, so it never rewrites dump_file. */
 static int runtime_url(struct cmig_runtime *rt, cmig_dburl *own, const char *url, cmig_diags *d)
 {
 	memset(own, 0, sizeof(*own));
 	if (!url)
 		return CMIG_OK;
 	int rc = cmig_dburl_parse(own, url, NULL, d);
-	if (!rc)
+	if (!rc) {
 		rt->url = own;
+		rt->write_dump_file = false;
+	}
 	return rc;
 }
 
@@ -295,8 +320,7 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const 
 static int leave(cmig_diags *d, cmig_dburl *own, int rc)
 {
 	cmig_dburl_release(own);
-	cmig_diags_release(d);
-	return rc;
+	return finish(d, rc);
 }
 
 void cmig_run_result_release(cmig_run_result *r)
@@ -364,6 +388,82 @@ int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 	cmig_diags d;
 	int rc = enter(&d, &rt, &own, p, opts, true);
 	return rc ? rc : leave(&d, &own, cmig_migrate_stamp(&rt, opts, &d));
+}
+
+int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_dburl own;
+	cmig_diags d;
+	cmig_buf b = CMIG_BUF_INIT;
+	int rc;
+	*out = NULL;
+	rc = enter(&d, &rt, &own, p, opts, false);
+	if (rc)
+		return rc;
+	rc = cmig_schemaops_dump(&b, &rt, opts, &d);
+	if (!rc && !(*out = cmig_buf_detach(&b)))
+		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	cmig_buf_release(&b);
+	return leave(&d, &own, rc);
+}
+
+/* SPEC §8 comparisons: the chain must be linear (it is replayed). */
+static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+                        const cmig_schema_options *o)
+{
+	if (!p || !o || !version_ok(o->version, CMIG_SCHEMA_OPTIONS_VERSION))
+		return CMIG_EUSAGE;
+	cmig_diags_init(d, o->on_diag, o->payload);
+	if (!p->chain_ok) {
+		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                         "versions/ is not one linear chain: run `cmig check`");
+		cmig_diags_release(d);
+		return rc;
+	}
+	runtime_of(rt, p);
+	return CMIG_OK;
+}
+
+int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_diff(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, NULL, rc);
+}
+
+int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_check(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, NULL, rc);
+}
+
+int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!path_out)
+		return CMIG_EUSAGE;
+	*path_out = NULL;
+	if ((rc = enter_schema(&d, &rt, p, opts)))
+		return rc;
+	return leave(&d, NULL, cmig_autogen_revision(path_out, &rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
@@ -469,8 +569,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		cmig_text_now_iso(created, sizeof(created), false);
 	rc = cmig_newrev_create(path_out, p->config.versions_dir, p->config.template_path, rev, down,
 	                        opts->message, created, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
 }
 
 int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
@@ -480,10 +579,11 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	int rc;
 	if (!p || !opts || !version_ok(opts->version, CMIG_CHECK_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
+	rc = CMIG_OK;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
-	if (opts->version >= 2 && opts->url) {
+	if (opts->version >= 3 && opts->url) {
 		/* one database of many (SPEC §11): the files were checked by the caller already */
 		struct cmig_runtime rt;
 		cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
@@ -503,18 +603,30 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 		cmig_dburl_release(&own);
 	} else for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (!(opts->version >= 2 && opts->url) && p->chain_ok) {
+	if (!(opts->version >= 3 && opts->url) && p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
+		if (opts->flags & CMIG_CHECK_LINT)
+			rc = cmig_check_lint(&rt, opts->flags, opts->version >= 2 ? opts->lint_dialect : NULL,
+			                     opts->version >= 2 ? opts->lint_since : NULL, &d);
 	}
 	if (errors_out)
 		*errors_out = d.errors;
 	if (warnings_out)
 		*warnings_out = d.warnings;
-	rc = d.errors ? CMIG_ERROR : CMIG_OK;
+	if (rc == CMIG_OK || rc == CMIG_ERROR)
+		rc = d.errors ? CMIG_ERROR : CMIG_OK;
 	cmig_diags_release(&d);
 	return rc;
+}
+
+const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out)
+{
+	/* the same three static strings per rule: the layouts are checked equal below */
+	_Static_assert(sizeof(cmig_lint_rule_info) == sizeof(struct cmig_lint_rule),
+	               "cmig_lint_rule_info mirrors struct cmig_lint_rule");
+	return (const cmig_lint_rule_info *)(const void *)cmig_lint_rules(n_out);
 }
 
 int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
@@ -524,6 +636,19 @@ int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payloa
 	int rc;
 	cmig_diags_init(&d, on_diag, payload);
 	rc = cmig_project_init(dir, created_cb, payload, &d);
-	cmig_diags_release(&d);
-	return rc;
+	return finish(&d, rc);
+}
+
+int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!p || !opts || !version_ok(opts->version, CMIG_COPY_OPTIONS_VERSION) || !opts->from ||
+	    !opts->to)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, opts->on_diag, opts->payload);
+	runtime_of(&rt, p);
+	rc = cmig_copy_run(&rt, opts, &d);
+	return leave(&d, NULL, rc);
 }

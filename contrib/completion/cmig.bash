@@ -48,7 +48,8 @@ _cmig() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-c | --config | --url | --urls | --jobs | --on-error | --lock-timeout | --wait | -m | --message | --rev-id | -r | --rev-range | --format)
+		-c | --config | --url | --urls | --jobs | --on-error | --lock-timeout | --wait | -m | --message | --rev-id | -r | --rev-range | --format | \
+		--from | --to | --tables | --exclude)
 			((i++)) ;;
 		-[0-9]*) [ -n "$cmd" ] && ((npos++)) ;;
 		-*) ;;
@@ -70,7 +71,7 @@ _cmig() {
 	-r | --rev-range)
 		COMPREPLY=($(compgen -W "$(_cmig_revisions) head base current" -- "$cur"))
 		return ;;
-	--url | --jobs | --lock-timeout | --wait | -m | --message | --rev-id)
+	--url | --jobs | --lock-timeout | --wait | -m | --message | --rev-id | --from | --to | --tables | --exclude)
 		return ;;
 	esac
 

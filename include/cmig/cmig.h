@@ -200,7 +200,8 @@ enum {
 typedef struct {
 	unsigned version;          /* CMIG_RUN_OPTIONS_VERSION */
 	unsigned flags;            /* CMIG_RUN_* */
-	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE) */
+	const char *target;        /* TARGET or FROM:TO (FROM:TO only with CMIG_RUN_OFFLINE);
+	                              cmig_linearize(): the revision whose branch stays (--keep) */
 	double lock_timeout;       /* seconds; default 300 */
 	double wait;               /* --wait: keep retrying the connection that long */
 	cmig_progress_cb on_progress;
@@ -228,14 +229,27 @@ CMIG_EXTERN int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_ru
 CMIG_EXTERN int cmig_downgrade(cmig_project *p, const cmig_run_options *opts);
 /* Set the version table to opts->target without running SQL. */
 CMIG_EXTERN int cmig_stamp(cmig_project *p, const cmig_run_options *opts);
+/* SPEC §8 `cmig dump`: the configured database's schema as the SQL that recreates it, *out
+ * yours (cmig_free). A missing SQLite file is an error (nothing is created). */
+CMIG_EXTERN int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts);
 /* The database's current revision: *out NULL at base, else yours (cmig_free). */
 CMIG_EXTERN int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts);
 
-/* One row of `status`: applied_at is NULL for a pending revision. */
+/* Where a revision of `status` stands (SPEC §5). */
+typedef enum {
+	CMIG_REV_PENDING = 0,
+	CMIG_REV_APPLIED,            /* its up section ran */
+	CMIG_REV_STAMPED,            /* a stamp covered it without running it */
+	CMIG_REV_SKIPPED,            /* db-skipped: before the current revision, never applied */
+	CMIG_REV_APPLIED_NO_HISTORY  /* current or an ancestor, and the history has no rows */
+} cmig_rev_state;
+
+/* One row of `status`: applied_at is NULL unless state is APPLIED or STAMPED. */
 typedef struct {
 	const cmig_revision *rev;
 	const char *applied_at;
-	bool stamped;
+	bool stamped;                /* state == CMIG_REV_STAMPED (kept for older callers) */
+	cmig_rev_state state;
 } cmig_status_row;
 typedef void (*cmig_status_cb)(const cmig_status_row *row, void *payload);
 /* Walk the chain oldest first; *current_out (yours, NULL at base) is the current revision. */
@@ -254,7 +268,8 @@ CMIG_EXTERN int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_o
 /* cmig_linearize() flags */
 enum { CMIG_LINEARIZE_DRY_RUN = 1u << 0 };
 /* Make a branched chain linear by rewriting `down_revision` headers (SPEC §7). on_change is
- * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. */
+ * told each change; with CMIG_LINEARIZE_DRY_RUN nothing is written. opts->target, when set, is
+ * `--keep REV`: the branch holding REV (an id or a unique prefix) stays. */
 typedef void (*cmig_relink_cb)(const char *path, const char *old_down, const char *new_down,
                                void *payload);
 CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
@@ -266,6 +281,8 @@ CMIG_EXTERN int cmig_linearize(cmig_project *p, const cmig_run_options *opts, un
 enum {
 	CMIG_CHECK_STRICT = 1u << 0,        /* warnings count as errors */
 	CMIG_CHECK_WITH_DATABASE = 1u << 1, /* compare the database too (SPEC §7) */
+	CMIG_CHECK_LINT = 1u << 2,          /* also lint the migrations (SPEC §10; version 2) */
+	CMIG_CHECK_LINT_DOWN = 1u << 3,     /* lint down sections too (without lint-drop) */
 };
 
 typedef struct {
@@ -273,18 +290,30 @@ typedef struct {
 	unsigned flags;            /* CMIG_CHECK_* */
 	cmig_diag_cb on_diag;
 	void *payload;
-	/* Version 2 (SPEC §11). url set: check only this database against the files (their own
+	/* version 2 */
+	const char *lint_dialect;  /* "sqlite" | "postgresql": lint every section for it alone */
+	const char *lint_since;    /* a revision: lint only the revisions after it */
+	/* Version 3 (SPEC §11). url set: check only this database against the files (their own
 	 * problems are not replayed: check the files once without url, then each database with
 	 * it). */
 	const char *url;
 	cmig_run_result *result;   /* optional, with url: current revision and pending count */
 	double lock_timeout, wait; /* with url: as in cmig_run_options (0: defaults) */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 2
+#define CMIG_CHECK_OPTIONS_VERSION 3
 #define CMIG_CHECK_OPTIONS_INIT { .version = CMIG_CHECK_OPTIONS_VERSION, .flags = 0,        \
-	.on_diag = NULL, .payload = NULL, .url = NULL, .result = NULL, .lock_timeout = 0.0,    \
-	.wait = 0.0 }
+	.on_diag = NULL, .payload = NULL, .lint_dialect = NULL, .lint_since = NULL, .url = NULL, \
+	.result = NULL, .lock_timeout = 0.0, .wait = 0.0 }
 CMIG_EXTERN int cmig_check_options_init(cmig_check_options *opts, unsigned version);
+
+/* One lint rule (SPEC §10), for SARIF's rule list: static strings. */
+typedef struct {
+	const char *code;
+	const char *summary;
+	const char *help;
+} cmig_lint_rule_info;
+/* The lint rules in SPEC §10's order; *n_out is their count. */
+CMIG_EXTERN const cmig_lint_rule_info *cmig_lint_rule_list(size_t *n_out);
 
 /* Validate files, chain and (optionally) the database; every problem goes to on_diag.
  * The project's own open-time diagnostics are replayed first. Returns CMIG_OK when no error
@@ -309,6 +338,45 @@ CMIG_EXTERN int cmig_revision_options_init(cmig_revision_options *opts, unsigned
 CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
                                      const cmig_revision_options *opts);
 
+/* ---- SPEC §8: comparing schemas (issue 13) ------------------------------------------------ */
+
+/* cmig_schema_options.flags */
+enum {
+	CMIG_SCHEMA_FROM_DB = 1u << 0,    /* diff: the configured database instead of the chain */
+	CMIG_SCHEMA_ALLOW_DROP = 1u << 1, /* autogenerate: statements that drop data are allowed */
+};
+
+typedef struct {
+	unsigned version;          /* CMIG_SCHEMA_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_SCHEMA_* */
+	const char *message;       /* autogenerate: the revision's message (required) */
+	const char *rev_id;        /* autogenerate: NULL for a random id */
+	const char *const *renames;/* "TABLE:NEW" or "TABLE.COLUMN:NEW" (PostgreSQL quoting) */
+	size_t nrenames;
+	double wait;               /* seconds to keep retrying connections */
+	cmig_output_cb on_output;  /* diff: the SQL */
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_schema_options;
+#define CMIG_SCHEMA_OPTIONS_VERSION 1
+#define CMIG_SCHEMA_OPTIONS_INIT { .version = CMIG_SCHEMA_OPTIONS_VERSION, .flags = 0,          \
+	.message = NULL, .rev_id = NULL, .renames = NULL, .nrenames = 0, .wait = 0.0,             \
+	.on_output = NULL, .on_diag = NULL, .payload = NULL }
+CMIG_EXTERN int cmig_schema_options_init(cmig_schema_options *opts, unsigned version);
+
+/* `cmig diff`: the SQL that takes the schema at head (replayed in a scratch database) to the
+ * declared schema, through on_output; *count_out the number of statements (0: they agree). */
+CMIG_EXTERN int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts);
+/* `cmig check --schema`: the configured database against the chain replayed to its revision;
+ * each difference is a `schema-drift` error diagnostic; *count_out their number. */
+CMIG_EXTERN int cmig_check_schema(size_t *count_out, cmig_project *p,
+                                  const cmig_schema_options *opts);
+/* `cmig revision --autogenerate`: a new revision whose up section is the diff and whose down
+ * section is the reverse, written only after both are proven in a scratch database;
+ * *path_out (yours) the file, NULL when there was no difference (nothing written). */
+CMIG_EXTERN int cmig_revision_autogenerate(char **path_out, cmig_project *p,
+                                           const cmig_schema_options *opts);
+
 /* Create cmig.yaml, versions/ and templates/revision.sql.tmpl under dir; never overwrite.
  * created_cb is told each path created. */
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
@@ -320,6 +388,45 @@ CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, 
  * (SPEC §11). Both yours (cmig_free); a bad URL is an error through on_diag. */
 CMIG_EXTERN int cmig_url_describe(char **display_out, char **identity_out, const char *url,
                                   cmig_diag_cb on_diag, void *payload);
+
+/* ---- copy (SPEC §9) --------------------------------------------------------------------- */
+
+enum {
+	CMIG_COPY_TRUNCATE = 1u << 0,       /* --truncate: empty the target tables first */
+	CMIG_COPY_KEEP_TRIGGERS = 1u << 1,  /* --keep-triggers: user triggers stay enabled */
+	CMIG_COPY_ANY_REVISION = 1u << 2,   /* --any-revision: skip the same-revision check */
+	CMIG_COPY_KEEP_INDEXES = 1u << 3,   /* never drop and re-create indexes and foreign keys
+	                                     * for speed (they are still dropped for a cycle) */
+};
+
+/* Called once per table after the copy committed, in copy order. */
+typedef void (*cmig_copy_table_cb)(const char *table, unsigned long long rows, double seconds,
+                                   void *payload);
+
+typedef struct {
+	unsigned version;          /* CMIG_COPY_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_COPY_* */
+	const char *from;          /* source URL (required) */
+	const char *to;            /* target URL (required) */
+	const char *tables;        /* "T,…": only these source tables; NULL: every table */
+	const char *exclude;       /* "T|T.COLUMN,…" */
+	double wait;               /* keep retrying the connections that long (seconds) */
+	double lock_timeout;       /* seconds to wait for the target's migration lock */
+	cmig_progress_cb on_progress; /* per table: what = table, done/total rows */
+	cmig_copy_table_cb on_table;
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_copy_options;
+#define CMIG_COPY_OPTIONS_VERSION 1
+#define CMIG_COPY_OPTIONS_INIT { .version = CMIG_COPY_OPTIONS_VERSION, .flags = 0,          \
+	.from = NULL, .to = NULL, .tables = NULL, .exclude = NULL, .wait = 0.0,               \
+	.lock_timeout = 300.0, .on_progress = NULL, .on_table = NULL, .on_diag = NULL,        \
+	.payload = NULL }
+CMIG_EXTERN int cmig_copy_options_init(cmig_copy_options *opts, unsigned version);
+
+/* Copy every table's rows from opts->from to opts->to in one target transaction (SPEC §9).
+ * The project gives cmig's table names; nothing is written to the source. */
+CMIG_EXTERN int cmig_copy(cmig_project *p, const cmig_copy_options *opts);
 
 /* Readable name of a status code ("sql error", ...). */
 CMIG_EXTERN const char *cmig_status_name(int status);

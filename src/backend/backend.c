@@ -2,6 +2,7 @@
  * backend.c - URL scheme -> backend ops: the only switch over backends. Adding a backend is
  * one file exporting its ops, one row here, and the CLI suite run with CMIG_TEST_BACKEND.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 
@@ -31,15 +32,31 @@ const char *cmig_backend_sqlite_version(void)
 	return sqlite3_libversion();
 }
 
-const char *cmig_backend_libpq_version(void)
+/* Filled once (pthread_once), read-only afterwards: safe from any thread. */
+static char libpq_version[32] = "not available";
+static pthread_once_t libpq_version_once = PTHREAD_ONCE_INIT;
+
+static void fill_libpq_version(void)
 {
-	static char buf[32];
 	const char *err = NULL;
 	int v;
 	if (!cmig_pq_load(&err))
-		return "not available";
+		return;
 	v = PQlibVersion();
-	if (!buf[0])
-		snprintf(buf, sizeof(buf), "%d.%d", v / 10000, v % 10000);
-	return buf;
+	snprintf(libpq_version, sizeof(libpq_version), "%d.%d", v / 10000, v % 10000);
+}
+
+const char *cmig_backend_libpq_version(void)
+{
+	pthread_once(&libpq_version_once, fill_libpq_version);
+	return libpq_version;
+}
+
+int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d)
+{
+	*out = NULL;
+	if (!be->ops->schema_read)
+		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                       "the %s backend cannot read a schema", be->ops->name);
+	return be->ops->schema_read(be, out, d);
 }

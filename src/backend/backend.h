@@ -36,6 +36,8 @@ enum {
 	CMIG_BE_OFFLINE = 1u << 2,            /* prints SQL instead of running it */
 };
 
+struct cmig_schema; /* schema/schema.h */
+
 /* Names of cmig's own tables, as configured. */
 struct cmig_table_names {
 	const char *schema;       /* NULL: default schema */
@@ -94,8 +96,16 @@ struct cmig_backend_settings {
 	cmig_dialect_kind offline_dialect;  /* offline: which dialect to print */
 	bool offline_schema;                /* offline SQLite: keep a shadow database (an ALTER
 	                                     * TABLE will need the tables' definitions) */
+	const char *pg_lock_timeout;        /* cmig.yaml pg_lock_timeout ("5s"), NULL: none
+	                                     * (SPEC §10; PostgreSQL only) */
 	void *payload;
 };
+
+/* PostgreSQL's lock_timeout around a migration (SPEC §10), each ending in ";\n":
+ * `SET LOCAL lock_timeout = '…'` at the start of a transactional one, `SET lock_timeout =
+ * '…'` before and `RESET lock_timeout` after a transaction:false section. */
+int cmig_pg_lock_timeout_sql(cmig_buf *out, const char *value, bool local);
+#define CMIG_PG_RESET_LOCK_TIMEOUT "RESET lock_timeout"
 
 /* What run_section() gets: one section of one file, split into statements. */
 struct cmig_exec_section {
@@ -104,6 +114,10 @@ struct cmig_exec_section {
 	const cmig_section *sec;            /* body offsets, statements, transactional flag */
 	const char *revision;               /* the revision id, for messages */
 };
+
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+struct cmig_copy_table;
 
 /* Every backend's handle starts with this (libgit2's `parent` pattern). */
 struct cmig_backend {
@@ -159,7 +173,35 @@ struct cmig_backend_ops {
 	 * replays the chain up to FROM so batch mode knows the tables (SPEC §6). */
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
+
+	/* Optional (live backends): `cmig copy`, SPEC §9; see copy_io.h. copy_exec runs cmig's own
+	 * SQL (no rows); copy_query_int reads one integer (first column of the first row);
+	 * copy_snapshot starts the read-only transaction every reader then reads from. */
+	int (*copy_exec)(struct cmig_backend *be, const char *sql, cmig_diags *d);
+	int (*copy_query_int)(struct cmig_backend *be, const char *sql, long long *out,
+	                      cmig_diags *d);
+	int (*copy_snapshot)(struct cmig_backend *be, cmig_diags *d);
+	int (*copy_reader)(struct cmig_copy_reader **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
+	int (*copy_writer)(struct cmig_copy_writer **out, struct cmig_backend *be,
+	                   const struct cmig_copy_table *t, cmig_diags *d);
+	/* Optional (live backends). Read the database's schema (SPEC §8) into a new model, *out
+	 * yours (cmig_schema_free). One consistent snapshot; cmig's own tables
+	 * (settings->tables) are left out. Outside a transaction, or inside the run's own. */
+	int (*schema_read)(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d);
+
+	/* Optional (PostgreSQL): SPEC §8 scratch databases, on a backend opened on dev_url.
+	 * create: CREATE DATABASE name TEMPLATE template0 ENCODING 'UTF8', marked with its
+	 * creation time; an error says when the role lacks CREATEDB. drop: DROP DATABASE IF
+	 * EXISTS … WITH (FORCE). sweep: drop every cmig_scratch_* database older than an hour
+	 * that nobody is connected to, a note naming each. */
+	int (*scratch_create)(struct cmig_backend *be, const char *name, cmig_diags *d);
+	int (*scratch_drop)(struct cmig_backend *be, const char *name, cmig_diags *d);
+	int (*scratch_sweep)(struct cmig_backend *be, cmig_diags *d);
 };
+
+/* be->ops->schema_read, or an error naming the backend when it has none. */
+int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d);
 
 extern const struct cmig_backend_ops cmig_backend_sqlite;
 extern const struct cmig_backend_ops cmig_backend_postgresql;

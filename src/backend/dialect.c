@@ -79,10 +79,14 @@ static int create_tables(cmig_buf *out, const struct cmig_dialect *dl,
 	return rc;
 }
 
+/* The history's id is INTEGER PRIMARY KEY without AUTOINCREMENT: history rows are never
+ * deleted, so the rowid SQLite picks (the largest plus one) already increases, and
+ * AUTOINCREMENT would cost a sqlite_sequence table and its page write in every migration
+ * (issue 10). Tables created with it by earlier versions keep working unchanged. */
 static int sqlite_create_tables(cmig_buf *out, const struct cmig_table_names *t)
 {
 	return create_tables(out, &cmig_dialect_sqlite, t, "version_num TEXT NOT NULL PRIMARY KEY",
-	                     "id INTEGER PRIMARY KEY AUTOINCREMENT, revision TEXT NOT NULL, "
+	                     "id INTEGER PRIMARY KEY, revision TEXT NOT NULL, "
 	                     "direction TEXT NOT NULL, checksum TEXT NOT NULL, "
 	                     "applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL");
 }
@@ -194,3 +198,11 @@ const struct cmig_dialect cmig_dialect_postgresql = {
 	.history_insert = pg_history_insert,
 	.quote_table = pg_quote_table,
 };
+
+int cmig_pg_lock_timeout_sql(cmig_buf *out, const char *value, bool local)
+{
+	if (cmig_buf_puts(out, local ? "SET LOCAL lock_timeout = " : "SET lock_timeout = ") ||
+	    cmig_sql_literal(out, value) || cmig_buf_puts(out, ";\n"))
+		return CMIG_ENOMEM;
+	return CMIG_OK;
+}

@@ -212,9 +212,12 @@ static int pg_lock(struct cmig_backend *base, cmig_diags *d)
 		}
 		waited = cmig_pg_now() - start;
 		if (waited >= s->lock_timeout) {
+			const char *db = PQdb(be->conn), *host = PQhost(be->conn);
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
 			                     "gave up waiting for the database lock after %g seconds "
-			                     "(--lock-timeout)", s->lock_timeout);
+			                     "(--lock-timeout): another cmig run holds it on PostgreSQL "
+			                     "database %s (host %s)", s->lock_timeout, db ? db : "?",
+			                     host && *host ? host : "localhost");
 			break;
 		}
 		if (!reported && waited >= 1.0) {
@@ -268,6 +271,12 @@ static int pg_begin(struct cmig_backend *base, cmig_diags *d)
 		return cmig_diag_oom(d);
 	if (s->readonly)
 		return CMIG_OK;
+	if (s->pg_lock_timeout) {   /* SPEC §10: before anything of the migration waits for a lock */
+		cmig_buf_clear(&be->scratch);
+		if (cmig_pg_lock_timeout_sql(&be->scratch, s->pg_lock_timeout, true) ||
+		    cmig_pg_queue(be, be->scratch.ptr, be->scratch.len - 2, "setting lock_timeout") < 0)
+			return cmig_diag_oom(d);
+	}
 	if (be->tables != TABLES_EXIST && (rc = check_tables(be, d)) != CMIG_OK)
 		return rc;
 	if (be->tables == TABLES_MISSING) {
@@ -357,6 +366,14 @@ static int run_untransacted(struct pg_backend *be, const struct cmig_exec_sectio
 	if (PQtransactionStatus(be->conn) != PQTRANS_IDLE &&
 	    (rc = cmig_pg_exec(be, cmig_dialect_postgresql.rollback, "rolling back", d)))
 		return rc;
+	if (be->base.settings->pg_lock_timeout) {   /* SPEC §10: SET before, RESET after */
+		cmig_buf_clear(&be->scratch);
+		if (cmig_pg_lock_timeout_sql(&be->scratch, be->base.settings->pg_lock_timeout, false))
+			return cmig_diag_oom(d);
+		be->scratch.ptr[be->scratch.len - 2] = 0;
+		if ((rc = cmig_pg_exec(be, be->scratch.ptr, "setting lock_timeout", d)) != CMIG_OK)
+			return rc;
+	}
 	for (size_t i = 0; i < v->n && rc == CMIG_OK; i++) {
 		const cmig_stmt *st = &v->items[i];
 		if ((rc = queue_statement(be, s, st, d)) == CMIG_OK)
@@ -372,6 +389,12 @@ static int run_untransacted(struct pg_backend *be, const struct cmig_exec_sectio
 			               i > 1 ? "s" : "", lines.ptr);
 			cmig_buf_release(&lines);
 		}
+	}
+	if (be->base.settings->pg_lock_timeout && PQstatus(be->conn) == CONNECTION_OK) {
+		int r2 = cmig_pg_exec(be, CMIG_PG_RESET_LOCK_TIMEOUT, "resetting lock_timeout",
+		                      rc ? NULL : d);
+		if (rc == CMIG_OK)
+			rc = r2;
 	}
 	return rc;
 }
@@ -540,4 +563,13 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.history_append = pg_history_append,
 	.history_read = pg_history_read,
 	.replay_section = NULL,
+	.copy_exec = cmig_pg_copy_exec,
+	.copy_query_int = cmig_pg_copy_query_int,
+	.copy_snapshot = cmig_pg_copy_snapshot,
+	.copy_reader = cmig_pg_copy_reader,
+	.copy_writer = cmig_pg_copy_writer,
+	.schema_read = cmig_pg_schema_read,
+	.scratch_create = cmig_pg_scratch_create,
+	.scratch_drop = cmig_pg_scratch_drop,
+	.scratch_sweep = cmig_pg_scratch_sweep,
 };

@@ -185,6 +185,14 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	return code;
 }
 
+int cmig_pg_report(struct pg_backend *be, const char *what, const PGresult *res, cmig_diags *d)
+{
+	struct pg_item it;
+	memset(&it, 0, sizeof(it));
+	it.what = what;
+	return report_error(be, &it, res, d);
+}
+
 /* libpq hands every notice here instead of printing it (STYLE §5). */
 static void notice_receiver(void *arg, const PGresult *res)
 {

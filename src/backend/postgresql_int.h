@@ -68,6 +68,30 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
 /* Queue one of cmig's own statements and run the queue now (d may be NULL). */
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d);
 
+/* Scratch databases (postgresql_scratch.c): the ops' scratch_*. */
+int cmig_pg_scratch_create(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_drop(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_sweep(struct cmig_backend *base, cmig_diags *d);
+
+/* Report a failed result (res NULL: the connection's error) of cmig's own work `what`. */
+int cmig_pg_report(struct pg_backend *be, const char *what, const PGresult *res, cmig_diags *d);
+
+/* `cmig copy` (postgresql_copy.c, see copy_io.h): the copy_* ops. */
+struct cmig_copy_table;
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+int cmig_pg_copy_exec(struct cmig_backend *be, const char *sql, cmig_diags *d);
+int cmig_pg_copy_query_int(struct cmig_backend *be, const char *sql, long long *out,
+                           cmig_diags *d);
+int cmig_pg_copy_snapshot(struct cmig_backend *be, cmig_diags *d);
+int cmig_pg_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *be,
+                        const struct cmig_copy_table *t, cmig_diags *d);
+int cmig_pg_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
+                        const struct cmig_copy_table *t, cmig_diags *d);
+
+/* The schema reader (postgresql_schema.c): the ops' schema_read. */
+int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
+
 double cmig_pg_now(void);
 void cmig_pg_sleep_ms(long ms);
 

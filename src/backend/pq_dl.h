@@ -21,7 +21,8 @@
 	X(PQconsumeInput) X(PQisBusy) X(PQhost) X(PQport) X(PQconninfoParse) X(PQconninfoFree) \
 	X(PQfreemem) X(PQlibVersion) X(PQserverVersion) X(PQescapeIdentifier) \
 	X(PQescapeLiteral) X(PQpipelineStatus) X(PQcmdStatus) X(PQcmdTuples) X(PQresStatus) \
-	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd)
+	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd) X(PQdb) \
+	X(PQputCopyData) X(PQisnonblocking)
 
 struct cmig_pq_api {
 #define CMIG_PQ_MEMBER(f) __typeof__(f) *f;
@@ -64,6 +65,7 @@ const struct cmig_pq_api *cmig_pq_table(void);
 #define PQconsumeInput CMIG_PQ_CALL(PQconsumeInput)
 #define PQisBusy CMIG_PQ_CALL(PQisBusy)
 #define PQhost CMIG_PQ_CALL(PQhost)
+#define PQdb CMIG_PQ_CALL(PQdb)
 #define PQport CMIG_PQ_CALL(PQport)
 #define PQconninfoParse CMIG_PQ_CALL(PQconninfoParse)
 #define PQconninfoFree CMIG_PQ_CALL(PQconninfoFree)
@@ -80,6 +82,8 @@ const struct cmig_pq_api *cmig_pq_table(void);
 #define PQconnectStartParams CMIG_PQ_CALL(PQconnectStartParams)
 #define PQgetCopyData CMIG_PQ_CALL(PQgetCopyData)
 #define PQputCopyEnd CMIG_PQ_CALL(PQputCopyEnd)
+#define PQputCopyData CMIG_PQ_CALL(PQputCopyData)
+#define PQisnonblocking CMIG_PQ_CALL(PQisnonblocking)
 #endif
 
 #endif

@@ -107,6 +107,9 @@ static int sc_begin(struct cmig_backend *base, cmig_diags *d)
 	struct script_backend *be = (struct script_backend *)base;
 	if (cmig_buf_printf(&be->out, "%s;\n", be->dl->begin))
 		return cmig_diag_oom(d);
+	if (be->dl->kind == CMIG_DIALECT_POSTGRESQL && be->base.settings->pg_lock_timeout &&
+	    cmig_pg_lock_timeout_sql(&be->out, be->base.settings->pg_lock_timeout, true))
+		return cmig_diag_oom(d);
 	if (!be->tables_printed) {
 		if (be->dl->create_tables(&be->out, &be->base.settings->tables))
 			return cmig_diag_oom(d);
@@ -146,6 +149,11 @@ static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 	size_t i = 0;
 	int rc = CMIG_OK;
 
+	bool timeout = !s->sec->transactional && be->dl->kind == CMIG_DIALECT_POSTGRESQL &&
+	               be->base.settings->pg_lock_timeout;
+
+	if (timeout && cmig_pg_lock_timeout_sql(&be->out, be->base.settings->pg_lock_timeout, false))
+		return cmig_diag_oom(d);
 	while (i < v->n && rc == CMIG_OK) {
 		const cmig_stmt *st = &v->items[i];
 		if (be->shadow && s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE)) {
@@ -161,6 +169,9 @@ static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 			rc = cmig_sqlite_exec_stmt(be->shadow, s, st, d);
 		i++;
 	}
+	if (rc == CMIG_OK && timeout && cmig_buf_puts(&be->out, CMIG_PG_RESET_LOCK_TIMEOUT ";\n"))
+		return cmig_diag_oom(d);
+	emit(be);
 	return rc;
 }
 

@@ -11,9 +11,16 @@
  *  - Statements come from model/sqlsplit, never from sqlite3_prepare's tail, so a batch-mode
  *    statement SQLite cannot parse never stops the split.
  *  - A readonly open of a file that does not exist creates nothing and reads as base.
+ *  - A readonly open of a file with a journal beside it opens the file for writing (without
+ *    creating it) so SQLite rolls an interrupted run's hot journal back; cmig itself still
+ *    writes nothing (SPEC §4).
+ *  - An error from the database itself (read-only, cannot open, full, I/O, not a database,
+ *    corrupt, a lock held past --lock-timeout) names the database, and the statement that
+ *    was running only in a detail line (SPEC §4).
  */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,10 +62,56 @@ static int busy_handler(void *arg, int count)
 	if (!be->wait_reported && waited >= 1.0) {
 		be->wait_reported = true;
 		if (s->on_wait)
-			s->on_wait("waiting for the database lock (another cmig run holds it)", s->payload);
+			s->on_wait(be->wait_line ? be->wait_line
+			                         : "waiting for the database lock (another connection holds it)",
+			           s->payload);
 	}
 	sleep_ms(count < 10 ? 2 : count < 50 ? 5 : 20);
 	return 1;
+}
+
+/* SPEC §4: the result codes that come from the database file, not from a statement. */
+static bool database_level(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *db_path(const struct sqlite_backend *be)
+{
+	return be->url && be->url->sqlite_path ? be->url->sqlite_path : ":memory:";
+}
+
+static int gave_up(struct sqlite_backend *be, cmig_diags *d)
+{
+	be->timed_out = false;
+	return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
+	                       "gave up waiting for the database lock after %g seconds "
+	                       "(--lock-timeout): another connection holds SQLite database %s",
+	                       be->base.settings->lock_timeout, db_path(be));
+}
+
+/* An error of the database itself: names it; `running` (may be NULL) goes in the detail. */
+static int database_error(struct sqlite_backend *be, int code, const char *msg, const char *path,
+                          unsigned line, cmig_diags *d)
+{
+	char *detail = path ? cmig_asprintf("while running %s:%u", path, line) : NULL;
+	const char *hint = NULL;
+	if ((code & 0xff) == SQLITE_READONLY)
+		hint = "the user running cmig must be able to write the database file and its directory";
+	cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECONNECT, NULL, NULL, 0, 0, detail, hint,
+	               "SQLite database %s: %s", db_path(be), msg);
+	free(detail);
+	return CMIG_ECONNECT;
 }
 
 int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section *s,
@@ -68,6 +121,11 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 	int code = be->db ? sqlite3_extended_errcode(be->db) : SQLITE_ERROR;
 	unsigned line = 0;
 	cmig_buf detail = CMIG_BUF_INIT;
+
+	if ((code & 0xff) == SQLITE_BUSY && be->timed_out)
+		return gave_up(be, d);
+	if (database_level(code))
+		return database_error(be, code, msg, s ? s->path : NULL, st ? st->line : 0, d);
 
 	if (st) {
 		line = st->line;
@@ -80,13 +138,6 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 		cmig_buf_printf(&detail, "sqlite error %d in revision %s; statement: %.*s%s", code,
 		                s->revision, (int)(n > 120 ? 120 : n), s->text + st->start,
 		                n > 120 || nl ? " …" : "");
-	}
-	if ((code & 0xff) == SQLITE_BUSY && be->timed_out) {
-		be->timed_out = false;
-		cmig_buf_release(&detail);
-		return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
-		                       "gave up waiting for the database lock after %g seconds "
-		                       "(--lock-timeout)", be->base.settings->lock_timeout);
 	}
 	cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ESQL, NULL, s ? s->path : NULL, line, 0,
 	               detail.len ? detail.ptr : NULL, NULL, "%s", msg);
@@ -102,10 +153,13 @@ int cmig_sqlite_exec(struct sqlite_backend *be, const char *sql, cmig_diags *d)
 		return CMIG_OK;
 	if ((rc & 0xff) == SQLITE_BUSY && be->timed_out) {
 		sqlite3_free(err);
-		be->timed_out = false;
-		return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
-		                       "gave up waiting for the database lock after %g seconds "
-		                       "(--lock-timeout)", be->base.settings->lock_timeout);
+		return gave_up(be, d);
+	}
+	if (database_level(sqlite3_extended_errcode(be->db))) {
+		int r = database_error(be, sqlite3_extended_errcode(be->db),
+		                       err ? err : sqlite3_errstr(rc), NULL, 0, d);
+		sqlite3_free(err);
+		return r;
 	}
 	cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "sqlite: %s", err ? err : sqlite3_errstr(rc));
 	sqlite3_free(err);
@@ -152,9 +206,42 @@ static int set_foreign_keys(struct sqlite_backend *be, bool on, cmig_diags *d)
 	return rc;
 }
 
+/* A rollback journal beside the file that may be hot: non-empty and its first byte non-zero
+ * (SQLite zeroes the header of a journal it has nothing to roll back from). A live writer's
+ * journal passes too; opening for write is harmless then. */
+static bool has_journal(const char *path)
+{
+	char *j = cmig_asprintf("%s-journal", path);
+	FILE *f = j ? fopen(j, "rb") : NULL;
+	int c = f ? fgetc(f) : EOF;
+	if (f)
+		fclose(f);
+	free(j);
+	return c != EOF && c != 0;
+}
+
+/* Whether this user can write the file and its directory (to roll a journal back). */
+static bool can_roll_back(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? cmig_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+	                  : cmig_strdup(".");
+	bool r = dir && access(path, W_OK) == 0 && access(dir, W_OK) == 0;
+	free(dir);
+	return r;
+}
+
 static int open_db(struct sqlite_backend *be, const char *path, bool readonly, cmig_diags *d)
 {
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (readonly && has_journal(path)) {
+		if (!can_roll_back(path))
+			return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
+			                       "SQLite database %s has the journal of an interrupted run "
+			                       "(%s-journal), which must be rolled back by someone who can "
+			                       "write the file and its directory", path, path);
+		flags = SQLITE_OPEN_READWRITE; /* SQLite rolls a hot journal back; no CREATE */
+	}
 	int rc = sqlite3_open_v2(path, &be->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		const char *msg = be->db ? sqlite3_errmsg(be->db) : sqlite3_errstr(rc);
@@ -186,6 +273,9 @@ static int sq_open(struct cmig_backend **out, const cmig_dburl *url,
 	be->url = url;
 	be->fk_state = -1;
 	cmig_buf_init(&be->scratch, 0);
+	/* SPEC §4: on SQLite the holder may be the app or the sqlite3 shell, not only cmig */
+	be->wait_line = cmig_asprintf("waiting for the database lock: another connection holds "
+	                              "SQLite database %s", path);
 
 	if (settings->readonly && strcmp(path, ":memory:") != 0) {
 		FILE *f = fopen(path, "rb");
@@ -207,11 +297,13 @@ static int sq_open(struct cmig_backend **out, const cmig_dburl *url,
 		sleep_ms(200);
 	}
 	if (rc) {
+		free(be->wait_line);
 		free(be);
 		return rc;
 	}
 	if (!settings->readonly && (rc = set_foreign_keys(be, settings->sqlite_foreign_keys, d))) {
 		sqlite3_close(be->db);
+		free(be->wait_line);
 		free(be);
 		return rc;
 	}
@@ -240,6 +332,7 @@ static void sq_close(struct cmig_backend *base)
 		sqlite3_close_v2(be->db);
 	}
 	cmig_buf_release(&be->scratch);
+	free(be->wait_line);
 	free(be);
 }
 
@@ -469,4 +562,10 @@ const struct cmig_backend_ops cmig_backend_sqlite = {
 	.history_append = sq_history_append,
 	.history_read = sq_history_read,
 	.replay_section = sq_replay_section,
+	.copy_exec = cmig_sqlite_copy_exec,
+	.copy_query_int = cmig_sqlite_copy_query_int,
+	.copy_snapshot = cmig_sqlite_copy_snapshot,
+	.copy_reader = cmig_sqlite_copy_reader,
+	.copy_writer = cmig_sqlite_copy_writer,
+	.schema_read = cmig_sqlite_schema_read,
 };

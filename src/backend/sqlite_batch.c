@@ -520,7 +520,7 @@ static int native(struct sqlite_backend *be, const struct cmig_exec_section *s, 
 	struct cmig_schema schema;
 	struct cmig_rebuild_where w = { s->path, st->line };
 	cmig_buf sql = CMIG_BUF_INIT;
-	int rc;
+	int rc, erc;
 
 	*refused = false;
 	if ((rc = schema_load(&store, be->db, d)))
@@ -538,10 +538,14 @@ static int native(struct sqlite_backend *be, const struct cmig_exec_section *s, 
 		cmig_buf_release(&sql);
 		return rc;
 	}
-	if (exec_all(be->db, sql.ptr) != SQLITE_OK) {
-		if (try_only) {
-			exec1(be->db, "ROLLBACK TO _cmig_batch");
-			exec1(be->db, "RELEASE _cmig_batch");
+	if ((erc = exec_all(be->db, sql.ptr)) != SQLITE_OK) {
+		/* Only SQLite refusing the form (SQLITE_ERROR, or a constraint) means "rebuild
+		 * instead"; out of memory, a full disk or an I/O error is the migration's failure,
+		 * and may have rolled the whole transaction back (autocommit again). */
+		bool refusal = ((erc & 0xff) == SQLITE_ERROR || (erc & 0xff) == SQLITE_CONSTRAINT) &&
+		               !sqlite3_get_autocommit(be->db);
+		if (try_only && refusal && exec1(be->db, "ROLLBACK TO _cmig_batch") == SQLITE_OK &&
+		    exec1(be->db, "RELEASE _cmig_batch") == SQLITE_OK) {
 			*refused = true;
 			rc = CMIG_OK;
 		} else {

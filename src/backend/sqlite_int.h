@@ -19,6 +19,7 @@ struct sqlite_backend {
 	double wait_started;       /* busy handler: when the current wait began */
 	bool wait_reported;        /* busy handler: the waiting line was sent */
 	bool timed_out;            /* busy handler gave up */
+	char *wait_line;           /* the waiting line, naming the database (NULL: generic) */
 	cmig_buf scratch;          /* reused SQL text buffer */
 };
 
@@ -38,5 +39,21 @@ int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section
 /* Open an in-memory database through the seam (offline replay for --sql). */
 int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
                             cmig_diags *d);
+
+/* `cmig copy` (sqlite_copy.c, see copy_io.h): the copy_* ops. */
+struct cmig_copy_table;
+struct cmig_copy_reader;
+struct cmig_copy_writer;
+int cmig_sqlite_copy_exec(struct cmig_backend *be, const char *sql, cmig_diags *d);
+int cmig_sqlite_copy_query_int(struct cmig_backend *be, const char *sql, long long *out,
+                               cmig_diags *d);
+int cmig_sqlite_copy_snapshot(struct cmig_backend *be, cmig_diags *d);
+int cmig_sqlite_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *be,
+                            const struct cmig_copy_table *t, cmig_diags *d);
+int cmig_sqlite_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *be,
+                            const struct cmig_copy_table *t, cmig_diags *d);
+
+/* The schema reader (sqlite_schema.c): the ops' schema_read. */
+int cmig_sqlite_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d);
 
 #endif

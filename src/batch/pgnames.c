@@ -149,7 +149,14 @@ static char *column_part(const struct ctx *c, const struct cmig_cons *k, long co
 		names[i] = cmig_pgnames_fold(ci >= 0 ? c->t->cols[ci].name : nm,
 		                             ci >= 0 ? c->t->cols[ci].quoted : false);
 	}
-	r = cmig_pgnames_join(names, n);
+	r = NULL;
+	{
+		bool all = true;   /* a fold that ran out of memory fails the name, never joins NULL */
+		for (size_t i = 0; i < n; i++)
+			all = all && names[i];
+		if (all)
+			r = cmig_pgnames_join(names, n);
+	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -193,11 +193,15 @@ int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alte
 			rc = cmig_diag_oom(d);
 		st.src[i] = cmig_buf_detach(&b);
 	}
+	if (!rc)
+		rc = cmig_rebuild_names_stash(&st);
 	for (size_t i = 0; i < n && !rc; i++)
 		for (size_t k = 0; k < alters[i]->nactions && !rc; k++)
 			rc = cmig_rebuild_edit_apply(&st, &alters[i]->actions[k]);
 	if (!rc && !st.changed)
 		out->noop = true;
+	if (!rc && !out->noop)
+		rc = cmig_rebuild_names_pin(&st);
 	if (!rc && !out->noop) {
 		out->table = cmig_strdup(old.name);
 		out->tmp = cmig_rebuild_emit_temp_name(s, old.name);

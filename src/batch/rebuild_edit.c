@@ -22,7 +22,7 @@
 
 void cmig_rebuild_edit_release(struct cmig_rebuild_state *st)
 {
-	for (size_t i = 0; i < st->t.ncols; i++)
+	for (size_t i = 0; st->src && i < st->t.ncols; i++)
 		free(st->src[i]);
 	free(st->src);
 	for (size_t i = 0; i < st->ndropped; i++)
@@ -44,7 +44,7 @@ static const char **relnames(const struct cmig_schema *s, size_t *n)
 	return v;
 }
 
-int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n)
+int cmig_rebuild_edit_derived(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n)
 {
 	size_t nrel;
 	const char **rel = relnames(st->s, &nrel);
@@ -54,6 +54,28 @@ int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **
 	rc = cmig_pgnames_assign(out, n, &st->t, rel, nrel);
 	free(rel);
 	return rc ? cmig_diag_oom(st->d) : CMIG_OK;
+}
+
+int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n)
+{
+	int rc = cmig_rebuild_edit_derived(st, out, n);
+	for (size_t i = 0; i < *n && !rc; i++) {
+		struct cmig_pgname *p = &(*out)[i];
+		const struct cmig_cons *k = p->col >= 0 ? &st->t.cols[p->col].cons[p->idx]
+		                                        : &st->t.tcons[p->idx];
+		char *keep;
+		if (p->named || !k->pgname || strcmp(p->name, k->pgname) == 0)
+			continue;
+		if (!(keep = cmig_strdup(k->pgname))) {
+			cmig_pgnames_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return cmig_diag_oom(st->d);
+		}
+		free(p->name);
+		p->name = keep;
+	}
+	return rc;
 }
 
 const char *cmig_rebuild_kind_name(cmig_cons_kind k)
@@ -158,9 +180,10 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 		return cmig_diag_oom(st->d);
 	}
 	st->src = p;
-	if (cmig_table_add_column(&st->t, &c))
+	rc = cmig_table_add_column(&st->t, &c);
+	st->src[st->t.ncols - 1] = NULL;   /* before any return: the column may be added anyway */
+	if (rc)
 		return cmig_diag_oom(st->d);
-	st->src[st->t.ncols - 1] = NULL;
 	st->changed = true;
 	return CMIG_OK;
 }

@@ -36,8 +36,17 @@ bool cmig_rebuild_index_mentions(const char *sql, const char *name);
 void cmig_rebuild_edit_release(struct cmig_rebuild_state *st);
 /* Apply one action to st->t (and st->src); an error names the table. */
 int cmig_rebuild_edit_apply(struct cmig_rebuild_state *st, const struct cmig_alter_action *x);
-/* The table's constraint names (PostgreSQL's defaults where unnamed). */
+/* The table's constraint names: an unnamed one's as it stood before the rebuild's first edit
+ * (its ->pgname), else PostgreSQL's default derived from the current model. */
 int cmig_rebuild_edit_names(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n);
+/* The names derivation gives the current model (no ->pgname). */
+int cmig_rebuild_edit_derived(struct cmig_rebuild_state *st, struct cmig_pgname **out, size_t *n);
+
+/* rebuild_names.c */
+/* Before the first edit: remember each unnamed constraint's derived name in ->pgname. */
+int cmig_rebuild_names_stash(struct cmig_rebuild_state *st);
+/* After the edits: write CONSTRAINT <pgname> into each one whose derived name would change. */
+int cmig_rebuild_names_pin(struct cmig_rebuild_state *st);
 const char *cmig_rebuild_kind_name(cmig_cons_kind k);
 
 /* rebuild_emit.c */

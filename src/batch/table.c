@@ -42,6 +42,7 @@ void cmig_cons_release(struct cmig_cons *c)
 	free(c->cols);
 	free(c->lead);
 	free(c->after);
+	free(c->pgname);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -406,7 +407,11 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 		rc = bad(d, &t, t.n, "')'");
 		goto done;
 	}
-	out->between = gap(sql, tok_end(&t, k), t.items[open].start);
+	/* unchecked, this NULL reached cmig_table_print's strlen under out-of-memory (issue 11) */
+	if (!(out->between = gap(sql, tok_end(&t, k), t.items[open].start))) {
+		rc = cmig_diag_oom(d);
+		goto done;
+	}
 	prev_end = tok_end(&t, open);
 	for (k = open + 1; k < close && !rc;) {
 		size_t e = cmig_stoks_element_end(&t, k);
@@ -419,6 +424,12 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 		}
 		lead = gap(sql, prev_end, t.items[k].start);
 		after = gap(sql, tok_end(&t, e - 1), t.items[e].start);
+		if (!lead || !after) {
+			free(lead);
+			free(after);
+			rc = cmig_diag_oom(d);
+			break;
+		}
 		if (is_tcons_start(&t, k)) {
 			struct cmig_cons c;
 			rc = parse_tcons(&c, &t, k, e, d);
@@ -685,7 +696,8 @@ int cmig_table_add_column(struct cmig_table *t, struct cmig_column *c)
 	}
 	t->cols[t->ncols++] = *c;
 	memset(c, 0, sizeof(*c));
-	return CMIG_OK;
+	/* added either way (the table owns it); a missing text fails the edit */
+	return t->cols[t->ncols - 1].lead && t->cols[t->ncols - 1].after ? CMIG_OK : CMIG_ENOMEM;
 }
 
 /* The element after a dropped one inherits the dropped one's line: a comment that trailed
@@ -752,7 +764,7 @@ int cmig_table_add_constraint(struct cmig_table *t, struct cmig_cons *c)
 	c->after = moved ? moved : cmig_strdup("");
 	t->tcons[t->ntcons++] = *c;
 	memset(c, 0, sizeof(*c));
-	return CMIG_OK;
+	return t->tcons[t->ntcons - 1].lead && t->tcons[t->ntcons - 1].after ? CMIG_OK : CMIG_ENOMEM;
 }
 
 void cmig_table_drop_constraint(struct cmig_table *t, size_t i)

@@ -46,6 +46,8 @@ struct cmig_cons {
 	bool stored;            /* GENERATED … STORED */
 	char *lead;             /* table constraints: spaces/comments before it; else NULL */
 	char *after;            /* table constraints: spaces/comments after it, before the ',' */
+	char *pgname;           /* batch rebuild: the PostgreSQL name an unnamed constraint had
+	                         * before the rebuild's first edit (rebuild_names.c), else NULL */
 };
 
 struct cmig_column {

@@ -1,5 +1,6 @@
 /*
- * cmd_check.c - `cmig check [--strict] [--format text|json]`: every problem at once (SPEC §7).
+ * cmd_check.c - `cmig check [--strict] [--format text|json|sarif] [--lint …]`: every problem at
+ * once (SPEC §7, §10).
  * Text: one diagnostic a line on stderr, then `N error(s), M warning(s)`. JSON: one object on
  * stdout with ok, errors, warnings and the diagnostics.
  */
@@ -7,75 +8,24 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "out.h"
+#include "sarif.h"
 
 static const struct cli_opt opts[] = {
 	{ "strict", 0, NULL, "count every warning as an error" },
-	{ "format", 0, "FORMAT", "text (default) or json" },
+	{ "format", 0, "FORMAT", "text (default), json or sarif" },
+	{ "lint", 0, NULL, "also warn about statements risky on a live database" },
+	{ "lint-down", 0, NULL, "with --lint: lint down sections too" },
+	{ "dialect", 0, "D", "with --lint: lint every section for D (sqlite or postgresql) alone" },
+	{ "since", 0, "REV", "with --lint: lint only the revisions after REV" },
+	{ "schema", 0, NULL, "also compare the database's schema with the migrations "
+	                     "(schema-drift; needs dev_url on PostgreSQL)" },
 };
 
 struct json_state {
 	bool first;
 };
-
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes are not valid UTF-8
- * (a stray continuation byte, a truncated or overlong sequence, a surrogate, > U+10FFFF). */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n;
-	unsigned cp;
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2, cp = *p & 0x1f;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3, cp = *p & 0x0f;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4, cp = *p & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A JSON string: always valid UTF-8 (a byte that is not, e.g. from a file's header value or
- * name, becomes U+FFFD), control characters escaped. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80) {
-			size_t n = utf8_len(p);
-			if (!n) {
-				fputs("\\ufffd", stdout);
-			} else {
-				fwrite(p, 1, n, stdout);
-				p += n - 1;
-			}
-			continue;
-		}
-		switch (*p) {
-		case '"': fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		default:
-			if (*p < 0x20)
-				printf("\\u%04x", *p);
-			else
-				putchar(*p);
-		}
-	}
-	putchar('"');
-}
 
 static void json_diag(const cmig_diag *d, void *payload)
 {
@@ -86,10 +36,10 @@ static void json_diag(const cmig_diag *d, void *payload)
 	st->first = false;
 	printf("{\"severity\": \"%s\", \"code\": ", d->severity == CMIG_DIAG_ERROR ? "error" : "warning");
 	/* no SPEC §7 code: a file problem is "parse"; a database that cannot be read, "database" */
-	json_string(d->kind ? d->kind : d->path ? "parse" : "database");
+	cli_json_string(d->kind ? d->kind : d->path ? "parse" : "database");
 	fputs(", \"path\": ", stdout);
 	if (d->path)
-		json_string(d->path);
+		cli_json_string(d->path);
 	else
 		fputs("null", stdout);
 	if (d->line)
@@ -97,48 +47,97 @@ static void json_diag(const cmig_diag *d, void *payload)
 	else
 		fputs(", \"line\": null", stdout);
 	fputs(", \"message\": ", stdout);
-	json_string(d->message);
+	cli_json_string(d->message);
 	putchar('}');
+}
+
+/* Text output: diagnostics as they come; the lint-dialects note waits for the summary. */
+static void text_diag(const cmig_diag *d, void *payload)
+{
+	const char **note = payload;
+	if (d->severity == CMIG_DIAG_NOTE && d->kind && !strcmp(d->kind, "lint-dialects")) {
+		*note = "lint: sqlite only, the default database URL's dialect";
+		return;
+	}
+	cli_print_diag(d, NULL);
 }
 
 static int cmd_check(struct cli_ctx *ctx)
 {
 	cmig_check_options o = CMIG_CHECK_OPTIONS_INIT;
-	const char *format = cli_opt_value(ctx, "format");
+	const char *format = cli_opt_value(ctx, "format"), *dialect = cli_opt_value(ctx, "dialect");
+	const char *note = NULL;
 	struct json_state js = { true };
+	struct cli_sarif sarif;
 	size_t errors = 0, warnings = 0;
-	bool json;
+	bool json, sarif_out;
 	int rc;
 
 	if (!format)
 		format = "text";
-	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error(ctx, "--format is text or json, not '%s'", format);
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "sarif"))
+		return cli_usage_error(ctx, "--format is text, json or sarif, not '%s'", format);
+	if (dialect && strcmp(dialect, "sqlite") && strcmp(dialect, "postgresql"))
+		return cli_usage_error(ctx, "--dialect is sqlite or postgresql, not '%s'", dialect);
+	if (!cli_opt_given(ctx, "lint") &&
+	    (dialect || cli_opt_given(ctx, "since") || cli_opt_given(ctx, "lint-down")))
+		return cli_usage_error(ctx, "--dialect, --since and --lint-down go with --lint");
 	json = !strcmp(format, "json");
+	sarif_out = !strcmp(format, "sarif");
 	if (cli_opt_given(ctx, "strict"))
 		o.flags |= CMIG_CHECK_STRICT;
 	if (cmig_project_has_database(ctx->project))
 		o.flags |= CMIG_CHECK_WITH_DATABASE;
-	o.on_diag = json ? json_diag : cli_print_diag;
-	o.payload = json ? &js : NULL;
+	if (cli_opt_given(ctx, "lint"))
+		o.flags |= CMIG_CHECK_LINT;
+	if (cli_opt_given(ctx, "lint-down"))
+		o.flags |= CMIG_CHECK_LINT_DOWN;
+	o.lint_dialect = dialect;
+	o.lint_since = cli_opt_value(ctx, "since");
+	o.on_diag = json ? json_diag : sarif_out ? cli_sarif_diag : text_diag;
+	o.payload = json ? (void *)&js : sarif_out ? (void *)&sarif : (void *)&note;
 	if (json)
 		fputs("{\"diagnostics\": [", stdout);
+	if (sarif_out)
+		cli_sarif_begin(&sarif, ctx->config_path);
 	rc = cmig_check(&errors, &warnings, ctx->project, &o);
+	if (cli_opt_given(ctx, "schema") && rc == CMIG_OK) {
+		/* SPEC §8: the database against the chain replayed to its revision (schema-drift) */
+		cmig_schema_options so = CMIG_SCHEMA_OPTIONS_INIT;
+		size_t drift = 0;
+		so.wait = ctx->wait;
+		so.on_diag = o.on_diag;
+		so.payload = o.payload;
+		rc = cmig_check_schema(&drift, ctx->project, &so);
+		errors += drift ? drift : rc != CMIG_OK;
+	}
 	if (json) {
 		printf("%s],\n \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}\n", js.first ? "" : "\n",
 		       rc == CMIG_OK ? "true" : "false", errors, warnings);
+	} else if (sarif_out) {
+		cli_sarif_end(&sarif);
 	} else {
-		fprintf(stderr, "%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s",
-		        warnings, warnings == 1 ? "" : "s");
+		fprintf(stderr, "%zu error%s, %zu warning%s%s%s%s\n", errors, errors == 1 ? "" : "s",
+		        warnings, warnings == 1 ? "" : "s", note ? " (" : "", note ? note : "",
+		        note ? ")" : "");
 	}
 	return rc == CMIG_OK ? EXIT_OK : EXIT_FAIL;
 }
 
 const struct cli_command cmd_check_def = {
-	"check", cmd_check, CMD_NEEDS_PROJECT, "[--strict] [--format text|json]",
+	"check", cmd_check, CMD_NEEDS_PROJECT,
+	"[--strict] [--format text|json|sarif] [--lint [--dialect D] [--since REV] [--lint-down]] "
+	"[--schema]",
 	"validate files and chain, all problems at once (and the database, when one is configured)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"
-	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, drift\n"
-	"(errors, with a database). Exit status 1 if any error (or warning with --strict).\n",
+	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, db-reordered, drift\n"
+	"(errors, with a database); schema-drift (error, with --schema: the database's schema\n"
+	"differs from the chain replayed up to its revision). Exit status 1 if any error (or\n"
+	"warning with --strict).\n"
+	"--lint adds warnings: lint-index-not-concurrent, lint-volatile-default,\n"
+	"lint-type-change, lint-set-not-null, lint-not-null-without-default,\n"
+	"lint-constraint-not-valid, lint-add-unique, lint-rename, lint-drop, lint-lock-timeout,\n"
+	"lint-not-idempotent, lint-blocking; silence one with a cmig:lint-ignore CODE comment on\n"
+	"the line above the statement, or a lint-ignore: CODE,... header for the whole file.\n",
 };

@@ -1,4 +1,5 @@
-/* cmd_linearize.c - `cmig linearize [--dry-run]`: untangle a branched chain (SPEC §7). */
+/* cmd_linearize.c - `cmig linearize [--dry-run] [--keep REV]`: untangle a branched chain
+ * (SPEC §7). --keep travels as the run options' target. */
 #include <stdio.h>
 
 #include "cmd.h"
@@ -6,6 +7,7 @@
 
 static const struct cli_opt opts[] = {
 	{ "dry-run", 0, NULL, "print the changes, write nothing" },
+	{ "keep", 0, "REV", "keep the branch holding REV (instead of the earliest created)" },
 };
 
 static void changed(const char *path, const char *old_down, const char *new_down, void *payload)
@@ -19,17 +21,19 @@ static int cmd_linearize(struct cli_ctx *ctx)
 {
 	cmig_run_options o;
 	cli_run_options(&o, ctx);
+	o.target = cli_opt_value(ctx, "keep");
 	return cli_exit(cmig_linearize(ctx->project, &o,
 	                                     cli_opt_given(ctx, "dry-run") ? CMIG_LINEARIZE_DRY_RUN : 0,
 	                                     changed));
 }
 
 const struct cli_command cmd_linearize_def = {
-	"linearize", cmd_linearize, CMD_NEEDS_PROJECT, "[--dry-run]",
+	"linearize", cmd_linearize, CMD_NEEDS_PROJECT, "[--dry-run] [--keep REV]",
 	"make a branched chain linear by rewriting down_revision headers",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"At each branch the branch whose first revision has the earliest `created` (then file name)\n"
 	"stays; each other branch's first revision is re-pointed onto the head of the branch before\n"
-	"it. Only that header line changes. Refuses when a moved revision is applied in the\n"
-	"database, or when the problem is not a branch (cycle, missing parent, duplicate).\n",
+	"it; --keep REV keeps the branch holding REV instead. Only that header line changes.\n"
+	"Refuses when a moved revision is applied in the database (naming the --keep that keeps\n"
+	"its branch), or when the problem is not a branch (cycle, missing parent, duplicate).\n",
 };

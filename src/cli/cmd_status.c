@@ -5,12 +5,15 @@
 
 static void row(const cmig_status_row *r, void *payload)
 {
+	const char *id = cmig_revision_id(r->rev);
 	(void)payload;
-	if (r->applied_at)
-		printf("%s applied %s%s\n", cmig_revision_id(r->rev), r->applied_at,
-		       r->stamped ? " (stamped)" : "");
-	else
-		printf("%s pending\n", cmig_revision_id(r->rev));
+	switch (r->state) {
+	case CMIG_REV_APPLIED: printf("%s applied %s\n", id, r->applied_at); break;
+	case CMIG_REV_STAMPED: printf("%s stamped %s\n", id, r->applied_at); break;
+	case CMIG_REV_SKIPPED: printf("%s skipped\n", id); break;
+	case CMIG_REV_APPLIED_NO_HISTORY: printf("%s applied (no history)\n", id); break;
+	case CMIG_REV_PENDING: printf("%s pending\n", id); break;
+	}
 }
 
 static int cmd_status(struct cli_ctx *ctx)

@@ -40,10 +40,10 @@ static bool is_pattern(const char *url)
 bool fleet_wanted(const struct cli_parsed *args, int url_idx, int urls_idx)
 {
 	size_t urls = 0;
-	for (size_t i = 0; i < args->nocc; i++) {
-		if (args->occ[i].idx == urls_idx)
+	for (size_t i = 0; i < args->nall; i++) {
+		if (args->all_idx[i] == (size_t)urls_idx)
 			return true;
-		if (args->occ[i].idx == url_idx && (++urls > 1 || is_pattern(args->occ[i].value)))
+		if (args->all_idx[i] == (size_t)url_idx && (++urls > 1 || is_pattern(args->all[i])))
 			return true;
 	}
 	return false;
@@ -231,12 +231,11 @@ int fleet_list_build(struct fleet_list *out, const struct cli_parsed *args, int 
 	int rc = EXIT_OK;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; rc == EXIT_OK && i < args->nocc; i++) {
-		const struct cli_occurrence *o = &args->occ[i];
-		if (o->idx == url_idx)
-			rc = add_url(out, o->value, strlen(o->value), "--url");
-		else if (o->idx == urls_idx)
-			rc = read_list(out, o->value);
+	for (size_t i = 0; rc == EXIT_OK && i < args->nall; i++) {
+		if (args->all_idx[i] == (size_t)url_idx)
+			rc = add_url(out, args->all[i], strlen(args->all[i]), "--url");
+		else if (args->all_idx[i] == (size_t)urls_idx)
+			rc = read_list(out, args->all[i]);
 	}
 	for (size_t i = 0; rc == EXIT_OK && i < out->n; i++) {
 		struct describe_ctx c = { out->items[i].origin };

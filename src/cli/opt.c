@@ -129,17 +129,17 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 		}
 		if (idx >= CLI_MAX_ARGS)
 			return -1;
-		if (val && idx < (int)nglobals) {
-			if (out->nocc >= CLI_MAX_ARGS) {
-				fprintf(stderr, "cmig: error: more than %d global options: list databases "
-				        "in a file with --urls FILE\n", CLI_MAX_ARGS);
-				return -1;
-			}
-			out->occ[out->nocc].idx = idx;
-			out->occ[out->nocc++].value = val;
-		}
 		out->seen[idx] = true;
 		out->values[idx] = val;
+		if (val) { /* every value, for repeatable options (never one dropped: an error) */
+			if (out->nall >= CLI_MAX_ARGS) {
+				fprintf(stderr, "cmig: error: more than %d option values (many databases: "
+				        "list them in a file with --urls FILE)\n", CLI_MAX_ARGS);
+				return -1;
+			}
+			out->all_idx[out->nall] = idx;
+			out->all[out->nall++] = val;
+		}
 	}
 	return 0;
 }

@@ -69,8 +69,17 @@ static void mark_subtree(const struct lin *L, long i, bool *moved)
 		moved[i] = true;
 }
 
+/* Whether the linear subtree from i holds file keep. */
+static bool holds(const struct lin *L, long i, long keep)
+{
+	for (; i >= 0; i = L->first_child[i])
+		if (i == keep)
+			return true;
+	return false;
+}
+
 int cmig_linearize_plan(struct cmig_linearize_result *out, struct cmig_revfile **files, size_t n,
-                        cmig_diags *d)
+                        long keep, cmig_diags *d)
 {
 	struct lin L;
 	cmig_strmap idx = CMIG_STRMAP_INIT;
@@ -124,6 +133,14 @@ int cmig_linearize_plan(struct cmig_linearize_result *out, struct cmig_revfile *
 				long t = kids[b];
 				kids[b] = kids[b - 1];
 				kids[b - 1] = t;
+			}
+		/* --keep: the branch holding it goes first, the others keep their order */
+		for (size_t a = 1; keep >= 0 && a < nk; a++)
+			if (holds(&L, kids[a], keep)) {
+				long t = kids[a];
+				memmove(&kids[1], &kids[0], a * sizeof(*kids));
+				kids[0] = t;
+				break;
 			}
 		for (size_t a = 1; a < nk; a++) {
 			mark_subtree(&L, kids[a], out->moved);

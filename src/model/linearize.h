@@ -6,6 +6,7 @@
  * At each revision that two or more revisions follow, the branch whose first revision sorts
  * first by `created` (then file name) stays; every other branch's first revision is re-pointed
  * onto the head of the branch before it. Nested branches are untangled innermost first.
+ * `--keep REV` puts the branch holding REV first at every branch point it is below.
  */
 #ifndef CMIG_MODEL_LINEARIZE_H
 #define CMIG_MODEL_LINEARIZE_H
@@ -28,9 +29,10 @@ struct cmig_linearize_result {
 };
 
 /* files: every parsed file in name order, with parent pointers set by cmig_chain_build (the
- * only problems must be branches). */
+ * only problems must be branches). keep: index of a file whose branch stays at every branch
+ * point above it (`--keep REV`), or -1 for the default order. */
 int cmig_linearize_plan(struct cmig_linearize_result *out, struct cmig_revfile **files, size_t n,
-                        cmig_diags *d);
+                        long keep, cmig_diags *d);
 void cmig_linearize_release(struct cmig_linearize_result *r);
 
 /* The file text with only the down_revision header's value replaced (malloc'd, *len_out set). */

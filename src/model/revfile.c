@@ -378,7 +378,7 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 			                  "created '%.*s' is not an ISO-8601 date or date-time "
 			                  "(e.g. 2026-11-22T10:15:00Z)",
 			                  (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), val);
-	} else {
+	} else if (!word_eq(key, klen, "lint-ignore")) {   /* read by `check --lint` (SPEC §10) */
 		cmig_diag_warning(p->d, r->path, l->no, "unknown-header",
 		                  "unknown header '%s' (kept and ignored)", h.key);
 	}

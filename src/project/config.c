@@ -23,13 +23,14 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "revfile.h"
 #include "text.h"
 
 #define CONFIG_MAX ((size_t)1 << 20) /* a config file is a few lines; refuse a megabyte */
 #define DEFAULT_URL "sqlite:///cmig.db"
 #define DEFAULT_TEMPLATE "templates/revision.sql.tmpl"
 
-enum key_type { KEY_STRING, KEY_BOOL };
+enum key_type { KEY_STRING, KEY_BOOL, KEY_LIST };
 
 /* The keys of SPEC §1, in table order. */
 static const struct key_def {
@@ -43,6 +44,13 @@ static const struct key_def {
 	{ "version_table_schema", KEY_STRING },
 	{ "history_table", KEY_STRING },
 	{ "sqlite_foreign_keys", KEY_BOOL },
+	/* SPEC §8 (issue 13) */
+	{ "dump_file", KEY_STRING },
+	{ "schema_file", KEY_STRING },
+	{ "dev_url", KEY_STRING },
+	{ "dialects", KEY_LIST },              /* SPEC §10: lint */
+	{ "postgresql_version", KEY_STRING },
+	{ "pg_lock_timeout", KEY_STRING },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -51,7 +59,17 @@ struct file_values {
 	char *value[NKEYS];   /* NULL: not set */
 	bool seen[NKEYS];
 	int fk;               /* -1 not set, else 0/1 */
+	unsigned line[NKEYS]; /* where each value was given */
 };
+
+/* The index of a key in keys[] (the table is static, so the name is always there). */
+static size_t key_index(const char *name)
+{
+	size_t k;
+	for (k = 0; k < NKEYS && strcmp(keys[k].name, name); k++)
+		;
+	return k;
+}
 
 static int yaml_problem(const yaml_parser_t *p, const char *path, cmig_diags *d)
 {
@@ -165,6 +183,50 @@ static int read_pair(struct file_values *fv, yaml_parser_t *p, const yaml_event_
 	if (fv->seen[k]) {
 		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, kline, kcol, NULL, NULL,
 		                    "key \"%s\" appears twice", key);
+	} else if (keys[k].type == KEY_LIST && ev.type == YAML_SEQUENCE_START_EVENT) {
+		/* a list of plain scalars, kept as one comma-separated value */
+		cmig_buf b = CMIG_BUF_INIT;
+		fv->seen[k] = true;
+		fv->line[k] = kline;
+		yaml_event_delete(&ev);
+		for (;;) {
+			if (!yaml_parser_parse(p, &ev)) {
+				cmig_buf_release(&b);
+				return yaml_problem(p, path, d);
+			}
+			if (ev.type == YAML_SEQUENCE_END_EVENT)
+				break;
+			if (ev.type != YAML_SCALAR_EVENT) {
+				rc = wrong_type(path, &ev, key, false, d);
+				break;
+			}
+			if ((b.len && cmig_buf_puts(&b, ",")) ||
+			    cmig_buf_add(&b, (const char *)ev.data.scalar.value, ev.data.scalar.length))
+				rc = cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory");
+			yaml_event_delete(&ev);
+		}
+		if (ev.type != YAML_SEQUENCE_END_EVENT) {   /* skip the rest of the list */
+			int depth = 1;
+			if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+				depth++;
+			yaml_event_delete(&ev);
+			while (depth > 0) {
+				if (!yaml_parser_parse(p, &ev)) {
+					cmig_buf_release(&b);
+					return yaml_problem(p, path, d);
+				}
+				if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+					depth++;
+				else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+					depth--;
+				yaml_event_delete(&ev);
+			}
+			cmig_buf_release(&b);
+			return rc;
+		}
+		yaml_event_delete(&ev);
+		fv->value[k] = b.ptr ? b.ptr : cmig_strdup("");
+		return rc;
 	} else if (ev.type != YAML_SCALAR_EVENT) {
 		rc = wrong_type(path, &ev, key, keys[k].type == KEY_BOOL, d);
 	} else if (is_null_scalar(&ev)) {
@@ -179,6 +241,7 @@ static int read_pair(struct file_values *fv, yaml_parser_t *p, const yaml_event_
 			                    key, (const char *)ev.data.scalar.value);
 	} else {
 		fv->seen[k] = true;
+		fv->line[k] = (unsigned)ev.start_mark.line + 1;
 		fv->value[k] = cmig_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
 		if (!fv->value[k])
 			rc = cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory");
@@ -287,6 +350,67 @@ static int read_yaml(struct file_values *fv, const char *text, size_t len, const
 	return rc;
 }
 
+/* SPEC §10 keys: `dialects` (sqlite, postgresql), `postgresql_version` (a major version),
+ * `pg_lock_timeout` (a PostgreSQL duration: digits, an optional unit). Each bad value is an
+ * error at its line. */
+static int lint_keys(struct cmig_config *out, const struct file_values *fv, const char *path,
+                     cmig_diags *d)
+{
+	size_t kd = key_index("dialects"), kv = key_index("postgresql_version"),
+	       kt = key_index("pg_lock_timeout");
+	int rc = CMIG_OK;
+	out->postgresql_version = 15;
+	if (fv->value[kd]) {
+		const char *p = fv->value[kd];
+		while (*p) {
+			const char *e;
+			size_t n;
+			while (*p == ',' || *p == ' ')
+				p++;
+			for (e = p; *e && *e != ',' && *e != ' '; e++)
+				;
+			n = (size_t)(e - p);
+			if (n == 6 && cmig_text_ieqn(p, n, "sqlite"))
+				out->dialects |= 1u << CMIG_DIALECT_SQLITE;
+			else if ((n == 10 && cmig_text_ieqn(p, n, "postgresql")) ||
+			         (n == 8 && cmig_text_ieqn(p, n, "postgres")))
+				out->dialects |= 1u << CMIG_DIALECT_POSTGRESQL;
+			else if (n)
+				rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, fv->line[kd], 0,
+				                    NULL, NULL, "key \"dialects\": unknown dialect \"%.*s\" "
+				                    "(expected sqlite or postgresql)", (int)n, p);
+			p = e;
+		}
+	}
+	if (fv->value[kv]) {
+		char *end;
+		long v = strtol(fv->value[kv], &end, 10);
+		if (end == fv->value[kv] || (*end && *end != '.') || v < 9 || v > 99)
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, fv->line[kv], 0, NULL,
+			                    NULL, "key \"postgresql_version\" must be a major version such "
+			                    "as 15, not \"%s\"", fv->value[kv]);
+		else
+			out->postgresql_version = (unsigned)v;
+	}
+	if (fv->value[kt]) {
+		const char *p = fv->value[kt], *u;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		u = p;
+		while (*u == ' ')
+			u++;
+		if (p == fv->value[kt] ||
+		    !(!*u || !strcmp(u, "ms") || !strcmp(u, "s") || !strcmp(u, "min") ||
+		      !strcmp(u, "h") || !strcmp(u, "d")))
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, fv->line[kt], 0, NULL,
+			                    NULL, "key \"pg_lock_timeout\" must be a duration such as 5s, "
+			                    "500ms or 1min, not \"%s\"", fv->value[kt]);
+		else if (!(out->pg_lock_timeout = cmig_strdup(fv->value[kt])))
+			rc = cmig_diag_oom(d);
+	}
+	return rc;
+}
+
 static char *resolve(const char *dir, const char *value)
 {
 	return cmig_path_join(dir, value);
@@ -335,7 +459,9 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			goto done;
 		if ((rc = read_yaml(&fv, text.ptr, text.len, shown, d)) != CMIG_OK)
 			goto done;
-	} else if (!(out->dir = cmig_strdup("."))) {
+		if ((rc = lint_keys(out, &fv, shown, d)) != CMIG_OK)
+			goto done;
+	} else if ((out->postgresql_version = 15), !(out->dir = cmig_strdup("."))) {
 		rc = cmig_diag_oom(d);
 		goto done;
 	}
@@ -373,9 +499,15 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 		out->version_table_schema = cmig_strdup(fv.value[4]);
 	out->history_table = cmig_strdup(fv.value[5] ? fv.value[5] : "cmig_history");
 	out->sqlite_foreign_keys = fv.fk != 0;
+	if (fv.value[7] && !(out->dump_file = resolve(out->dir, fv.value[7])))
+		rc = CMIG_ENOMEM;
+	out->schema_file = resolve(out->dir, fv.value[8] ? fv.value[8] : "schema.sql");
+	if (fv.value[9] && !(out->dev_url = cmig_strdup(fv.value[9])))
+		rc = CMIG_ENOMEM;
 	if (!out->database_url || (out->path && !out->url_base_dir && (from_file_url || is_default)) ||
 	    !out->versions_dir || !out->version_table || !out->history_table ||
-	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path))
+	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path) ||
+	    !out->schema_file || rc == CMIG_ENOMEM)
 		rc = cmig_diag_oom(d);
 
 done:
@@ -402,5 +534,9 @@ void cmig_config_release(struct cmig_config *c)
 	free(c->version_table);
 	free(c->version_table_schema);
 	free(c->history_table);
+	free(c->dump_file);
+	free(c->schema_file);
+	free(c->dev_url);
+	free(c->pg_lock_timeout);
 	memset(c, 0, sizeof(*c));
 }

@@ -21,6 +21,16 @@ struct cmig_config {
 	char *version_table_schema; /* NULL when none */
 	char *history_table;
 	bool sqlite_foreign_keys;
+	char *dump_file;            /* SPEC §8: rewritten after a changing upgrade/downgrade/stamp;
+	                             * resolved against dir; NULL when none */
+	char *schema_file;          /* SPEC §8: the declared schema (default schema.sql beside
+	                             * cmig.yaml), resolved */
+	char *dev_url;              /* SPEC §8: server for PostgreSQL scratch databases, or NULL */
+	/* SPEC §10 (lint) */
+	unsigned dialects;          /* `dialects`: bits 1u << CMIG_DIALECT_SQLITE / _POSTGRESQL;
+	                             * 0 when not set (lint uses the URL's dialect) */
+	unsigned postgresql_version;/* major version lint rules assume; 15 when not set */
+	char *pg_lock_timeout;      /* PostgreSQL interval text ("5s", "500ms"); NULL when not set */
 };
 
 /* path: -c FILE, or NULL for ./cmig.yaml when it exists. required: a missing file is an

@@ -1,7 +1,7 @@
 /*
  * check.c - `cmig check` beyond the files (SPEC §7): sections missing for this backend's
  * dialect, and, with a database, the version row and history against the files:
- * db-unknown, db-missing, db-skipped and drift. Every problem is reported; nothing stops at
+ * db-unknown, db-missing, db-skipped, db-reordered and drift. Every problem is reported; nothing stops at
  * the first. The database is opened read-only and never created.
  */
 #include "check.h"
@@ -59,6 +59,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 		return;
 	if (cmig_dbstate_load(&st, be, c, d)) {
 		be->ops->close(be);
+		cmig_dbstate_release(&st);   /* what was read before the failure */
 		return;
 	}
 	be->ops->close(be);
@@ -77,6 +78,9 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
 			                "db-skipped: revision %s comes before the current revision %s but was never applied",
 			                c->revs[i]->id, st.current);
+	for (long i = cmig_dbstate_first_reordered(&st); i >= 0 && (size_t)i < st.n; i++)
+		if (st.revs[i].applied)
+			cmig_dbstate_report_reordered(&st, c, i, d);
 	for (long i = 0; i <= st.current_pos; i++) {
 		const struct cmig_revfile *r = c->revs[i];
 		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);

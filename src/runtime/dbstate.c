@@ -82,6 +82,8 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 		/* stamp base: nothing is applied any more, gone revisions included */
 		for (size_t i = 0; i < c->ngone; i++)
 			c->gone[i].applied = false;
+		c->s->stamp_id = row->id;
+		c->s->stamp_pos = CMIG_POS_BASE;
 		return;
 	}
 	pos = cmig_chain_index(c->chain, row->revision);
@@ -90,6 +92,10 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 		return;
 	}
 	r = &c->s->revs[pos];
+	if (!strcmp(row->direction, "up") || !strcmp(row->direction, "down")) {
+		r->updown_id = row->id;
+		r->updown_up = row->direction[0] == 'u';
+	}
 	if (!strcmp(row->direction, "up")) {
 		r->up_id = row->id;
 		set_at(r->up_at, row->applied_at);
@@ -100,6 +106,10 @@ static void on_row(const struct cmig_history_row *row, void *payload)
 	} else if (!strcmp(row->direction, "stamp") && row->id > r->stamp_id) {
 		r->stamp_id = row->id;
 		set_at(r->stamp_at, row->applied_at);
+	}
+	if (!strcmp(row->direction, "stamp") && row->id > c->s->stamp_id) {
+		c->s->stamp_id = row->id;
+		c->s->stamp_pos = pos;
 	}
 }
 
@@ -163,6 +173,14 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 		if (c.oom)
 			rc = cmig_diag_oom(d);
 	}
+	/* SPEC §7's fold: the latest of a revision's up/down rows and the latest stamp decides */
+	for (size_t i = 0; i < chain->n && !rc; i++) {
+		struct cmig_dbrev *r = &out->revs[i];
+		if (r->updown_id && r->updown_id > out->stamp_id)
+			r->applied = r->updown_up;
+		else
+			r->applied = out->stamp_id && (long)i <= out->stamp_pos;
+	}
 	for (size_t i = 0; i < c.ngone; i++) {
 		if (c.gone[i].applied && !rc) {
 			char **p = realloc(out->missing, (out->nmissing + 1) * sizeof(*p));
@@ -198,4 +216,39 @@ long cmig_dbstate_first_skipped(const struct cmig_dbstate *s)
 		if (!s->revs[i].up_id && !s->revs[i].stamp_id)
 			return i;
 	return -1;
+}
+
+long cmig_dbstate_first_reordered(const struct cmig_dbstate *s)
+{
+	if (s->current_pos == -2)
+		return -1;
+	for (long i = s->current_pos + 1; i >= 0 && (size_t)i < s->n; i++)
+		if (s->revs[i].applied)
+			return i;
+	return -1;
+}
+
+long cmig_dbstate_last_applied(const struct cmig_dbstate *s)
+{
+	for (long i = (long)s->n - 1; i >= 0; i--)
+		if (s->revs[i].applied)
+			return i;
+	return -1;
+}
+
+int cmig_dbstate_report_reordered(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,
+                                  cmig_diags *d)
+{
+	long last = cmig_dbstate_last_applied(s);
+	const char *to = c->revs[last]->id;
+	char *hint = cmig_asprintf("The chain was rewritten under this database (its history applied "
+	                           "the revisions in another order). If it holds every revision up "
+	                           "to %s, record that with 'cmig stamp %s'.", to, to);
+	int rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "db-reordered", c->revs[k]->path,
+	                        c->revs[k]->id_line, 0, NULL, hint,
+	                        "db-reordered: revision %s comes after the current revision %s but "
+	                        "the history says it is applied", c->revs[k]->id,
+	                        s->current ? s->current : "base");
+	free(hint);
+	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * dbstate.h - what a database's version row and history say about the chain: which
  * revisions count as applied, when, and whether by a stamp (SPEC §4, §7). Shared by
- * `upgrade` (its db-unknown / db-skipped refusals), `status` and `check`.
+ * `upgrade` (its db-unknown / db-skipped / db-reordered refusals), `status` and `check`.
  */
 #ifndef CMIG_RUNTIME_DBSTATE_H
 #define CMIG_RUNTIME_DBSTATE_H
@@ -19,6 +19,11 @@ struct cmig_dbrev {
 	char stamp_at[32];
 	long long rehash_id;      /* latest `rehash` row */
 	char checksum[65];        /* checksum of the latest `up` or `rehash` row, "" if none */
+	long long updown_id;      /* id of the latest `up` or `down` row for it, 0 if none */
+	bool updown_up;           /* that row is `up` */
+	bool applied;             /* SPEC §7's fold of the history in id order: up applies, down
+	                           * un-applies, a stamp at T applies T and its ancestors and
+	                           * un-applies every revision after T */
 };
 
 struct cmig_dbstate {
@@ -29,6 +34,8 @@ struct cmig_dbstate {
 	char **missing;           /* history revisions not in the files (db-missing), unique */
 	size_t nmissing;
 	size_t history_rows;
+	long long stamp_id;       /* the latest stamp row at a revision in the files or base, 0 */
+	long stamp_pos;           /* its position (CMIG_POS_BASE for base) */
 };
 
 /* Read the version row and the whole history through be (outside or inside a transaction). */
@@ -43,5 +50,13 @@ int cmig_dbstate_load_history(struct cmig_dbstate *out, struct cmig_backend *be,
 void cmig_dbstate_release(struct cmig_dbstate *s);
 /* The first position < current_pos whose revision was never applied (db-skipped), or -1. */
 long cmig_dbstate_first_skipped(const struct cmig_dbstate *s);
+/* The first position > current_pos that the history says is applied (db-reordered), or -1;
+ * -1 when the current revision is not in the files. */
+long cmig_dbstate_first_reordered(const struct cmig_dbstate *s);
+/* The last position the history says is applied, or -1: what `cmig stamp` should record. */
+long cmig_dbstate_last_applied(const struct cmig_dbstate *s);
+/* Report db-reordered revision k (error) into d, with the hint naming the `cmig stamp`. */
+int cmig_dbstate_report_reordered(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,
+                                  cmig_diags *d);
 
 #endif

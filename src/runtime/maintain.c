@@ -89,8 +89,10 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 	return rc;
 }
 
-/* The database's current revision and its ancestors in the (branched) files are applied. */
-static int applied_set(bool *applied, const struct cmig_runtime *rt, const cmig_run_options *o,
+/* The database's current revision and its ancestors in the (branched) files are applied;
+ * *cur_out: that revision's file, NULL at base. */
+static int applied_set(bool *applied, const struct cmig_revfile **cur_out,
+                       const struct cmig_runtime *rt, const cmig_run_options *o,
                        struct cmig_revfile **files, size_t n, cmig_diags *d)
 {
 	struct cmig_backend_settings s;
@@ -110,6 +112,7 @@ static int applied_set(bool *applied, const struct cmig_runtime *rt, const cmig_
 	if (!r)
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
 		                     "db-unknown: the database is at revision %s, which no file declares", cur);
+	*cur_out = r;
 	/* files[i] == &scripts->files[i], so a file's index is its offset in that array */
 	(void)files;
 	for (size_t guard = 0; r && guard <= n && !applied[r - rt->scripts->files]; guard++, r = r->parent)
@@ -125,7 +128,9 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 	struct cmig_revfile **files = rt->scripts->ptrs;
 	size_t n = rt->scripts->n;
 	struct cmig_linearize_result res;
-	bool *applied = NULL;
+	const struct cmig_revfile *cur = NULL;
+	bool *applied = NULL, hinted = false;
+	long keep = -1;
 	int rc = CMIG_OK;
 
 	for (size_t i = 0; i < chain_diags->n; i++) {
@@ -138,7 +143,27 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 	if (rc)
 		return cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
 		                       "linearize only untangles branches; fix the problems above first");
-	rc = cmig_linearize_plan(&res, files, n, d);
+	/* --keep REV (o->target): the branch holding REV stays; an exact id or a unique prefix */
+	if (o->target) {
+		size_t len = strlen(o->target);
+		for (size_t i = 0; i < n; i++) {
+			if (!files[i]->id || strncmp(files[i]->id, o->target, len))
+				continue;
+			if (!strcmp(files[i]->id, o->target) || keep < 0) {
+				keep = (long)i;
+				if (!strcmp(files[i]->id, o->target))
+					break;
+			} else if (strcmp(files[keep]->id, o->target)) {
+				return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+				                       "--keep %s is ambiguous: %s and %s both start with it",
+				                       o->target, files[keep]->id, files[i]->id);
+			}
+		}
+		if (keep < 0)
+			return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
+			                       "--keep %s: no file declares that revision", o->target);
+	}
+	rc = cmig_linearize_plan(&res, files, n, keep, d);
 	if (rc)
 		return rc;
 	if (res.nmoves) {
@@ -146,12 +171,25 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 		if (!applied)
 			rc = cmig_diag_oom(d);
 		if (!rc)
-			rc = applied_set(applied, rt, o, files, n, d);
-		for (size_t i = 0; !rc && i < n; i++)
-			if (applied[i] && res.moved[i])
-				rc = cmig_diag_error(d, files[i]->path, files[i]->id_line, CMIG_ERROR, NULL,
-				                     "revision %s would move, but it is applied in the database: "
-				                     "linearize changed nothing", files[i]->id);
+			rc = applied_set(applied, &cur, rt, o, files, n, d);
+		for (size_t i = 0; i < n && applied; i++) {
+			char *hint;
+			if (!applied[i] || !res.moved[i])
+				continue;
+			/* SPEC §7: name the applied revision and the --keep that keeps its branch; the
+			 * database's current revision holds every applied one on its branch */
+			hint = hinted ? NULL
+			              : cmig_asprintf("Which branch the shared history keeps is the team's "
+			                              "choice; to keep the branch applied in this database "
+			                              "instead, run 'cmig linearize --keep %s'.", cur->id);
+			hinted = true;
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, files[i]->path,
+			                    files[i]->id_line, 0, NULL, hint,
+			                    "revision %s would move, but it is applied in the database "
+			                    "(current revision %s): linearize changed nothing",
+			                    files[i]->id, cur->id);
+			free(hint);
+		}
 	}
 	for (size_t i = 0; !rc && i < res.nmoves; i++) {
 		const struct cmig_linearize_move *m = &res.moves[i];

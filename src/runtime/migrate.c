@@ -7,11 +7,12 @@
  *  - The lock is taken before the version is read; each step re-reads the version inside its
  *    own transaction and re-plans from what it finds.
  *  - Every refusal (bad target, missing down section, missing dialect section, db-unknown,
- *    db-skipped) happens before the first change.
+ *    db-skipped, db-reordered) happens before the first change.
  *  - `transaction:false` sections run outside any transaction; the version and history rows
  *    are written afterwards in a transaction of their own (SPEC §2).
  */
 #include "migrate.h"
+#include "schemaops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
 	s->offline_dialect = dialect_of(rt);
+	s->pg_lock_timeout = rt->config->pg_lock_timeout;
 	s->payload = o->payload;
 }
 
@@ -203,6 +205,8 @@ static int refuse_bad_state(const struct cmig_dbstate *s, const struct cmig_chai
 			                      "The chain was rewritten under a deployed database; apply the revision by hand or restore the old order.",
 			                      "db-skipped: revision %s comes before the current revision %s but was never applied",
 			                      c->revs[k]->id, s->current);
+		if ((k = cmig_dbstate_first_reordered(s)) >= 0)
+			return cmig_dbstate_report_reordered(s, c, k, d);
 	}
 	return CMIG_OK;
 }
@@ -267,7 +271,11 @@ static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o,
 		progress(o, st);
 		hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", direction == CMIG_UP ? "upgrade" : "downgrade",
 		                    rev_label(st->from), rev_label(st->to), st->rev->message);
-		if (hdr && o->on_output)
+		if (!hdr) {
+			rc = cmig_diag_oom(d);   /* a script missing a line must not look complete */
+			break;
+		}
+		if (o->on_output)
 			o->on_output(hdr, strlen(hdr), o->payload);
 		free(hdr);
 		fill_exec(&x, st);
@@ -305,6 +313,7 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	cmig_step_vec plan = CMIG_VEC_INIT;
 	const char *target = o->target ? o->target : (direction == CMIG_UP ? "head" : NULL);
 	long pos, to;
+	bool changed = false;
 	int rc;
 
 	if (pending_out)
@@ -403,7 +412,10 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 			rt->result->after = after;
 			rt->result->steps++;
 		}
+		changed = true;
 	}
+	if (changed)
+		cmig_schemaops_dump_file(rt, be, d);
 done:
 	cmig_dbstate_release(&state);
 	free(plan.items);
@@ -455,6 +467,8 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 		cmig_migrate_result(rt->result, cur, rc ? cur : (to >= 0 ? c->revs[to]->id : NULL),
 		                    rc ? 0 : 1);
 	}
+	else if (!(o->flags & CMIG_RUN_OFFLINE))
+		cmig_schemaops_dump_file(rt, be, d);
 	free(cur);
 	disconnect(be);
 	return rc;
@@ -508,16 +522,40 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 		const struct cmig_dbrev *r = &state.revs[i];
 		memset(&row, 0, sizeof(row));
 		row.rev = (const cmig_revision *)c->revs[i];
+		row.state = CMIG_REV_PENDING;
 		if ((long)i <= state.current_pos) {
-			if (r->up_id && r->up_id > r->stamp_id)
+			/* SPEC §5: a revision whose up section ran is applied, even when a later stamp
+			 * also covers it; stamped only when a stamp covered it without running it */
+			if (r->up_id && (r->updown_up || !r->stamp_id)) {
+				row.state = CMIG_REV_APPLIED;
 				row.applied_at = r->up_at;
-			else if (r->stamp_id) {
+			} else if (r->stamp_id) {
+				row.state = CMIG_REV_STAMPED;
 				row.applied_at = r->stamp_at;
 				row.stamped = true;
-			} else
-				row.applied_at = "(no history)";
+			} else if (state.history_rows == 0) {
+				row.state = CMIG_REV_APPLIED_NO_HISTORY;
+			} else {
+				row.state = CMIG_REV_SKIPPED;
+			}
 		}
 		cb(&row, o->payload);
+	}
+	/* the §7 database problems follow, reported but not failing: `check` judges */
+	if (!rc) {
+		long k = cmig_dbstate_first_skipped(&state);
+		for (long i = k; k >= 0 && i < state.current_pos; i++)
+			if (!state.revs[i].up_id && !state.revs[i].stamp_id)
+				cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
+				                "db-skipped: revision %s comes before the current revision %s but was never applied",
+				                c->revs[i]->id, state.current);
+		for (long i = cmig_dbstate_first_reordered(&state); i >= 0 && (size_t)i < state.n; i++)
+			if (state.revs[i].applied)
+				cmig_dbstate_report_reordered(&state, c, i, d);
+		for (size_t i = 0; i < state.nmissing; i++)
+			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
+			                "db-missing: the history says revision %s is applied, but no file declares it",
+			                state.missing[i]);
 	}
 	if (!rc) {
 		cmig_migrate_result(rt->result, state.current, state.current,

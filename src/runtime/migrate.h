@@ -26,6 +26,8 @@ struct cmig_runtime {
 	const struct cmig_scriptdir *scripts;
 	const cmig_dburl *url;
 	cmig_run_result *result;       /* the caller's, to fill in, or NULL */
+	bool write_dump_file;   /* a single-database command: rewrite config->dump_file after a
+	                         * run that changed the database (SPEC §8; never for §11 fleets) */
 };
 
 /* The backend settings of a run: cmig's table names and foreign-key rule from the config,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # t070-stamp: `cmig stamp TARGET` sets the version without running SQL (SPEC §5), writes one
 # history row (revision, `stamp`, empty checksum; `base` for base) (SPEC §7), and status shows
-# " (stamped)" for the revisions a stamp covered.
+# "<rev> stamped <applied_at>" for the revisions a stamp covered without running them.
 . "$(dirname "$0")/lib.sh"
 new_db
 new_project
@@ -17,8 +17,8 @@ for t in t_a1 t_b2; do assert_false "stamp ran no SQL ($t absent)" db_has_table 
 assert_eq "b2|stamp|" "$(db_query "SELECT revision, direction, checksum FROM cmig_history ORDER BY id")" "one history row: b2, stamp, empty checksum"
 
 assert_exit 0 status
-assert_match "$(printf '%s\n' "$OUT" | sed -n 1p)" "^a1 applied $TS.* \\(stamped\\)\$" "a1 covered by the stamp"
-assert_match "$(printf '%s\n' "$OUT" | sed -n 2p)" "^b2 applied $TS.* \\(stamped\\)\$" "b2 stamped"
+assert_match "$(printf '%s\n' "$OUT" | sed -n 1p)" "^a1 stamped $TS.*\$" "a1 covered by the stamp"
+assert_match "$(printf '%s\n' "$OUT" | sed -n 2p)" "^b2 stamped $TS.*\$" "b2 stamped"
 assert_eq "c3 pending" "$(printf '%s\n' "$OUT" | sed -n 3p)" "c3 pending"
 assert_eq "current: b2" "$(printf '%s\n' "$OUT" | tail -n 1)" "current: b2"
 

@@ -2,7 +2,8 @@
 # t130: `kill -9` during a long upgrade, 20 trials (issue 3/4). Each trial kills cmig right
 # after its k-th "Running upgrade" progress line, k spread over the chain. Afterwards the
 # database is exactly at some revision p: its schema and data equal a clean upgrade to p, the
-# history agrees (p up rows), SQLite's integrity_check is ok, and at least 15 of 20 kills
+# history agrees (p up rows), SQLite's integrity_check is ok, status, current, check and
+# upgrade --check work on the interrupted database first (SQLite: a hot journal), and at least 15 of 20 kills
 # landed inside a migration's transaction (p = k-1). A re-run then finishes the chain.
 . "$(dirname "$0")/lib.sh"
 N=8
@@ -85,7 +86,29 @@ for trial in $(seq 1 $TRIALS); do
 		continue
 	fi
 	wait_idle
+	# SPEC §4 (issue 10): the read-only commands work on the interrupted database (on SQLite
+	# it has a hot journal, which only the first of them meets: each trial starts with
+	# another one); they run before anything else opens it
+	cmds=(status current check "upgrade --check")
+	cur=""
+	for j in 0 1 2 3; do
+		c=${cmds[$(((trial + j) % 4))]}
+		# shellcheck disable=SC2086
+		run_cmig --url "$DB_URL" $c
+		case $c in
+		"upgrade --check")
+			assert_true "trial $trial: upgrade --check on the interrupted database exits 0 or 3 (got $RC)" \
+				test "$RC" = 3 -o "$RC" = 0 ;;
+		current)
+			assert_eq 0 "$RC" "trial $trial: current on the interrupted database exits 0"
+			cur=${OUT% (head)} ;;
+		*)
+			assert_eq 0 "$RC" "trial $trial: $c on the interrupted database exits 0" ;;
+		esac
+		[ "$RC" = 0 ] || [ "$RC" = 3 ] || _show_last_run
+	done
 	v=$(db_version)
+	assert_eq "${v:-base}" "$cur" "trial $trial: current printed the revision the database is at"
 	p=-1
 	for q in $(seq 0 $N); do [ "${IDS[$q]}" = "$v" ] && p=$q; done
 	if [ "$p" -lt 0 ]; then

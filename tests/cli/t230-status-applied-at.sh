@@ -1,7 +1,9 @@
 #!/bin/bash
 # t230: `cmig status` (SPEC §5) with when each revision ran: the chain oldest first,
-# `<rev> applied <applied_at>` (` (stamped)` appended when a stamp covered it) or
-# `<rev> pending`, then `current: <rev>` / `current: base`. The applied_at values are the
+# `<rev> applied <applied_at>` when its up section ran, `<rev> stamped <applied_at>` when a
+# stamp covered it without running it, `<rev> skipped` (db-skipped), `<rev> applied (no
+# history)` (an adopted database: no history rows) or `<rev> pending`, then `current: <rev>` /
+# `current: base`. The applied_at values are the
 # history table's (SPEC §4: UTC ISO-8601 text); expected lines are assembled here by hand.
 . "$(dirname "$0")/lib.sh"
 
@@ -32,8 +34,8 @@ assert_match "$S" "$ISO" "stamp applied_at is UTC ISO-8601"
 assert_match "$U" "$ISO" "up applied_at is UTC ISO-8601"
 assert_ne "$S" "$U" "the stamp and the upgrade ran at different times"
 assert_exit 0 status
-assert_eq "a1 applied $S (stamped)
-b2 applied $S (stamped)
+assert_eq "a1 stamped $S
+b2 stamped $S
 c3 applied $U
 d4 pending
 current: c3" "$OUT" "status after stamp b2 + upgrade c3"
@@ -44,8 +46,8 @@ sleep 1
 assert_exit 0 upgrade head
 D=$(at_of d4 up)
 assert_exit 0 status
-assert_eq "a1 applied $S (stamped)
-b2 applied $S (stamped)
+assert_eq "a1 stamped $S
+b2 stamped $S
 c3 applied $U
 d4 applied $D
 current: d4" "$OUT" "status at head"
@@ -53,8 +55,8 @@ current: d4" "$OUT" "status at head"
 # downgrade to b2: c3 and d4 pending again
 assert_exit 0 downgrade b2
 assert_exit 0 status
-assert_eq "a1 applied $S (stamped)
-b2 applied $S (stamped)
+assert_eq "a1 stamped $S
+b2 stamped $S
 c3 pending
 d4 pending
 current: b2" "$OUT" "status after downgrade b2"
@@ -66,8 +68,8 @@ U2=$(at_of c3 up)
 D2=$(at_of d4 up)
 assert_ne "$U" "$U2" "c3 ran again later"
 assert_exit 0 status
-assert_eq "a1 applied $S (stamped)
-b2 applied $S (stamped)
+assert_eq "a1 stamped $S
+b2 stamped $S
 c3 applied $U2
 d4 applied $D2
 current: d4" "$OUT" "status after re-upgrade shows the latest times"
@@ -88,4 +90,43 @@ assert_exit 0 status
 assert_eq "a1 pending
 b2 pending
 current: base" "$OUT" "status after stamp base"
+
+# issue 10: a db-skipped revision shows `skipped` (the chain rewritten under the database: n1
+# inserted between a1 and b2); status reports the problem on stderr and exits 0
+new_db
+new_project "$TEST_DIR/provenance"
+chain a1 b2
+assert_exit 0 upgrade head
+A1=$(at_of a1 up)
+B2=$(at_of b2 up)
+write_rev n1 a1
+sed -i 's/^-- down_revision: a1$/-- down_revision: n1/' versions/b2_x.sql
+assert_exit 0 status
+assert_eq "a1 applied $A1
+n1 skipped
+b2 applied $B2
+current: b2" "$OUT" "a db-skipped revision shows skipped"
+assert_match "$ERR" "n1_x.sql:1: error: db-skipped: revision n1" "the problem on stderr, in check's format"
+rm versions/n1_x.sql
+sed -i 's/^-- down_revision: n1$/-- down_revision: a1/' versions/b2_x.sql
+
+# after a stamp at (or behind) what ran, the revisions that ran stay `applied` with the time
+# they ran; only what a stamp covered without running shows `stamped`
+assert_exit 0 stamp b2
+assert_exit 0 status
+assert_eq "a1 applied $A1
+b2 applied $B2
+current: b2" "$OUT" "status after upgrade head + stamp b2: both ran"
+assert_exit 0 stamp a1
+assert_exit 0 status
+assert_eq "a1 applied $A1
+b2 pending
+current: a1" "$OUT" "stamp back to a1: b2 pending again"
+
+# an adopted database (version row, no history rows): applied (no history)
+db_query "DELETE FROM cmig_history" >/dev/null
+assert_exit 0 status
+assert_eq "a1 applied (no history)
+b2 pending
+current: a1" "$OUT" "no history rows: applied (no history)"
 finish

@@ -186,6 +186,8 @@ START=$(db_state)
 sleep 1
 assert_exit 1 linearize
 assert_contains "$ERR" "c3" "refusal names the applied revision c3"
+assert_match "$ERR" "versions/c3_x.sql:1: error: revision c3 would move, but it is applied in the database \\(current revision c3\\)" "refusal: the applied revision and the database's current one"
+assert_match "$ERR" "hint: .*'cmig linearize --keep c3'" "refusal: the hint names the --keep that keeps the applied branch"
 assert_eq "$T0" "$(tree_sum)" "refused: nothing written"
 assert_exit 1 linearize --dry-run
 assert_eq "$T0" "$(tree_sum)" "refused dry-run: nothing written"
@@ -210,6 +212,23 @@ rev c9 a1 2026-11-03T00:00:00Z
 T0=$(tree_sum)
 assert_exit 1 linearize
 assert_eq "$T0" "$(tree_sum)" "applied branch (at d4): nothing written"
+assert_match "$ERR" "hint: .*'cmig linearize --keep d4'" "the hint names --keep d4 (the database's current revision)"
+# --keep REV (issue 10): the branch holding REV stays, the other moves onto its head
+assert_exit 1 linearize --keep nosuch
+assert_match "$ERR" "--keep nosuch: no file declares that revision" "--keep of an unknown revision"
+assert_exit 0 linearize --keep d4 --dry-run
+assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT$ERR" | grep 'down_revision')" "--keep d4 --dry-run: c9 would move"
+assert_eq "$T0" "$(tree_sum)" "--keep --dry-run: nothing written"
+snap "$TEST_DIR/applied2.snap"
+assert_exit 0 linearize --keep c3    # the branch's first revision works as well
+assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT$ERR" | grep 'down_revision')" "--keep c3: c9 moves onto d4"
+only_down_changed "$TEST_DIR/applied2.snap" c9_x.sql
+assert_exit 0 check
+assert_exit 0 upgrade head
+assert_db_version c9
+# back to the branched files for the case below
+assert_exit 0 downgrade d4
+cp "$TEST_DIR/applied2.snap/c9_x.sql" versions/c9_x.sql
 # ...and a database at the branch point (a1) does not refuse
 mv versions/c9_x.sql "$TEST_DIR/c9.saved"
 assert_exit 0 downgrade a1

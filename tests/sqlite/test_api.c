@@ -560,6 +560,12 @@ static void test_api_embedded_files_open_and_upgrade(void **state)
 	assert_int_equal(cmig_current(&cur, p, &ro), CMIG_OK);
 	assert_string_equal(cur, "e2");
 	cmig_free(cur);
+	/* SPEC §8 dump: the revision line, then the schema (never cmig's own tables) */
+	assert_int_equal(cmig_dump(&cur, p, &ro), CMIG_OK);
+	assert_true(strncmp(cur, "-- cmig dump: the schema at revision e2\n", 40) == 0);
+	assert_non_null(strstr(cur, "CREATE TABLE e"));
+	assert_null(strstr(cur, "cmig_version"));
+	cmig_free(cur);
 	cmig_project_free(p);
 	assert_int_equal(s.errors, 0);
 }
@@ -965,6 +971,49 @@ static void test_api_check_counts_and_strict(void **state)
 	cmig_project_free(p);
 }
 
+/* SPEC §10 through the API: CMIG_CHECK_LINT adds warnings (code = rule), --since and
+ * --dialect narrow them, lint off adds nothing; the rule list has every code. */
+static void test_api_check_lint(void **state)
+{
+	struct seen s = { 0 };
+	cmig_project *p = NULL;
+	cmig_check_options c = CMIG_CHECK_OPTIONS_INIT;
+	size_t errors = 99, warnings = 99, n = 0;
+	const cmig_lint_rule_info *rules = cmig_lint_rule_list(&n);
+	(void)state;
+	assert_int_equal(n, 12);
+	assert_string_equal(rules[0].code, "lint-index-not-concurrent");
+	assert_string_equal(rules[n - 1].code, "lint-blocking");
+	for (size_t i = 0; i < n; i++)
+		assert_true(rules[i].summary[0] && rules[i].help[0]);
+	make_project();
+	write_rev("d4", "c3", "ALTER TABLE t_a1 ADD COLUMN n INTEGER NOT NULL;\n", NULL);
+	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	c.on_diag = on_diag;
+	c.payload = &s;
+	assert_int_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_int_equal(warnings, 0);           /* lint off: nothing */
+	c.flags |= CMIG_CHECK_LINT;
+	assert_int_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(s.text, "warning lint-not-null-without-default versions/d4_d4.sql:7: "));
+	memset(&s, 0, sizeof(s));
+	c.lint_since = "d4";                     /* nothing after d4 */
+	assert_int_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_int_equal(warnings, 0);
+	c.lint_since = "zz";                     /* not in the files: an error */
+	assert_int_not_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_non_null(strstr(s.text, "zz"));
+	c.lint_since = NULL;
+	c.lint_dialect = "postgresql";           /* PostgreSQL also wants a lock_timeout */
+	assert_int_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_int_equal(warnings, 2);
+	c.flags |= CMIG_CHECK_STRICT;
+	assert_int_not_equal(cmig_check(&errors, &warnings, p, &c), CMIG_OK);
+	assert_int_equal(errors, 2);
+	cmig_project_free(p);
+}
+
 static void test_api_check_reports_every_chain_problem(void **state)
 {
 	struct seen s = { 0 };
@@ -1199,6 +1248,7 @@ int main(void)
 		T(test_api_status_walk_rows),
 		T(test_api_check_counts_and_strict),
 		T(test_api_check_reports_every_chain_problem),
+		T(test_api_check_lint),
 		T(test_api_rehash_accepts_an_edit),
 		T(test_api_linearize_dry_run_then_real),
 		T(test_api_linearize_refuses_a_cycle),

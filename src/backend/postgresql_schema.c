@@ -1,0 +1,712 @@
+/*
+ * postgresql_schema.c - the PostgreSQL reader: a live database → the schema model
+ * (schema/schema.h), from pg_catalog only (no information_schema, no pg_dump).
+ *
+ * Definitions come from the server's own deparsers (format_type, pg_get_expr,
+ * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_triggerdef,
+ * pg_get_functiondef), so two databases holding the same schema read the same text.
+ *
+ * Invariants:
+ *  - Every query goes out in one pipeline inside one REPEATABLE READ READ ONLY transaction
+ *    (or the caller's), so the model is one snapshot and costs one round trip.
+ *  - Read: every schema except pg_catalog, information_schema, pg_toast*, pg_temp*; never an
+ *    object that belongs to an extension (pg_depend deptype 'e'); never cmig's own tables or
+ *    the sequences they own.
+ *  - Rows are ordered by name under COLLATE "C", so the model's order is byte order.
+ *  - Lists inside one row (constraint and index columns) are joined with \x01, which no
+ *    identifier holds in practice, and split here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "postgresql_int.h"
+#include "schema.h"
+
+#define SEP "E'\\x01'"
+#define NS_OK(ns) \
+	"(" ns ".nspname NOT IN ('pg_catalog', 'information_schema') AND " ns ".nspname NOT LIKE " \
+	"'pg\\_toast%' AND " ns ".nspname NOT LIKE 'pg\\_temp%')"
+#define NOT_EXT(cls, oid) \
+	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" cls \
+	"'::regclass AND e.objid = " oid " AND e.deptype = 'e')"
+/* name columns sort bytewise already (type name's collation is "C"); text ones need this */
+#define C " COLLATE \"C\""
+
+enum {
+	Q_SESSION, Q_SCHEMAS, Q_EXTENSIONS, Q_ENUMS, Q_DOMAINS, Q_DOMAIN_CHECKS, Q_SEQUENCES,
+	Q_SEQ_DEFAULTS, Q_FUNCTIONS, Q_TABLES, Q_COLUMNS, Q_CONSTRAINTS, Q_INDEXES, Q_VIEWS,
+	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_COUNT
+};
+
+static const char *const queries[Q_COUNT] = {
+	[Q_SESSION] = "SELECT current_user, current_schema(), "
+	              "current_setting('server_version_num')::int",
+	[Q_SCHEMAS] = "SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), "
+	              "pg_catalog.obj_description(n.oid, 'pg_namespace') "
+	              "FROM pg_catalog.pg_namespace n WHERE " NS_OK("n") " AND "
+	              NOT_EXT("pg_namespace", "n.oid") " ORDER BY 1",
+	[Q_EXTENSIONS] = "SELECT x.extname, n.nspname, x.extversion FROM pg_catalog.pg_extension x "
+	                 "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace ORDER BY 1",
+	[Q_ENUMS] = "SELECT n.nspname, t.typname, e.enumlabel, "
+	            "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+	            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	            "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' AND "
+	            NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
+	            " ORDER BY 1, 2, e.enumsortorder",
+	[Q_DOMAINS] = "SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
+	              "t.typdefault, t.typnotnull, CASE WHEN t.typcollation <> b.typcollation "
+	              "THEN co.collname END, pg_catalog.obj_description(t.oid, 'pg_type') "
+	              "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	              "JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype "
+	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation "
+	              "WHERE t.typtype = 'd' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
+	              " ORDER BY 1, 2",
+	[Q_DOMAIN_CHECKS] = "SELECT n.nspname, t.typname, k.conname, "
+	                    "pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
+	                    "JOIN pg_catalog.pg_type t ON t.oid = k.contypid "
+	                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	                    "WHERE " NS_OK("n") " ORDER BY 1, 2, 3",
+	[Q_SEQUENCES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
+	                "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
+	                "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+	                "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, tc.relname, "
+	                "ta.attname, d.deptype FROM pg_catalog.pg_sequence s "
+	                "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+	                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	                "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass "
+	                "AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
+	                "AND d.deptype IN ('a', 'i') "
+	                "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid "
+	                "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
+	                "LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = d.refobjid "
+	                "AND ta.attnum = d.refobjsubid "
+	                "WHERE " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	                " ORDER BY 1, 2",
+	/* columns whose default reads a sequence (nextval): the attrdef depends on it */
+	[Q_SEQ_DEFAULTS] = "SELECT sn.nspname, sc.relname, tn.nspname, tc.relname, a.attname "
+	                   "FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_depend d "
+	                   "ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid "
+	                   "AND d.refclassid = 'pg_class'::regclass "
+	                   "JOIN pg_catalog.pg_class sc ON sc.oid = d.refobjid AND sc.relkind = 'S' "
+	                   "JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
+	                   "JOIN pg_catalog.pg_class tc ON tc.oid = ad.adrelid "
+	                   "JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
+	                   "JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid "
+	                   "AND a.attnum = ad.adnum WHERE " NS_OK("tn")
+	                   " ORDER BY 1, 2, 3, 4, 5",
+	[Q_FUNCTIONS] = "SELECT n.nspname, p.proname, "
+	                "pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind, "
+	                "pg_catalog.pg_get_functiondef(p.oid), pg_catalog.pg_get_userbyid(p.proowner), "
+	                "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p "
+	                "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	                "WHERE p.prokind IN ('f', 'p') AND " NS_OK("n") " AND "
+	                NOT_EXT("pg_proc", "p.oid")
+	                " ORDER BY 1, 2, pg_catalog.pg_get_function_identity_arguments(p.oid)" C,
+	[Q_TABLES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
+	             "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
+	             "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	             "WHERE c.relkind = 'r' AND NOT c.relispartition AND " NS_OK("n") " AND "
+	             NOT_EXT("pg_class", "c.oid") " ORDER BY 1, 2",
+	[Q_COLUMNS] = "SELECT n.nspname, c.relname, a.attname, "
+	              "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+	              "CASE WHEN tn.nspname <> 'pg_catalog' THEN tn.nspname END, a.attnotnull, "
+	              "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
+	              "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, "
+	              "pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_attribute a "
+	              "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	              "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+	              "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
+	              "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
+	              "AND ad.adnum = a.attnum "
+	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 "
+	              "AND NOT a.attisdropped AND " NS_OK("n") " ORDER BY 1, 2, a.attnum",
+	[Q_CONSTRAINTS] = "SELECT n.nspname, c.relname, k.conname, k.contype, "
+	                  "pg_catalog.pg_get_constraintdef(k.oid), k.condeferrable, k.condeferred, "
+	                  "k.convalidated, "
+	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
+	                  "unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
+	                  "ON a.attrelid = k.conrelid AND a.attnum = u.n), "
+	                  "rn.nspname, rc.relname, "
+	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
+	                  "unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
+	                  "ON a.attrelid = k.confrelid AND a.attnum = u.n), "
+	                  "k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid) "
+	                  "FROM pg_catalog.pg_constraint k "
+	                  "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	                  "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid "
+	                  "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+	                  "WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "
+	                  NS_OK("n") " ORDER BY 1, 2, 3",
+	[Q_INDEXES] = "SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "
+	              "pg_catalog.pg_get_indexdef(i.indexrelid), "
+	              "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
+	              "(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP
+	              " ORDER BY g) FROM generate_series(1, i.indnkeyatts) g), "
+	              "pg_catalog.obj_description(ic.oid, 'pg_class') FROM pg_catalog.pg_index i "
+	              "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+	              "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
+	              "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
+	              "WHERE tc.relkind = 'r' AND NOT tc.relispartition AND " NS_OK("n") " AND "
+	              NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM "
+	              "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "
+	              "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2",
+	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
+	            "pg_catalog.pg_get_userbyid(c.relowner), "
+	            "pg_catalog.obj_description(c.oid, 'pg_class'), "
+	            "(SELECT string_agg(DISTINCT rn.nspname || '.' || rc.relname, " SEP ") "
+	            "FROM pg_catalog.pg_rewrite rw JOIN pg_catalog.pg_depend dp "
+	            "ON dp.classid = 'pg_rewrite'::regclass AND dp.objid = rw.oid "
+	            "AND dp.refclassid = 'pg_class'::regclass "
+	            "JOIN pg_catalog.pg_class rc ON rc.oid = dp.refobjid AND rc.relkind = 'v' "
+	            "AND rc.oid <> c.oid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+	            "WHERE rw.ev_class = c.oid) FROM pg_catalog.pg_class c "
+	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	            "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	            " ORDER BY 1, 2",
+	[Q_TRIGGERS] = "SELECT n.nspname, g.tgname, c.relname, pg_catalog.pg_get_triggerdef(g.oid), "
+	               "g.tgenabled <> 'D', pg_catalog.obj_description(g.oid, 'pg_trigger') "
+	               "FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid "
+	               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	               "WHERE NOT g.tgisinternal AND " NS_OK("n") " ORDER BY 1, 3, 2",
+	[Q_GRANTS] = "SELECT kind, nsp, name, grantee, priv, grantable FROM ("
+	             "SELECT CASE c.relkind WHEN 'S' THEN 's' WHEN 'v' THEN 'v' ELSE 't' END AS kind, "
+	             "n.nspname AS nsp, c.relname::text AS name, "
+	             "CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+	             "ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END AS grantee, "
+	             "a.privilege_type AS priv, a.is_grantable AS grantable "
+	             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+	             "ON n.oid = c.relnamespace, LATERAL pg_catalog.aclexplode(c.relacl) a "
+	             "WHERE c.relkind IN ('r', 'v', 'S') AND a.grantee <> c.relowner AND "
+	             NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid") " UNION ALL "
+	             "SELECT 'f', n.nspname, p.proname || '(' || "
+	             "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+	             "CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+	             "ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type, "
+	             "a.is_grantable FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+	             "ON n.oid = p.pronamespace, LATERAL pg_catalog.aclexplode(p.proacl) a "
+	             "WHERE a.grantee <> p.proowner AND " NS_OK("n") " AND "
+	             NOT_EXT("pg_proc", "p.oid") ") g ORDER BY g.nsp, g.name" C ", g.kind, g.grantee" C ", g.priv" C,
+	/* kinds the model does not cover (SPEC §8: never skipped in silence) */
+	[Q_UNSUPPORTED] = "SELECT kind, nsp, name FROM ("
+	                  "SELECT CASE WHEN c.relispartition THEN 'partition' ELSE CASE c.relkind "
+	                  "WHEN 'm' THEN 'materialized view' WHEN 'p' THEN 'partitioned table' "
+	                  "WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'composite type' END END AS kind, "
+	                  "n.nspname AS nsp, c.relname::text AS name FROM pg_catalog.pg_class c "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	                  "WHERE (c.relkind IN ('m', 'p', 'f', 'c') OR c.relispartition) AND "
+	                  NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid") " "
+	                  "UNION ALL SELECT 'policy', n.nspname, p.polname || ' on ' || c.relname "
+	                  "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " NS_OK("n")
+	                  " UNION ALL SELECT 'rule', n.nspname, r.rulename || ' on ' || c.relname "
+	                  "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	                  "WHERE r.rulename <> '_RETURN' AND " NS_OK("n")
+	                  " UNION ALL SELECT 'publication', NULL, pubname FROM pg_catalog.pg_publication"
+	                  " UNION ALL SELECT 'event trigger', NULL, evtname FROM "
+	                  "pg_catalog.pg_event_trigger"
+	                  " UNION ALL SELECT CASE t.typtype WHEN 'r' THEN 'range type' "
+	                  "ELSE 'multirange type' END, n.nspname, t.typname FROM pg_catalog.pg_type t "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	                  "WHERE t.typtype IN ('r', 'm') AND " NS_OK("n") " AND "
+	                  NOT_EXT("pg_type", "t.oid")
+	                  " UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' "
+	                  "ELSE 'window function' END, n.nspname, p.proname FROM pg_catalog.pg_proc p "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	                  "WHERE p.prokind IN ('a', 'w') AND " NS_OK("n") " AND "
+	                  NOT_EXT("pg_proc", "p.oid") " UNION ALL SELECT 'statistics object', "
+	                  "n.nspname, s.stxname FROM pg_catalog.pg_statistic_ext s "
+	                  "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " NS_OK("n")
+	                  " UNION ALL SELECT 'collation', n.nspname, o.collname FROM "
+	                  "pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n "
+	                  "ON n.oid = o.collnamespace WHERE " NS_OK("n") " AND "
+	                  NOT_EXT("pg_collation", "o.oid")
+	                  " UNION ALL SELECT 'operator', n.nspname, o.oprname FROM "
+	                  "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n "
+	                  "ON n.oid = o.oprnamespace WHERE " NS_OK("n") " AND "
+	                  NOT_EXT("pg_operator", "o.oid")
+	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
+};
+
+struct reader {
+	struct pg_backend *be;
+	struct cmig_schema *s;
+	cmig_diags *d;
+	bool oom;
+	const char *cur_schema; /* current_schema(): where unqualified cmig tables live */
+};
+
+#define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
+
+/* Column i of row, NULL when SQL NULL. */
+static const char *val(const PGresult *res, int row, int i)
+{
+	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
+}
+
+static bool bval(const PGresult *res, int row, int i)
+{
+	const char *v = val(res, row, i);
+	return v && v[0] == 't';
+}
+
+static long long llval(const PGresult *res, int row, int i)
+{
+	const char *v = val(res, row, i);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* Push the \x01-separated names of list into v. */
+static void split_names(struct reader *r, cmig_sch_names *v, const char *list)
+{
+	if (!list)
+		return;
+	for (;;) {
+		const char *e = strchr(list, '\x01');
+		size_t n = e ? (size_t)(e - list) : strlen(list);
+		char *p = cmig_arena_strndup(&r->s->arena, list, n);
+		if (!p || CMIG_VEC_PUSH(v, p))
+			r->oom = true;
+		if (!e)
+			break;
+		list = e + 1;
+	}
+}
+
+static bool is_cmig_table(const struct reader *r, const char *schema, const char *name)
+{
+	const struct cmig_table_names *t = &r->be->base.settings->tables;
+	const char *ts = t->schema ? t->schema : r->cur_schema;
+	return str_eq(schema, ts) && (str_eq(name, t->version) || str_eq(name, t->history));
+}
+
+static struct cmig_sch_table *find_table(struct reader *r, const char *schema, const char *name,
+                                         size_t *hint)
+{
+	/* rows come in table order: try where the last lookup ended first */
+	for (size_t k = 0; k < r->s->tables.n; k++) {
+		size_t i = (*hint + k) % r->s->tables.n;
+		struct cmig_sch_table *t = &r->s->tables.items[i];
+		if (strcmp(t->name, name) == 0 && str_eq(t->schema, schema)) {
+			*hint = i;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static const char *fk_action(char c)
+{
+	switch (c) {
+	case 'r': return "RESTRICT";
+	case 'c': return "CASCADE";
+	case 'n': return "SET NULL";
+	case 'd': return "SET DEFAULT";
+	default: return "NO ACTION";
+	}
+}
+
+static void read_session(struct reader *r, const PGresult *res)
+{
+	if (PQntuples(res) < 1)
+		return;
+	r->s->current_user = STR(r, val(res, 0, 0));
+	r->cur_schema = STR(r, val(res, 0, 1));
+	r->s->server_version = (int)llval(res, 0, 2);
+}
+
+static void read_schemas(struct reader *r, const PGresult *res)
+{
+	const char *cs = r->be->base.settings->tables.schema;
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct cmig_sch_namespace n = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
+		                                STR(r, val(res, i, 2)) };
+		/* a schema configured for cmig's own tables is cmig's, not the application's */
+		if (cs && str_eq(n.name, cs) && strcmp(cs, "public") != 0)
+			continue;
+		if (CMIG_VEC_PUSH(&r->s->schemas, n))
+			r->oom = true;
+	}
+}
+
+static void read_extensions(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct cmig_sch_extension x = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
+		                                STR(r, val(res, i, 2)) };
+		if (CMIG_VEC_PUSH(&r->s->extensions, x))
+			r->oom = true;
+	}
+}
+
+static void read_enums(struct reader *r, const PGresult *res)
+{
+	struct cmig_sch_enum *cur = NULL;
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		const char *ns = val(res, i, 0), *name = val(res, i, 1);
+		if (!cur || !str_eq(cur->schema, ns) || !str_eq(cur->name, name)) {
+			struct cmig_sch_enum e;
+			memset(&e, 0, sizeof(e));
+			e.schema = STR(r, ns);
+			e.name = STR(r, name);
+			e.comment = STR(r, val(res, i, 3));
+			if (CMIG_VEC_PUSH(&r->s->enums, e)) {
+				r->oom = true;
+				break;
+			}
+			cur = &r->s->enums.items[r->s->enums.n - 1];
+		}
+		if (cmig_schema_name_push(r->s, &cur->labels, val(res, i, 2)))
+			r->oom = true;
+	}
+}
+
+static void read_domains(struct reader *r, const PGresult *res, const PGresult *checks)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_domain m;
+		memset(&m, 0, sizeof(m));
+		m.schema = STR(r, val(res, i, 0));
+		m.name = STR(r, val(res, i, 1));
+		m.base_type = STR(r, val(res, i, 2));
+		m.default_expr = STR(r, val(res, i, 3));
+		m.not_null = bval(res, i, 4);
+		m.collation = STR(r, val(res, i, 5));
+		m.comment = STR(r, val(res, i, 6));
+		for (int k = 0; k < PQntuples(checks); k++)
+			if (str_eq(val(checks, k, 0), m.schema) && str_eq(val(checks, k, 1), m.name) &&
+			    (cmig_schema_name_push(r->s, &m.checks, val(checks, k, 2)) ||
+			     cmig_schema_name_push(r->s, &m.checks, val(checks, k, 3))))
+				r->oom = true;
+		if (CMIG_VEC_PUSH(&r->s->domains, m)) {
+			free(m.checks.items);
+			r->oom = true;
+		}
+	}
+}
+
+static void read_sequences(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_sequence q;
+		memset(&q, 0, sizeof(q));
+		if (is_cmig_table(r, val(res, i, 11), val(res, i, 12)))
+			continue; /* cmig_history's id */
+		q.schema = STR(r, val(res, i, 0));
+		q.name = STR(r, val(res, i, 1));
+		q.owner = STR(r, val(res, i, 2));
+		q.owned = bval(res, i, 3);
+		q.data_type = STR(r, val(res, i, 4));
+		q.start = llval(res, i, 5);
+		q.increment = llval(res, i, 6);
+		q.min = llval(res, i, 7);
+		q.max = llval(res, i, 8);
+		q.cache = llval(res, i, 9);
+		q.cycle = bval(res, i, 10);
+		q.owned_by_table = STR(r, val(res, i, 12));
+		q.owned_by_column = STR(r, val(res, i, 13));
+		q.identity = str_eq(val(res, i, 14), "i");
+		if (q.identity && q.owned_by_table && q.owned_by_column) {
+			struct cmig_sch_seq_feed f = { STR(r, val(res, i, 11)), q.owned_by_table,
+			                               q.owned_by_column, CMIG_SEQ_IDENTITY };
+			if (CMIG_VEC_PUSH(&q.feeds, f))
+				r->oom = true;
+		}
+		if (CMIG_VEC_PUSH(&r->s->sequences, q)) {
+			free(q.feeds.items);
+			r->oom = true;
+		}
+	}
+}
+
+static void read_seq_defaults(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		const char *sn = val(res, i, 0), *sq = val(res, i, 1);
+		for (size_t k = 0; k < r->s->sequences.n; k++) {
+			struct cmig_sch_sequence *q = &r->s->sequences.items[k];
+			if (!str_eq(q->schema, sn) || !str_eq(q->name, sq))
+				continue;
+			struct cmig_sch_seq_feed f = { STR(r, val(res, i, 2)), STR(r, val(res, i, 3)),
+			                               STR(r, val(res, i, 4)), CMIG_SEQ_DEFAULT };
+			if (str_eq(q->owned_by_table, f.table) && str_eq(q->owned_by_column, f.column) &&
+			    !q->identity)
+				f.how = CMIG_SEQ_SERIAL;
+			if (CMIG_VEC_PUSH(&q->feeds, f))
+				r->oom = true;
+			break;
+		}
+	}
+}
+
+static void read_functions(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_function f;
+		const char *k = val(res, i, 3);
+		f.schema = STR(r, val(res, i, 0));
+		f.name = STR(r, val(res, i, 1));
+		f.identity_args = STR(r, val(res, i, 2));
+		f.kind = k ? k[0] : 'f';
+		f.definition = STR(r, val(res, i, 4));
+		f.owner = STR(r, val(res, i, 5));
+		f.comment = STR(r, val(res, i, 6));
+		if (CMIG_VEC_PUSH(&r->s->functions, f))
+			r->oom = true;
+	}
+}
+
+static void read_tables(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_table t;
+		if (is_cmig_table(r, val(res, i, 0), val(res, i, 1)))
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.schema = STR(r, val(res, i, 0));
+		t.name = STR(r, val(res, i, 1));
+		t.owner = STR(r, val(res, i, 2));
+		t.owned = bval(res, i, 3);
+		t.comment = STR(r, val(res, i, 4));
+		if (CMIG_VEC_PUSH(&r->s->tables, t))
+			r->oom = true;
+	}
+}
+
+static void read_columns(struct reader *r, const PGresult *res)
+{
+	size_t hint = 0;
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_table *t = find_table(r, val(res, i, 0), val(res, i, 1), &hint);
+		struct cmig_sch_column c;
+		const char *ident = val(res, i, 7), *gen = val(res, i, 8);
+		if (!t)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, val(res, i, 2));
+		c.type = STR(r, val(res, i, 3));
+		c.decl_type = c.type;
+		c.type_schema = STR(r, val(res, i, 4));
+		c.not_null = bval(res, i, 5);
+		c.identity = ident && *ident ? ident[0] : 0;
+		if (gen && gen[0] == 's') {
+			c.generated = STR(r, val(res, i, 6));
+			c.generated_stored = true;
+		} else {
+			c.default_expr = STR(r, val(res, i, 6));
+		}
+		c.collation = STR(r, val(res, i, 9));
+		c.position = (int)t->columns.n + 1;
+		if (val(res, i, 10) && (cmig_schema_name_push(r->s, &t->column_comments, c.name) ||
+		                        cmig_schema_name_push(r->s, &t->column_comments, val(res, i, 10))))
+			r->oom = true;
+		if (CMIG_VEC_PUSH(&t->columns, c))
+			r->oom = true;
+	}
+}
+
+static void read_constraints(struct reader *r, const PGresult *res)
+{
+	size_t hint = 0;
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_table *t = find_table(r, val(res, i, 0), val(res, i, 1), &hint);
+		struct cmig_sch_constraint c;
+		const char *k = val(res, i, 3), *u = val(res, i, 12), *dl = val(res, i, 13);
+		if (!t)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.kind = (cmig_sch_cons_kind)(k ? k[0] : 'c');
+		c.name = STR(r, val(res, i, 2));
+		c.pg_name = c.name;
+		c.definition = STR(r, val(res, i, 4));
+		c.deferrable = bval(res, i, 5);
+		c.initially_deferred = bval(res, i, 6);
+		c.validated = bval(res, i, 7);
+		split_names(r, &c.cols, val(res, i, 8));
+		if (c.kind == CMIG_SCH_FOREIGN) {
+			c.ref_schema = STR(r, val(res, i, 9));
+			c.ref_table = STR(r, val(res, i, 10));
+			split_names(r, &c.ref_cols, val(res, i, 11));
+			c.on_update = fk_action(u ? u[0] : 'a');
+			c.on_delete = fk_action(dl ? dl[0] : 'a');
+		}
+		if (c.kind == CMIG_SCH_CHECK)
+			c.expr = STR(r, val(res, i, 14));
+		if (c.kind == CMIG_SCH_PRIMARY)
+			for (size_t a = 0; a < c.cols.n; a++)
+				for (size_t b = 0; b < t->columns.n; b++)
+					if (strcmp(t->columns.items[b].name, c.cols.items[a]) == 0)
+						t->columns.items[b].pk_position = (int)a + 1;
+		if (CMIG_VEC_PUSH(&t->constraints, c)) {
+			free(c.cols.items);
+			free(c.ref_cols.items);
+			r->oom = true;
+		}
+	}
+}
+
+static void read_indexes(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_index x;
+		if (is_cmig_table(r, val(res, i, 0), val(res, i, 2)))
+			continue;
+		memset(&x, 0, sizeof(x));
+		x.schema = STR(r, val(res, i, 0));
+		x.name = STR(r, val(res, i, 1));
+		x.table = STR(r, val(res, i, 2));
+		x.unique = bval(res, i, 3);
+		x.definition = STR(r, val(res, i, 4));
+		x.where = STR(r, val(res, i, 5));
+		split_names(r, &x.keys, val(res, i, 6));
+		x.comment = STR(r, val(res, i, 7));
+		if (CMIG_VEC_PUSH(&r->s->indexes, x)) {
+			free(x.keys.items);
+			r->oom = true;
+		}
+	}
+}
+
+static void read_views(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_view v = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
+		                           STR(r, val(res, i, 2)), STR(r, val(res, i, 3)),
+		                           STR(r, val(res, i, 4)), CMIG_VEC_INIT };
+		split_names(r, &v.depends, val(res, i, 5));
+		if (CMIG_VEC_PUSH(&r->s->views, v)) {
+			free(v.depends.items);
+			r->oom = true;
+		}
+	}
+}
+
+static void read_triggers(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_trigger g = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
+		                              STR(r, val(res, i, 2)), STR(r, val(res, i, 3)),
+		                              bval(res, i, 4), STR(r, val(res, i, 5)) };
+		if (is_cmig_table(r, g.schema, g.table))
+			continue;
+		if (CMIG_VEC_PUSH(&r->s->triggers, g))
+			r->oom = true;
+	}
+}
+
+static void read_grants(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		const char *k = val(res, i, 0);
+		struct cmig_sch_grant g = { k ? k[0] : 't', STR(r, val(res, i, 1)),
+		                            STR(r, val(res, i, 2)), STR(r, val(res, i, 3)),
+		                            STR(r, val(res, i, 4)), bval(res, i, 5) };
+		if (g.objkind == 't' && is_cmig_table(r, g.schema, g.name))
+			continue;
+		if (CMIG_VEC_PUSH(&r->s->grants, g))
+			r->oom = true;
+	}
+}
+
+static void read_unsupported(struct reader *r, const PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
+		struct cmig_sch_unsupported u = { STR(r, val(res, i, 0)), STR(r, val(res, i, 1)),
+		                                  STR(r, val(res, i, 2)) };
+		if (!u.kind)
+			continue;
+		if (CMIG_VEC_PUSH(&r->s->unsupported, u))
+			r->oom = true;
+	}
+	/* EXCLUDE constraints are read with the others; the model names them as unsupported */
+	for (size_t t = 0; t < r->s->tables.n && !r->oom; t++)
+		for (size_t k = 0; k < r->s->tables.items[t].constraints.n; k++) {
+			const struct cmig_sch_table *tb = &r->s->tables.items[t];
+			if (tb->constraints.items[k].kind != CMIG_SCH_EXCLUDE)
+				continue;
+			cmig_buf b = CMIG_BUF_INIT;
+			cmig_buf_printf(&b, "%s on %s", tb->constraints.items[k].name, tb->name);
+			struct cmig_sch_unsupported u = { "exclusion constraint", tb->schema,
+			                                  STR(r, b.ptr) };
+			cmig_buf_release(&b);
+			if (CMIG_VEC_PUSH(&r->s->unsupported, u))
+				r->oom = true;
+		}
+}
+
+int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
+{
+	struct pg_backend *be = (struct pg_backend *)base;
+	struct reader r = { be, NULL, d, false, NULL };
+	long idx[Q_COUNT];
+	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
+	int rc;
+
+	*out = NULL;
+	r.s = cmig_schema_new(CMIG_SCH_POSTGRESQL);
+	if (!r.s)
+		return cmig_diag_oom(d);
+	cmig_pg_clear(be);
+	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	                             47, "reading the schema") < 0)
+		goto oom;
+	for (int q = 0; q < Q_COUNT; q++) {
+		idx[q] = cmig_pg_queue(be, queries[q], strlen(queries[q]), "reading the schema");
+		if (idx[q] < 0)
+			goto oom;
+		be->queue.items[idx[q]].keep = true;
+	}
+	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+		goto oom;
+	rc = cmig_pg_flush(be, d);
+	if (rc) {
+		cmig_pg_clear(be);
+		cmig_schema_free(r.s);
+		return rc;
+	}
+#define RES(q) (be->queue.items[idx[q]].res)
+	for (int q = 0; q < Q_COUNT; q++)
+		if (!RES(q)) {
+			cmig_pg_clear(be);
+			cmig_schema_free(r.s);
+			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+			                       "reading the schema: query %d returned no rows", q);
+		}
+	read_session(&r, RES(Q_SESSION));
+	read_schemas(&r, RES(Q_SCHEMAS));
+	read_extensions(&r, RES(Q_EXTENSIONS));
+	read_enums(&r, RES(Q_ENUMS));
+	read_domains(&r, RES(Q_DOMAINS), RES(Q_DOMAIN_CHECKS));
+	read_sequences(&r, RES(Q_SEQUENCES));
+	read_functions(&r, RES(Q_FUNCTIONS));
+	read_tables(&r, RES(Q_TABLES));
+	read_columns(&r, RES(Q_COLUMNS));
+	read_constraints(&r, RES(Q_CONSTRAINTS));
+	read_seq_defaults(&r, RES(Q_SEQ_DEFAULTS));
+	read_indexes(&r, RES(Q_INDEXES));
+	read_views(&r, RES(Q_VIEWS));
+	read_triggers(&r, RES(Q_TRIGGERS));
+	read_grants(&r, RES(Q_GRANTS));
+	read_unsupported(&r, RES(Q_UNSUPPORTED));
+#undef RES
+	cmig_pg_clear(be);
+	if (r.oom) {
+		cmig_schema_free(r.s);
+		return cmig_diag_oom(d);
+	}
+	*out = r.s;
+	return CMIG_OK;
+oom:
+	cmig_pg_clear(be);
+	cmig_schema_free(r.s);
+	return cmig_diag_oom(d);
+}

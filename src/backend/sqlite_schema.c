@@ -1,0 +1,564 @@
+/*
+ * sqlite_schema.c - the SQLite reader: a live database → the schema model (schema/schema.h).
+ *
+ * Sources: sqlite_master for the objects and their stored text; PRAGMA table_xinfo for
+ * columns (declared type, nullability, default, primary-key place, hidden/generated);
+ * PRAGMA foreign_key_list for each foreign key's columns, parent and actions; PRAGMA
+ * index_list/index_xinfo for indexes; and the CREATE TABLE text parsed by batch/table.c for
+ * what no PRAGMA gives (constraint names, CHECK expressions, collations, generated
+ * expressions, DEFERRABLE, AUTOINCREMENT, STRICT/WITHOUT ROWID).
+ *
+ * Left out (SPEC §8): sqlite_* internal objects, cmig's own tables (settings->tables), the
+ * shadow tables of a virtual table (PRAGMA table_list says "shadow"), and the indexes SQLite
+ * makes for PRIMARY KEY/UNIQUE (sqlite_autoindex_*, which have no sql).
+ * Everything is read inside one read transaction, so the model is one consistent picture.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "schema.h"
+#include "sqlite_int.h"
+#include "sqltext.h"
+#include "pgnames.h"
+#include "table.h"
+
+struct reader {
+	struct sqlite_backend *be;
+	struct cmig_schema *s;
+	cmig_diags *d;
+	bool oom;
+};
+
+#define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
+
+static int rd_fail(struct reader *r, const char *what)
+{
+	return cmig_diag_error(r->d, NULL, 0, CMIG_ESQL, NULL, "reading the schema (%s): %s", what,
+	                       sqlite3_errmsg(r->be->db));
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Prepare "PRAGMA main.<pragma>(<quoted arg>)". */
+static int pragma(struct reader *r, sqlite3_stmt **out, const char *pragma_name, const char *arg)
+{
+	cmig_buf q = CMIG_BUF_INIT;
+	int rc = cmig_buf_printf(&q, "PRAGMA main.%s(", pragma_name);
+	if (!rc)
+		rc = cmig_sqltext_quote(&q, arg);
+	if (!rc)
+		rc = cmig_buf_putc(&q, ')');
+	if (rc) {
+		cmig_buf_release(&q);
+		return cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	}
+	rc = sqlite3_prepare_v2(r->be->db, q.ptr, -1, out, NULL);
+	cmig_buf_release(&q);
+	return rc == SQLITE_OK ? CMIG_OK : rd_fail(r, pragma_name);
+}
+
+static bool is_cmig_table(const struct reader *r, const char *name)
+{
+	const struct cmig_table_names *t = &r->be->base.settings->tables;
+	return (t->version && strcmp(name, t->version) == 0) ||
+	       (t->history && strcmp(name, t->history) == 0);
+}
+
+/* ---- foreign-key text: actions and deferrability as written ----------------------------- */
+
+static void fk_text_options(struct cmig_sch_constraint *c, const char *body)
+{
+	cmig_stoks tk = CMIG_STOKS_INIT;
+	if (!body || cmig_stoks_build(&tk, body, 0, strlen(body)))
+		return;
+	for (size_t i = 0; i < tk.n; i++) {
+		if (cmig_stoks_is(&tk, i, "NOT") && cmig_stoks_is(&tk, i + 1, "DEFERRABLE")) {
+			c->deferrable = false;
+			i++;
+		} else if (cmig_stoks_is(&tk, i, "DEFERRABLE")) {
+			c->deferrable = true;
+		} else if (cmig_stoks_is(&tk, i, "INITIALLY") && cmig_stoks_is(&tk, i + 1, "DEFERRED")) {
+			c->initially_deferred = true;
+		}
+	}
+	cmig_stoks_release(&tk);
+	/* SQLite: NOT DEFERRABLE INITIALLY DEFERRED is still not deferred */
+	if (!c->deferrable)
+		c->initially_deferred = false;
+}
+
+/* ---- one table ------------------------------------------------------------------------ */
+
+static int add_cons_from_parse(struct reader *r, struct cmig_sch_table *t,
+                               const struct cmig_cons *pc, const char *colname)
+{
+	struct cmig_sch_constraint c;
+	memset(&c, 0, sizeof(c));
+	switch (pc->kind) {
+	case CMIG_CONS_PRIMARY: c.kind = CMIG_SCH_PRIMARY; break;
+	case CMIG_CONS_UNIQUE: c.kind = CMIG_SCH_UNIQUE; break;
+	case CMIG_CONS_CHECK: c.kind = CMIG_SCH_CHECK; break;
+	case CMIG_CONS_FOREIGN: c.kind = CMIG_SCH_FOREIGN; break;
+	default: return CMIG_OK;
+	}
+	c.name = STR(r, pc->name);
+	c.validated = true;
+	c.column_level = colname != NULL;
+	/* the constraint as written, without its "CONSTRAINT name" prefix */
+	{
+		const char *def = pc->text;
+		if (pc->name && strncasecmp(def, "CONSTRAINT", 10) == 0) {
+			cmig_stoks tk = CMIG_STOKS_INIT;
+			if (!cmig_stoks_build(&tk, def, 0, strlen(def)) && tk.n > 2)
+				def += tk.items[2].start;
+			c.definition = STR(r, def);
+			cmig_stoks_release(&tk);
+		} else {
+			c.definition = STR(r, def);
+		}
+	}
+	if (colname) {
+		if (c.kind != CMIG_SCH_CHECK && cmig_schema_name_push(r->s, &c.cols, colname))
+			goto oom;
+	} else if (c.kind != CMIG_SCH_CHECK) {
+		for (size_t i = 0; i < pc->ncols; i++)
+			if (cmig_schema_name_push(r->s, &c.cols, pc->cols[i]))
+				goto oom;
+	}
+	if (c.kind == CMIG_SCH_CHECK)
+		c.expr = STR(r, pc->body);
+	if (c.kind == CMIG_SCH_FOREIGN) {
+		char *ref = NULL, **rc = NULL;
+		size_t nrc = 0;
+		if (cmig_table_references(&ref, &rc, &nrc, pc->body) == CMIG_OK) {
+			c.ref_table = STR(r, ref);
+			for (size_t i = 0; i < nrc; i++) {
+				if (!r->oom && cmig_schema_name_push(r->s, &c.ref_cols, rc[i]))
+					r->oom = true;
+				free(rc[i]);
+			}
+			free(rc);
+			free(ref);
+		}
+		c.on_delete = "NO ACTION";
+		c.on_update = "NO ACTION";
+		fk_text_options(&c, pc->body);
+	}
+	if (r->oom || CMIG_VEC_PUSH(&t->constraints, c))
+		goto oom;
+	return CMIG_OK;
+oom:
+	free(c.cols.items);
+	free(c.ref_cols.items);
+	return cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+}
+
+static bool same_cols(const cmig_sch_names *a, const cmig_sch_names *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!cmig_sqltext_name_eq(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+/* Complete the foreign keys parsed from the text with PRAGMA foreign_key_list: the parent's
+ * columns SQLite resolved and the ON DELETE/ON UPDATE actions, matched by child columns. */
+static int read_foreign_keys(struct reader *r, struct cmig_sch_table *t)
+{
+	sqlite3_stmt *st;
+	int rc = pragma(r, &st, "foreign_key_list", t->name), step;
+	long cur_id = -1;
+	cmig_sch_names from = CMIG_VEC_INIT, to = CMIG_VEC_INIT;
+	const char *on_update = NULL, *on_delete = NULL, *parent = NULL;
+
+	if (rc)
+		return rc;
+	for (;;) {
+		step = sqlite3_step(st);
+		long id = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : -2;
+		if (id != cur_id && cur_id != -1) {
+			/* one whole foreign key collected: find its parsed twin */
+			for (size_t i = 0; i < t->constraints.n; i++) {
+				struct cmig_sch_constraint *c = &t->constraints.items[i];
+				if (c->kind != CMIG_SCH_FOREIGN || !same_cols(&c->cols, &from) ||
+				    (c->ref_table && !cmig_sqltext_name_eq(c->ref_table, parent)))
+					continue;
+				c->on_update = on_update;
+				c->on_delete = on_delete;
+				if (c->ref_cols.n == 0 && to.n == from.n) {
+					bool all = true;
+					for (size_t k = 0; k < to.n; k++)
+						all = all && to.items[k];
+					if (all) {
+						for (size_t k = 0; k < to.n && !r->oom; k++)
+							if (CMIG_VEC_PUSH(&c->ref_cols, to.items[k]))
+								r->oom = true;
+					}
+				}
+				break;
+			}
+			from.n = to.n = 0;
+		}
+		if (step != SQLITE_ROW)
+			break;
+		cur_id = id;
+		parent = STR(r, col_text(st, 2));
+		if (CMIG_VEC_PUSH(&from, STR(r, col_text(st, 3))) ||
+		    CMIG_VEC_PUSH(&to, STR(r, col_text(st, 4))))
+			r->oom = true;
+		on_update = STR(r, col_text(st, 5));
+		on_delete = STR(r, col_text(st, 6));
+	}
+	free(from.items);
+	free(to.items);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return rd_fail(r, "foreign_key_list");
+	return r->oom ? cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory") : CMIG_OK;
+}
+
+static int read_table(struct reader *r, const char *name, const char *sql, bool is_virtual)
+{
+	struct cmig_sch_table t;
+	struct cmig_table parsed;
+	bool have_parse = false;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	memset(&t, 0, sizeof(t));
+	memset(&parsed, 0, sizeof(parsed));
+	t.name = STR(r, name);
+	t.sql = STR(r, sql);
+	t.owned = true;
+	t.is_virtual = is_virtual;
+	if (!is_virtual) {
+		cmig_diags pd = CMIG_DIAGS_INIT;
+		if (cmig_table_parse(&parsed, sql, &pd) == CMIG_OK)
+			have_parse = true;
+		else
+			cmig_diag_error(r->d, NULL, 0, CMIG_ERROR, NULL,
+			                "reading the schema: cannot parse the CREATE TABLE text of \"%s\"",
+			                name);
+		cmig_diags_release(&pd);
+		if (!have_parse)
+			return CMIG_ERROR;
+		t.without_rowid = parsed.without_rowid;
+		t.strict = parsed.strict;
+	}
+
+	if ((rc = pragma(r, &st, "table_xinfo", name)))
+		goto out;
+	long alias = have_parse ? cmig_table_rowid_alias(&parsed) : -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cmig_sch_column c;
+		int hidden = sqlite3_column_int(st, 6);
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, col_text(st, 1));
+		c.decl_type = STR(r, col_text(st, 2) ? col_text(st, 2) : "");
+		c.type = c.decl_type;
+		c.affinity = cmig_schema_affinity(c.decl_type);
+		c.not_null = sqlite3_column_int(st, 3) != 0;
+		c.default_expr = STR(r, col_text(st, 4));
+		c.pk_position = sqlite3_column_int(st, 5);
+		c.hidden = hidden == 1;
+		c.position = (int)t.columns.n + 1;
+		if (have_parse && c.name) {
+			long ci = cmig_table_column(&parsed, c.name);
+			if (ci >= 0) {
+				const struct cmig_column *pc = &parsed.cols[ci];
+				long k = cmig_column_find(pc, CMIG_CONS_COLLATE);
+				if (k >= 0)
+					c.collation = STR(r, pc->cons[k].body);
+				k = cmig_column_find(pc, CMIG_CONS_GENERATED);
+				if (k >= 0) {
+					c.generated = STR(r, pc->cons[k].body);
+					c.generated_stored = pc->cons[k].stored;
+				}
+				k = cmig_column_find(pc, CMIG_CONS_PRIMARY);
+				if (k >= 0 && pc->cons[k].autoincrement)
+					t.autoincrement = true;
+				c.rowid_alias = ci == alias;
+			}
+		}
+		if (r->oom || CMIG_VEC_PUSH(&t.columns, c)) {
+			r->oom = true;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (r->oom) {
+		rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		rc = rd_fail(r, "table_xinfo");
+		goto out;
+	}
+
+	if (have_parse) {
+		struct cmig_pgname *names = NULL;
+		size_t nnames = 0;
+		if (cmig_pgnames_assign(&names, &nnames, &parsed, NULL, 0)) {
+			rc = cmig_diag_oom(r->d);
+			goto out;
+		}
+		for (long i = -1; i < (long)parsed.ncols && !rc; i++) {
+			size_t ncons = i < 0 ? parsed.ntcons : parsed.cols[i].ncons;
+			for (size_t k = 0; k < ncons && !rc; k++) {
+				size_t before = t.constraints.n;
+				rc = i < 0 ? add_cons_from_parse(r, &t, &parsed.tcons[k], NULL)
+				           : add_cons_from_parse(r, &t, &parsed.cols[i].cons[k],
+				                                 parsed.cols[i].name);
+				if (rc || t.constraints.n == before)
+					continue;
+				/* the name batch mode and PostgreSQL know it by */
+				for (size_t q = 0; q < nnames; q++)
+					if (names[q].col == i && names[q].idx == k)
+						t.constraints.items[before].pg_name = STR(r, names[q].name);
+			}
+		}
+		cmig_pgnames_free(names, nnames);
+		if (!rc)
+			rc = read_foreign_keys(r, &t);
+	}
+	if (!rc && t.autoincrement) {
+		struct cmig_sch_sequence q;
+		struct cmig_sch_seq_feed f = { NULL, t.name, NULL, CMIG_SEQ_AUTOINCREMENT };
+		memset(&q, 0, sizeof(q));
+		for (size_t i = 0; i < t.columns.n; i++)
+			if (t.columns.items[i].rowid_alias)
+				f.column = t.columns.items[i].name;
+		q.name = t.name;
+		q.owned = true;
+		q.start = 1;
+		q.increment = 1;
+		q.min = 1;
+		q.max = 9223372036854775807LL;
+		q.owned_by_table = t.name;
+		q.owned_by_column = f.column;
+		if (!f.column || CMIG_VEC_PUSH(&q.feeds, f) || CMIG_VEC_PUSH(&r->s->sequences, q)) {
+			free(q.feeds.items);
+			if (f.column)
+				rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		}
+	}
+	if (!rc && CMIG_VEC_PUSH(&r->s->tables, t))
+		rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	else if (!rc)
+		memset(&t, 0, sizeof(t)); /* moved into the schema */
+out:
+	if (have_parse)
+		cmig_table_release(&parsed);
+	for (size_t i = 0; i < t.constraints.n; i++) {
+		free(t.constraints.items[i].cols.items);
+		free(t.constraints.items[i].ref_cols.items);
+	}
+	free(t.columns.items);
+	free(t.constraints.items);
+	return rc;
+}
+
+/* ---- indexes ---------------------------------------------------------------------------- */
+
+/* Keys and WHERE from "CREATE [UNIQUE] INDEX [IF NOT EXISTS] n ON t (k, …) [WHERE e]". */
+static int index_text(struct reader *r, struct cmig_sch_index *ix, const char *sql)
+{
+	cmig_stoks tk = CMIG_STOKS_INIT;
+	size_t i, open = 0;
+	if (cmig_stoks_build(&tk, sql, 0, strlen(sql)))
+		return CMIG_ENOMEM;
+	for (i = 0; i < tk.n; i++)
+		if (cmig_stoks_punct(&tk, i, '(')) {
+			open = i;
+			break;
+		}
+	if (i == tk.n || tk.items[open].match >= tk.n) {
+		cmig_stoks_release(&tk);
+		return cmig_diag_error(r->d, NULL, 0, CMIG_ERROR, NULL,
+		                       "reading the schema: cannot parse index \"%s\"", ix->name);
+	}
+	size_t close = tk.items[open].match;
+	for (size_t a = open + 1; a < close;) {
+		size_t e = cmig_stoks_element_end(&tk, a);
+		char *k = cmig_stoks_span(&tk, a, e - 1);
+		if (!k || cmig_schema_name_push(r->s, &ix->keys, k))
+			r->oom = true;
+		free(k);
+		a = e + 1;
+	}
+	if (close + 1 < tk.n && cmig_stoks_is(&tk, close + 1, "WHERE") && close + 2 < tk.n) {
+		char *w = cmig_stoks_span(&tk, close + 2, tk.n - 1);
+		ix->where = STR(r, w);
+		if (!w)
+			r->oom = true;
+		free(w);
+	}
+	cmig_stoks_release(&tk);
+	return r->oom ? CMIG_ENOMEM : CMIG_OK;
+}
+
+static int read_index(struct reader *r, const char *name, const char *table, const char *sql)
+{
+	struct cmig_sch_index ix;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	memset(&ix, 0, sizeof(ix));
+	ix.name = STR(r, name);
+	ix.table = STR(r, table);
+	ix.definition = STR(r, sql);
+	if ((rc = pragma(r, &st, "index_list", table)))
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (col_text(st, 1) && strcmp(col_text(st, 1), name) == 0)
+			ix.unique = sqlite3_column_int(st, 2) != 0;
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return rd_fail(r, "index_list");
+	if ((rc = index_text(r, &ix, sql)) == CMIG_OK && !r->oom &&
+	    CMIG_VEC_PUSH(&r->s->indexes, ix) == 0)
+		return CMIG_OK;
+	free(ix.keys.items);
+	return rc ? rc : cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+}
+
+/* ---- the whole database ----------------------------------------------------------------- */
+
+/* Names PRAGMA table_list calls "shadow" (virtual tables' storage), as one list. */
+static int shadow_tables(struct reader *r, cmig_sch_names *out)
+{
+	sqlite3_stmt *st;
+	int step;
+	if (sqlite3_prepare_v2(r->be->db,
+	                       "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+	                       "AND type = 'shadow'", -1, &st, NULL) != SQLITE_OK)
+		return CMIG_OK; /* SQLite before 3.37: no shadow tables to tell apart */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (cmig_schema_name_push(r->s, out, col_text(st, 0)))
+			r->oom = true;
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? CMIG_OK : rd_fail(r, "table_list");
+}
+
+static bool in_list(const cmig_sch_names *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->items[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int read_all(struct reader *r)
+{
+	sqlite3_stmt *st;
+	cmig_sch_names shadows = CMIG_VEC_INIT;
+	int rc, step;
+
+	if ((rc = shadow_tables(r, &shadows)))
+		goto out;
+	/* Tables first (indexes and triggers refer to them), each kind by name. */
+	if (sqlite3_prepare_v2(r->be->db,
+	                       "SELECT type, name, tbl_name, sql FROM main.sqlite_master "
+	                       "WHERE sql IS NOT NULL ORDER BY "
+	                       "CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 "
+	                       "WHEN 'view' THEN 2 ELSE 3 END, name",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = rd_fail(r, "sqlite_master");
+		goto out;
+	}
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = col_text(st, 0), *name = col_text(st, 1);
+		const char *tbl = col_text(st, 2), *sql = col_text(st, 3);
+		if (!type || !name || !sql || cmig_schema_sqlite_internal(name) ||
+		    is_cmig_table(r, tbl ? tbl : name) || in_list(&shadows, tbl ? tbl : name))
+			continue;
+		if (strcmp(type, "table") == 0) {
+			bool virt = strncasecmp(sql, "CREATE VIRTUAL", 14) == 0;
+			rc = read_table(r, name, sql, virt);
+		} else if (strcmp(type, "index") == 0) {
+			rc = read_index(r, name, tbl, sql);
+		} else if (strcmp(type, "view") == 0) {
+			struct cmig_sch_view v = { NULL, STR(r, name), STR(r, sql), NULL, NULL,
+			                           CMIG_VEC_INIT };
+			if (CMIG_VEC_PUSH(&r->s->views, v))
+				r->oom = true;
+		} else if (strcmp(type, "trigger") == 0) {
+			struct cmig_sch_trigger g = { NULL, STR(r, name), STR(r, tbl), STR(r, sql), true,
+			                              NULL };
+			if (CMIG_VEC_PUSH(&r->s->triggers, g))
+				r->oom = true;
+		}
+		if (!rc && r->oom)
+			rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = rd_fail(r, "sqlite_master");
+	sqlite3_finalize(st);
+out:
+	free(shadows.items);
+	return rc;
+}
+
+/* "REFERENCES parent" without columns means the parent's primary key: name it, so users of the
+ * model (copy's ordering, the differ) never resolve it themselves. */
+static void resolve_implicit_parents(struct reader *r)
+{
+	for (size_t i = 0; i < r->s->tables.n; i++) {
+		struct cmig_sch_table *t = &r->s->tables.items[i];
+		for (size_t k = 0; k < t->constraints.n; k++) {
+			struct cmig_sch_constraint *c = &t->constraints.items[k];
+			const struct cmig_sch_constraint *pk = NULL;
+			if (c->kind != CMIG_SCH_FOREIGN || c->ref_cols.n || !c->ref_table)
+				continue;
+			for (size_t p = 0; p < r->s->tables.n && !pk; p++)
+				if (cmig_sqltext_name_eq(r->s->tables.items[p].name, c->ref_table))
+					pk = cmig_schema_primary_key(&r->s->tables.items[p]);
+			for (size_t a = 0; pk && a < pk->cols.n; a++)
+				if (CMIG_VEC_PUSH(&c->ref_cols, pk->cols.items[a]))
+					r->oom = true;
+		}
+	}
+}
+
+int cmig_sqlite_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
+{
+	struct sqlite_backend *be = (struct sqlite_backend *)base;
+	struct reader r = { be, NULL, d, false };
+	bool began = false;
+	int rc = CMIG_OK;
+
+	*out = NULL;
+	r.s = cmig_schema_new(CMIG_SCH_SQLITE);
+	if (!r.s)
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	r.s->server_version = sqlite3_libversion_number();
+	if (be->db) { /* NULL: a readonly open of a missing file, an empty schema */
+		if (!be->in_txn) {
+			if (sqlite3_exec(be->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+				rc = rd_fail(&r, "begin");
+				goto out;
+			}
+			began = true;
+		}
+		rc = read_all(&r);
+		if (!rc)
+			resolve_implicit_parents(&r);
+		if (!rc && r.oom)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		if (began)
+			sqlite3_exec(be->db, "COMMIT", NULL, NULL, NULL);
+	}
+out:
+	if (rc) {
+		cmig_schema_free(r.s);
+		return rc;
+	}
+	*out = r.s;
+	return CMIG_OK;
+}

@@ -1,0 +1,66 @@
+/*
+ * schemaops.c - `cmig dump` and dump_file (see schemaops.h).
+ */
+#include "schemaops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump.h"
+#include "fs.h"
+#include "schema.h"
+
+int cmig_schemaops_dump_backend(cmig_buf *out, struct cmig_backend *be, cmig_diags *d)
+{
+	struct cmig_schema *s = NULL;
+	char *rev = NULL;
+	int rc = be->ops->version_read(be, &rev, d);
+	if (!rc)
+		rc = cmig_backend_schema_read(be, &s, d);
+	if (!rc)
+		rc = cmig_schema_dump(out, s, rev, d);
+	cmig_schema_free(s);
+	free(rev);
+	return rc;
+}
+
+int cmig_schemaops_dump(cmig_buf *out, const struct cmig_runtime *rt, const cmig_run_options *o,
+                        cmig_diags *d)
+{
+	struct cmig_backend_settings s;
+	struct cmig_backend *be = NULL;
+	int rc;
+
+	if (rt->url->kind == CMIG_DB_SQLITE && strcmp(rt->url->sqlite_path, ":memory:") != 0 &&
+	    !cmig_fs_exists(rt->url->sqlite_path))
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
+		                       "dump: the SQLite database %s does not exist",
+		                       rt->url->sqlite_path);
+	cmig_migrate_settings(&s, rt, o, true);
+	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+	if (rc)
+		return rc;
+	rc = cmig_schemaops_dump_backend(out, be, d);
+	be->ops->close(be);
+	return rc;
+}
+
+void cmig_schemaops_dump_file(const struct cmig_runtime *rt, struct cmig_backend *be,
+                              cmig_diags *d)
+{
+	cmig_diags tmp = CMIG_DIAGS_INIT;
+	cmig_buf text = CMIG_BUF_INIT;
+	const char *path = rt->config->dump_file;
+
+	if (!rt->write_dump_file || !path || !be)
+		return;
+	if (cmig_schemaops_dump_backend(&text, be, &tmp) == CMIG_OK)
+		cmig_fs_replace(path, text.ptr, text.len, &tmp);
+	/* the migration is committed: whatever went wrong here is only a warning */
+	for (size_t i = 0; i < tmp.n; i++)
+		if (tmp.items[i].severity == CMIG_DIAG_ERROR)
+			cmig_diag_warning(d, path, 0, "dump-file", "dump_file not written: %s",
+			                  tmp.items[i].message);
+	cmig_diags_release(&tmp);
+	cmig_buf_release(&text);
+}

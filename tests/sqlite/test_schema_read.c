@@ -1,0 +1,248 @@
+/*
+ * test_schema_read.c - the SQLite schema reader (backend/sqlite_schema.c) on a real file:
+ * every field copy (SPEC §9) and dump (SPEC §8) rely on, and what must be left out (cmig's
+ * tables, sqlite_sequence, a virtual table's shadow tables, autoindexes).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "backend.h"
+#include "schema.h"
+
+static char path[256];
+
+static const char *setup_sql =
+	"CREATE TABLE parent (id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  name TEXT NOT NULL COLLATE NOCASE UNIQUE, price REAL DEFAULT 1.5, note);\n"
+	"CREATE TABLE child (id int PRIMARY KEY,\n"
+	"  parent_id INTEGER CONSTRAINT fk_parent REFERENCES parent ON DELETE CASCADE\n"
+	"    DEFERRABLE INITIALLY DEFERRED,\n"
+	"  qty INTEGER CONSTRAINT qty_pos CHECK (qty > 0),\n"
+	"  total INTEGER GENERATED ALWAYS AS (qty * 2) STORED,\n"
+	"  CONSTRAINT uq UNIQUE (parent_id, qty),\n"
+	"  FOREIGN KEY (qty) REFERENCES parent (id) ON UPDATE SET NULL);\n"
+	"CREATE INDEX child_qty ON child (qty) WHERE qty > 10;\n"
+	"CREATE UNIQUE INDEX child_expr ON child (lower(parent_id), qty DESC);\n"
+	"CREATE VIEW v AS SELECT * FROM parent;\n"
+	"CREATE TRIGGER trg AFTER INSERT ON parent BEGIN SELECT 1; END;\n"
+	"CREATE VIRTUAL TABLE ft USING fts5(body);\n"
+	"CREATE TABLE cmig_version (version_num TEXT);\n"
+	"CREATE TABLE s (a TEXT, b ANY) STRICT;\n"
+	"INSERT INTO parent (name) VALUES ('x');\n";
+
+static struct cmig_schema *read_schema(void)
+{
+	cmig_dburl url;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	struct cmig_backend_settings st;
+	struct cmig_backend *be = NULL;
+	struct cmig_schema *s = NULL;
+	char u[300];
+
+	memset(&st, 0, sizeof(st));
+	st.tables.version = "cmig_version";
+	st.tables.history = "cmig_history";
+	st.readonly = true;
+	snprintf(u, sizeof(u), "sqlite:///%s", path);
+	assert_int_equal(cmig_dburl_parse(&url, u, NULL, &d), 0);
+	assert_int_equal(cmig_backend_sqlite.open(&be, &url, &st, &d), 0);
+	assert_int_equal(cmig_backend_schema_read(be, &s, &d), 0);
+	assert_int_equal(d.errors, 0);
+	cmig_backend_sqlite.close(be);
+	cmig_dburl_release(&url);
+	cmig_diags_release(&d);
+	return s;
+}
+
+static int setup(void **state)
+{
+	sqlite3 *db;
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/cmig_test_schema_%d.db", (int)getpid());
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_exec(db, setup_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "setup: %s\n", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+static const struct cmig_sch_constraint *cons(const struct cmig_sch_table *t, char kind,
+                                              const char *name)
+{
+	for (size_t i = 0; i < t->constraints.n; i++) {
+		const struct cmig_sch_constraint *c = &t->constraints.items[i];
+		if ((char)c->kind == kind &&
+		    ((!name && !c->name) || (name && c->name && strcmp(name, c->name) == 0)))
+			return c;
+	}
+	return NULL;
+}
+
+static void test_schema_read_tables_and_exclusions(void **state)
+{
+	struct cmig_schema *s = read_schema();
+	(void)state;
+	assert_int_equal(s->dialect, CMIG_SCH_SQLITE);
+	/* tables by name: child, ft (virtual), parent, s; never cmig_version, sqlite_sequence
+	 * or fts5's ft_data/ft_idx/ft_content/ft_docsize/ft_config */
+	assert_int_equal(s->tables.n, 4);
+	assert_string_equal(s->tables.items[0].name, "child");
+	assert_string_equal(s->tables.items[1].name, "ft");
+	assert_true(s->tables.items[1].is_virtual);
+	assert_string_equal(s->tables.items[2].name, "parent");
+	assert_string_equal(s->tables.items[3].name, "s");
+	assert_true(s->tables.items[3].strict);
+	assert_null(cmig_schema_table(s, NULL, "cmig_version"));
+	/* autoindexes of UNIQUE/PRIMARY KEY are not indexes of the model */
+	assert_int_equal(s->indexes.n, 2);
+	assert_int_equal(s->views.n, 1);
+	assert_string_equal(s->views.items[0].name, "v");
+	assert_int_equal(s->triggers.n, 1);
+	assert_string_equal(s->triggers.items[0].table, "parent");
+	assert_true(s->triggers.items[0].enabled);
+	cmig_schema_free(s);
+}
+
+static void test_schema_read_columns(void **state)
+{
+	struct cmig_schema *s = read_schema();
+	const struct cmig_sch_table *p = cmig_schema_table(s, NULL, "parent");
+	const struct cmig_sch_table *c = cmig_schema_table(s, NULL, "child");
+	const struct cmig_sch_column *col;
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(p->columns.n, 4);
+	col = cmig_schema_column(p, "id");
+	assert_true(col->rowid_alias);
+	assert_int_equal(col->pk_position, 1);
+	assert_int_equal(col->affinity, CMIG_AFF_INTEGER);
+	assert_true(p->autoincrement);
+	col = cmig_schema_column(p, "name");
+	assert_true(col->not_null);
+	assert_string_equal(col->collation, "NOCASE");
+	assert_int_equal(col->affinity, CMIG_AFF_TEXT);
+	col = cmig_schema_column(p, "price");
+	assert_string_equal(col->default_expr, "1.5");
+	assert_int_equal(col->affinity, CMIG_AFF_REAL);
+	assert_false(col->not_null);
+	col = cmig_schema_column(p, "note");
+	assert_string_equal(col->decl_type, "");
+	assert_int_equal(col->affinity, CMIG_AFF_BLOB);
+	assert_int_equal(col->position, 4);
+
+	col = cmig_schema_column(c, "id");
+	assert_false(col->rowid_alias); /* "int PRIMARY KEY" is not a rowid alias */
+	assert_int_equal(col->pk_position, 1);
+	col = cmig_schema_column(c, "total");
+	assert_string_equal(col->generated, "qty * 2");
+	assert_true(col->generated_stored);
+	cmig_schema_free(s);
+}
+
+static void test_schema_read_constraints(void **state)
+{
+	struct cmig_schema *s = read_schema();
+	const struct cmig_sch_table *c = cmig_schema_table(s, NULL, "child");
+	const struct cmig_sch_constraint *k;
+	(void)state;
+	k = cons(c, 'f', "fk_parent");
+	assert_non_null(k);
+	assert_int_equal(k->cols.n, 1);
+	assert_string_equal(k->cols.items[0], "parent_id");
+	assert_string_equal(k->ref_table, "parent");
+	assert_int_equal(k->ref_cols.n, 1); /* SQLite resolved the parent's primary key */
+	assert_string_equal(k->ref_cols.items[0], "id");
+	assert_string_equal(k->on_delete, "CASCADE");
+	assert_string_equal(k->on_update, "NO ACTION");
+	assert_true(k->deferrable);
+	assert_true(k->initially_deferred);
+	assert_true(k->column_level);
+
+	k = cons(c, 'f', NULL);
+	assert_non_null(k);
+	assert_string_equal(k->cols.items[0], "qty");
+	assert_string_equal(k->on_update, "SET NULL");
+	assert_false(k->deferrable);
+	assert_false(k->column_level);
+
+	k = cons(c, 'c', "qty_pos");
+	assert_non_null(k);
+	assert_string_equal(k->expr, "qty > 0");
+	assert_string_equal(k->definition, "CHECK (qty > 0)");
+	k = cons(c, 'u', "uq");
+	assert_non_null(k);
+	assert_int_equal(k->cols.n, 2);
+	assert_string_equal(k->cols.items[1], "qty");
+	k = cmig_schema_primary_key(c);
+	assert_non_null(k);
+	assert_string_equal(k->cols.items[0], "id");
+	cmig_schema_free(s);
+}
+
+static void test_schema_read_indexes_and_sequences(void **state)
+{
+	struct cmig_schema *s = read_schema();
+	const struct cmig_sch_index *a, *b;
+	const struct cmig_sch_sequence *q[2];
+	(void)state;
+	a = &s->indexes.items[0];
+	b = &s->indexes.items[1];
+	assert_string_equal(a->name, "child_expr");
+	assert_true(a->unique);
+	assert_int_equal(a->keys.n, 2);
+	assert_string_equal(a->keys.items[0], "lower(parent_id)");
+	assert_string_equal(a->keys.items[1], "qty DESC");
+	assert_null(a->where);
+	assert_string_equal(b->name, "child_qty");
+	assert_false(b->unique);
+	assert_string_equal(b->where, "qty > 10");
+
+	/* AUTOINCREMENT: a sequence feeding parent.id */
+	assert_int_equal(cmig_schema_column_sequences(q, 2, s, NULL, "parent", "id"), 1);
+	assert_int_equal(q[0]->feeds.items[0].how, CMIG_SEQ_AUTOINCREMENT);
+	assert_int_equal(cmig_schema_column_sequences(q, 2, s, NULL, "child", "id"), 0);
+	cmig_schema_free(s);
+}
+
+static void test_schema_read_missing_file_is_empty(void **state)
+{
+	(void)state;
+	unlink(path);
+	struct cmig_schema *s = read_schema();
+	assert_int_equal(s->tables.n, 0);
+	assert_int_equal(access(path, F_OK), -1); /* readonly: nothing created */
+	cmig_schema_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_schema_read_tables_and_exclusions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_read_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_read_constraints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_read_indexes_and_sequences, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_read_missing_file_is_empty, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
