@@ -87,7 +87,6 @@ sorted_report() {
 	printf '%s\n' "$1" | sed '$d' | sort
 	printf '%s\n' "$1" | tail -1
 }
-LT="lock-timeout 1 seconds (--lock-timeout)"
 
 # the expected report line of database i after `upgrade` (--on-error continue)
 expect_line() {
@@ -97,7 +96,7 @@ expect_line() {
 	elif [ "$i" -le 30 ]; then printf '%s\tr1\tr3\tupgraded\n' "$n"
 	elif [ "$i" -le 47 ]; then printf '%s\tr3\tr3\tunchanged\n' "$n"
 	elif [ "$i" -eq 48 ]; then printf '%s\tzz\tzz\tfailed: db-unknown: the database is at revision zz, which no file declares\n' "$n"
-	elif [ "$i" -eq 49 ]; then printf '%s\tbase\tbase\tfailed: gave up waiting for the database lock after 1 seconds (--lock-timeout)\n' "$n"
+	elif [ "$i" -eq 49 ]; then printf '%s\tbase\tbase\tfailed: gave up waiting for the database lock after 1 seconds (--lock-timeout): another connection holds SQLite database tenants/d49.db\n' "$n"
 	else printf '%s\tr1\tr1\tfailed: %s\n' "$n" "$RO_ERR"
 	fi
 }
