@@ -401,6 +401,17 @@ int fleet_run(struct cli_ctx *ctx, const struct fleet_list *l, const struct flee
 	f.target = ctx->args->npos ? ctx->args->pos[0] : f.cmd <= F_CHECK_PENDING ? "head" : NULL;
 	if (f.cmd == F_UPGRADE && strchr(f.target, ':'))
 		return cli_usage_error(ctx, "a FROM:TO target needs --sql, which runs on one database");
+	/* a target that names no revision would fail on every database: say so once, first
+	 * (relative steps depend on each database and are checked by its run) */
+	if (f.target && f.target[0] != '+' && f.target[0] != '-') {
+		const cmig_revision *r = NULL;
+		int frc = cmig_project_find(&r, ctx->project, f.target);
+		if (frc == CMIG_ENOTFOUND || frc == CMIG_EAMBIGUOUS) {
+			fprintf(stderr, "cmig: error: target '%s' %s; no database was started\n", f.target,
+			        frc == CMIG_ENOTFOUND ? "names no revision" : "is a prefix of several revisions");
+			return EXIT_FAIL;
+		}
+	}
 	/* stop after a failure by default only where something is written */
 	f.stop_on_error = fo->on_error >= 0 ? fo->on_error == 0
 	                  : f.cmd == F_UPGRADE || f.cmd == F_DOWNGRADE || f.cmd == F_STAMP;

@@ -256,6 +256,10 @@ run_cmig --url sqlite:///tenants/d01.db --url sqlite:///tenants/d02.db history
 assert_eq 2 "$RC" "history over many databases: usage error"
 run_cmig --url sqlite:///tenants/d01.db --url sqlite:///tenants/d02.db upgrade --sql
 assert_eq 2 "$RC" "--sql over many databases: usage error"
+run_cmig --url "sqlite:///tenants/d*.db" upgrade nosuch
+assert_eq 1 "$RC" "a target that names no revision"
+assert_contains "$ERR" "target 'nosuch' names no revision; no database was started"
+assert_eq "" "$OUT" "no report: nothing started"
 run_cmig --jobs 0 --url "$ALL" current
 assert_eq 2 "$RC" "--jobs 0"
 run_cmig --on-error maybe --url "$ALL" current
