@@ -156,7 +156,7 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		p->config.version_table = v;
 		rc = v ? CMIG_OK : cmig_diag_oom(&d);
 	}
-	if (!rc)
+	if (!rc && !p->config.url_problem) /* else reported by the commands that connect */
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
 		cmig_project_free(p);
@@ -221,6 +221,11 @@ size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *
 const char *cmig_project_url_display(const cmig_project *p)
 {
 	return p->url.display;
+}
+
+const char *cmig_project_url_source(const cmig_project *p)
+{
+	return p->config.url_source;
 }
 
 int cmig_project_find(const cmig_revision **out, const cmig_project *p, const char *target)
@@ -293,6 +298,14 @@ static int runtime_url(struct cmig_runtime *rt, cmig_dburl *own, const char *url
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
  * callback to a diagnostics list, refuse a chain that is not linear. On failure d is already
  * released; on success the caller ends with leave(). */
+/* database_url named an unset ${VAR} (SPEC §1): the error, once a command needs the URL */
+static int url_problem(cmig_diags *d, const cmig_project *p)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, p->config.url_problem_path,
+	                      p->config.url_problem_line, 0, NULL, p->config.url_problem_hint, "%s",
+	                      p->config.url_problem);
+}
+
 static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
@@ -301,9 +314,15 @@ static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const 
 	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
+	/* the project's own URL matters only to a run that does not bring its own */
+	if (p->config.url_problem && !(o->version >= 2 && o->url && !(o->flags & CMIG_RUN_OFFLINE))) {
+		rc = url_problem(d, p);
+		cmig_diags_release(d);
+		return rc;
+	}
 	if (need_chain && !p->chain_ok) {
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                     "versions/ is not one linear chain: run `cmig check`");
+		                     "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -539,7 +558,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
 		return leave(&d, NULL, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                        "versions/ is not one linear chain: run `cmig check`"));
+		                                        "versions/ is not one linear chain: run 'cmig check'"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {
@@ -603,7 +622,10 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 		cmig_dburl_release(&own);
 	} else for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (!(opts->version >= 3 && opts->url) && p->chain_ok) {
+	if (!(opts->version >= 3 && opts->url) && (opts->flags & CMIG_CHECK_WITH_DATABASE) &&
+	    p->config.url_problem)
+		url_problem(&d, p);
+	else if (!(opts->version >= 3 && opts->url) && p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);

@@ -194,7 +194,7 @@ static int refuse_bad_state(const struct cmig_dbstate *s, const struct cmig_chai
 {
 	if (s->current && s->current_pos == -2)
 		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, "db-unknown", NULL, 0, 0, NULL,
-		                      "Restore the missing migration file, or `cmig stamp` the database to a known revision.",
+		                      "Restore the missing migration file, or 'cmig stamp' the database to a known revision.",
 		                      "db-unknown: the database is at revision %s, which no file declares",
 		                      s->current);
 	if (direction == CMIG_UP) {

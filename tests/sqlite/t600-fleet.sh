@@ -96,7 +96,7 @@ expect_line() {
 	elif [ "$i" -le 30 ]; then printf '%s\tr1\tr3\tupgraded\n' "$n"
 	elif [ "$i" -le 47 ]; then printf '%s\tr3\tr3\tunchanged\n' "$n"
 	elif [ "$i" -eq 48 ]; then printf '%s\tzz\tzz\tfailed: db-unknown: the database is at revision zz, which no file declares\n' "$n"
-	elif [ "$i" -eq 49 ]; then printf '%s\tbase\tbase\tfailed: gave up waiting for the database lock after 1 seconds (--lock-timeout): another connection holds SQLite database tenants/d49.db\n' "$n"
+	elif [ "$i" -eq 49 ]; then printf '%s\tbase\tbase\tfailed: %s\n' "$n" "$LOCK_ERR"
 	else printf '%s\tr1\tr1\tfailed: %s\n' "$n" "$RO_ERR"
 	fi
 }
@@ -124,6 +124,11 @@ assert_eq 1 "$RC" "a single read-only database fails"
 RO_ERR=$(printf '%s\n' "$ERR" | grep -m1 'error: ' | sed 's/^cmig: error: //; s/: error: /: /')
 assert_ne "" "$RO_ERR" "the read-only error has a message"
 assert_match "$RO_ERR" "readonly|read-only" "it says read-only"
+# and the locked one's (a single run's first error line, as the report shows it)
+run_cmig --lock-timeout 1 --url sqlite:///tenants/d49.db upgrade
+assert_eq 1 "$RC" "a single locked database fails"
+LOCK_ERR=$(printf '%s\n' "$ERR" | grep -m1 'error: ' | sed 's/^cmig: error: //; s/: error: /: /')
+assert_contains "$LOCK_ERR" "gave up waiting for the database lock" "it says why"
 
 # ---- --jobs 4, --on-error continue: the report as a set of lines
 run_cmig --jobs 4 --on-error continue --lock-timeout 1 --url "$ALL" upgrade
