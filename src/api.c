@@ -436,7 +436,7 @@ static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_proje
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (!p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
