@@ -23,7 +23,10 @@
 #             concurrency = 1, batch rows = 25000, prefetch rows = 25000
 #   cmig      cmig copy --from sqlite:///… --to postgresql:///…
 # and checks that each one left the same row counts and that an INSERT without an id works.
-# Prints the median time and peak RSS (GNU time's %M) of each and the ratios of the medians.
+# Prints the median time and peak RSS (GNU time's %M) of each, the median CPU seconds the
+# client and the server spent (the server's: the postmaster's cutime+cstime, which collects
+# each backend's CPU when it exits), and the ratios of the medians. On a shared machine the
+# CPU seconds are the steadier figure: wall time swings with other work's load.
 set -euo pipefail
 
 RUNS=3
@@ -66,6 +69,10 @@ fi
 export PGHOST PGPORT PGUSER
 export PGOPTIONS="-c client_min_messages=warning"
 q() { psql -X -At -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+# CPU seconds of the server's exited processes (backends): the postmaster's cutime + cstime
+POSTMASTER=$(awk '{ print $4 }' "/proc/$(q postgres "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat")
+HZ=$(getconf CLK_TCK)
+server_cpu() { awk -v hz="$HZ" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$POSTMASTER/stat"; }
 
 # ---- the project: one migration, a dialect section each --------------------------------------
 mkdir -p "$WORK/proj/versions"
@@ -196,11 +203,16 @@ run_one() {
 	pgloader) make_pgloader "$dir/src.db" "$dir" "$db"; cmd=(pgloader --quiet "$dir/load.pgl") ;;
 	cmig) cmd=("$CMIG" -q copy --from "sqlite:///$dir/src.db" --to "postgresql:///$db") ;;
 	esac
+	local s0 s1 cpu
+	s0=$(server_cpu)
 	t0=$(date +%s.%N)
-	/usr/bin/time -f %M -o "$dir/rss" "${cmd[@]}" >"$dir/$method.log" 2>&1 || {
+	/usr/bin/time -f '%M %U %S' -o "$dir/rss" "${cmd[@]}" >"$dir/$method.log" 2>&1 || {
 		echo "bench_copy: $method failed:" >&2; tail -20 "$dir/$method.log" >&2; exit 1; }
 	t1=$(date +%s.%N)
-	rss=$(tail -1 "$dir/rss")
+	sleep 0.5 # the postmaster reaps the backend
+	s1=$(server_cpu)
+	read -r rss cu cs <<<"$(tail -1 "$dir/rss")"
+	cpu="$(echo "$cu + $cs" | bc -l) $(echo "$s1 - $s0" | bc -l)"
 	# the same rows arrived, and the sequences were set
 	local got
 	got=$(q "$db" "SELECT (SELECT count(*) FROM public_grids) + (SELECT count(*) FROM secret_grids) + (SELECT count(*) FROM solves)")
@@ -208,10 +220,11 @@ run_one() {
 	q "$db" "INSERT INTO solves (grid_id, solved_at, seconds) VALUES (1, now(), 1)" >/dev/null ||
 		{ echo "bench_copy: $method did not set the sequences" >&2; exit 1; }
 	q postgres "DROP DATABASE $db"
-	echo "$(echo "$t1 - $t0" | bc -l) $rss" >>"$dir/$method"
+	echo "$(echo "$t1 - $t0" | bc -l) $rss $cpu" >>"$dir/$method"
 }
 
-printf '%-9s %9s %10s %10s %10s\n' size method median_s rows_per_s peak_MiB
+printf '%-9s %9s %10s %10s %10s %12s %12s\n' size method median_s rows_per_s peak_MiB \
+	client_cpu_s server_cpu_s
 for n in $SIZES; do
 	dir=$WORK/n$n
 	mkdir -p "$dir"
@@ -227,10 +240,13 @@ for n in $SIZES; do
 	for m in limit pgloader cmig; do
 		med=$(cut -d' ' -f1 "$dir/$m" | median)
 		rss=$(cut -d' ' -f2 "$dir/$m" | sort -g | tail -1)
-		eval "MED_$m=$med"
-		printf '%-9s %9s %10.2f %10.0f %10.1f\n' "$n" "$m" "$med" "$(echo "$n / $med" | bc -l)" \
-			"$(echo "$rss / 1024" | bc -l)"
+		ccpu=$(cut -d' ' -f3 "$dir/$m" | median)
+		scpu=$(cut -d' ' -f4 "$dir/$m" | median)
+		eval "MED_$m=$med CPU_$m=$(echo "$ccpu + $scpu" | bc -l)"
+		printf '%-9s %9s %10.2f %10.0f %10.1f %12.2f %12.2f\n' "$n" "$m" "$med" \
+			"$(echo "$n / $med" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$ccpu" "$scpu"
 	done
-	printf '%-9s cmig/limit %.2f   cmig/pgloader %.2f\n' "$n" \
-		"$(echo "$MED_cmig / $MED_limit" | bc -l)" "$(echo "$MED_cmig / $MED_pgloader" | bc -l)"
+	printf '%-9s wall: cmig/limit %.2f  cmig/pgloader %.2f   cpu (client+server): cmig/limit %.2f\n' \
+		"$n" "$(echo "$MED_cmig / $MED_limit" | bc -l)" "$(echo "$MED_cmig / $MED_pgloader" | bc -l)" \
+		"$(echo "$CPU_cmig / $CPU_limit" | bc -l)"
 done

@@ -22,6 +22,7 @@
 #include "maintain.h"
 #include "migrate.h"
 #include "newrev.h"
+#include "autogen.h"
 #include "schemaops.h"
 #include "scriptdir.h"
 #include "strmap.h"
@@ -94,6 +95,8 @@ OPTIONS_INIT_FN(cmig_run_options_init, cmig_run_options, CMIG_RUN_OPTIONS_VERSIO
                 CMIG_RUN_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_check_options_init, cmig_check_options, CMIG_CHECK_OPTIONS_VERSION,
                 CMIG_CHECK_OPTIONS_INIT)
+OPTIONS_INIT_FN(cmig_schema_options_init, cmig_schema_options, CMIG_SCHEMA_OPTIONS_VERSION,
+                CMIG_SCHEMA_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_revision_options_init, cmig_revision_options, CMIG_REVISION_OPTIONS_VERSION,
                 CMIG_REVISION_OPTIONS_INIT)
 OPTIONS_INIT_FN(cmig_copy_options_init, cmig_copy_options, CMIG_COPY_OPTIONS_VERSION,
@@ -327,6 +330,64 @@ int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
 		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 	cmig_buf_release(&b);
 	return leave(&d, rc);
+}
+
+/* SPEC §8 comparisons: the chain must be linear (it is replayed). */
+static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+                        const cmig_schema_options *o)
+{
+	if (!p || !o || !version_ok(o->version, CMIG_SCHEMA_OPTIONS_VERSION))
+		return CMIG_EUSAGE;
+	cmig_diags_init(d, o->on_diag, o->payload);
+	if (!p->chain_ok) {
+		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                         "versions/ is not one linear chain: run `cmig check`");
+		cmig_diags_release(d);
+		return rc;
+	}
+	runtime_of(rt, p);
+	return CMIG_OK;
+}
+
+int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_diff(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, rc);
+}
+
+int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	size_t n = 0;
+	int rc = enter_schema(&d, &rt, p, opts);
+	if (rc)
+		return rc;
+	rc = cmig_autogen_check(&n, &rt, opts, &d);
+	if (count_out)
+		*count_out = n;
+	return leave(&d, rc);
+}
+
+int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	struct cmig_runtime rt;
+	cmig_diags d;
+	int rc;
+	if (!path_out)
+		return CMIG_EUSAGE;
+	*path_out = NULL;
+	if ((rc = enter_schema(&d, &rt, p, opts)))
+		return rc;
+	return leave(&d, cmig_autogen_revision(path_out, &rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)

@@ -313,6 +313,45 @@ CMIG_EXTERN int cmig_revision_options_init(cmig_revision_options *opts, unsigned
 CMIG_EXTERN int cmig_revision_create(char **path_out, cmig_project *p,
                                      const cmig_revision_options *opts);
 
+/* ---- SPEC §8: comparing schemas (issue 13) ------------------------------------------------ */
+
+/* cmig_schema_options.flags */
+enum {
+	CMIG_SCHEMA_FROM_DB = 1u << 0,    /* diff: the configured database instead of the chain */
+	CMIG_SCHEMA_ALLOW_DROP = 1u << 1, /* autogenerate: statements that drop data are allowed */
+};
+
+typedef struct {
+	unsigned version;          /* CMIG_SCHEMA_OPTIONS_VERSION */
+	unsigned flags;            /* CMIG_SCHEMA_* */
+	const char *message;       /* autogenerate: the revision's message (required) */
+	const char *rev_id;        /* autogenerate: NULL for a random id */
+	const char *const *renames;/* "TABLE:NEW" or "TABLE.COLUMN:NEW" (PostgreSQL quoting) */
+	size_t nrenames;
+	double wait;               /* seconds to keep retrying connections */
+	cmig_output_cb on_output;  /* diff: the SQL */
+	cmig_diag_cb on_diag;
+	void *payload;
+} cmig_schema_options;
+#define CMIG_SCHEMA_OPTIONS_VERSION 1
+#define CMIG_SCHEMA_OPTIONS_INIT { .version = CMIG_SCHEMA_OPTIONS_VERSION, .flags = 0,          \
+	.message = NULL, .rev_id = NULL, .renames = NULL, .nrenames = 0, .wait = 0.0,             \
+	.on_output = NULL, .on_diag = NULL, .payload = NULL }
+CMIG_EXTERN int cmig_schema_options_init(cmig_schema_options *opts, unsigned version);
+
+/* `cmig diff`: the SQL that takes the schema at head (replayed in a scratch database) to the
+ * declared schema, through on_output; *count_out the number of statements (0: they agree). */
+CMIG_EXTERN int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts);
+/* `cmig check --schema`: the configured database against the chain replayed to its revision;
+ * each difference is a `schema-drift` error diagnostic; *count_out their number. */
+CMIG_EXTERN int cmig_check_schema(size_t *count_out, cmig_project *p,
+                                  const cmig_schema_options *opts);
+/* `cmig revision --autogenerate`: a new revision whose up section is the diff and whose down
+ * section is the reverse, written only after both are proven in a scratch database;
+ * *path_out (yours) the file, NULL when there was no difference (nothing written). */
+CMIG_EXTERN int cmig_revision_autogenerate(char **path_out, cmig_project *p,
+                                           const cmig_schema_options *opts);
+
 /* Create cmig.yaml, versions/ and templates/revision.sql.tmpl under dir; never overwrite.
  * created_cb is told each path created. */
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),

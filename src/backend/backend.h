@@ -189,6 +189,15 @@ struct cmig_backend_ops {
 	 * yours (cmig_schema_free). One consistent snapshot; cmig's own tables
 	 * (settings->tables) are left out. Outside a transaction, or inside the run's own. */
 	int (*schema_read)(struct cmig_backend *be, struct cmig_schema **out, cmig_diags *d);
+
+	/* Optional (PostgreSQL): SPEC §8 scratch databases, on a backend opened on dev_url.
+	 * create: CREATE DATABASE name TEMPLATE template0 ENCODING 'UTF8', marked with its
+	 * creation time; an error says when the role lacks CREATEDB. drop: DROP DATABASE IF
+	 * EXISTS … WITH (FORCE). sweep: drop every cmig_scratch_* database older than an hour
+	 * that nobody is connected to, a note naming each. */
+	int (*scratch_create)(struct cmig_backend *be, const char *name, cmig_diags *d);
+	int (*scratch_drop)(struct cmig_backend *be, const char *name, cmig_diags *d);
+	int (*scratch_sweep)(struct cmig_backend *be, cmig_diags *d);
 };
 
 /* be->ops->schema_read, or an error naming the backend when it has none. */

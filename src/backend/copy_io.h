@@ -47,9 +47,12 @@ struct cmig_copy_writer {
 	 * row, *bad_row is its 1-based place among this table's rows (0: none named). */
 	int (*put)(struct cmig_copy_writer *w, const cmig_value *row, unsigned long long *bad_row,
 	           cmig_diags *d);
-	/* Mandatory. End the table's rows. On a failure the target names (PostgreSQL's "line
-	 * N" of the COPY), *bad_row is that 1-based row of this table, else 0. */
-	int (*finish)(struct cmig_copy_writer *w, unsigned long long *bad_row, cmig_diags *d);
+	/* Mandatory. End the table's rows. *written is the number of rows the target says it
+	 * stored (PostgreSQL: the COPY's command tag; SQLite: the sum of sqlite3_changes()). On a
+	 * failure the target names (PostgreSQL's "line N" of the COPY), *bad_row is that 1-based
+	 * row of this table, else 0. */
+	int (*finish)(struct cmig_copy_writer *w, unsigned long long *written,
+	              unsigned long long *bad_row, cmig_diags *d);
 	/* Mandatory. Safe after any failure; an unfinished COPY is ended with an error. */
 	void (*close)(struct cmig_copy_writer *w);
 };

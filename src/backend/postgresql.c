@@ -567,4 +567,7 @@ const struct cmig_backend_ops cmig_backend_postgresql = {
 	.copy_reader = cmig_pg_copy_reader,
 	.copy_writer = cmig_pg_copy_writer,
 	.schema_read = cmig_pg_schema_read,
+	.scratch_create = cmig_pg_scratch_create,
+	.scratch_drop = cmig_pg_scratch_drop,
+	.scratch_sweep = cmig_pg_scratch_sweep,
 };

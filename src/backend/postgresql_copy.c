@@ -311,8 +311,10 @@ struct pg_writer {
 	bool was_nonblocking;
 };
 
-/* Read the COPY's final result(s); the first failure is reported with its row. */
-static int writer_results(struct pg_writer *w, unsigned long long *bad_row, cmig_diags *d)
+/* Read the COPY's final result(s); the first failure is reported with its row; *written
+ * (when given) is the row count of the COPY's command tag. */
+static int writer_results_n(struct pg_writer *w, unsigned long long *written,
+                            unsigned long long *bad_row, cmig_diags *d)
 {
 	PGresult *res;
 	int rc = CMIG_OK;
@@ -325,6 +327,8 @@ static int writer_results(struct pg_writer *w, unsigned long long *bad_row, cmig
 			PQputCopyEnd(w->be->conn, "cmig copy stopped");
 			continue;
 		}
+		if (st == PGRES_COMMAND_OK && written)
+			*written = strtoull(PQcmdTuples(res), NULL, 10);
 		if (st != PGRES_COMMAND_OK && rc == CMIG_OK) {
 			const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
 			if (bad_row)
@@ -338,6 +342,12 @@ static int writer_results(struct pg_writer *w, unsigned long long *bad_row, cmig
 	if (rc == CMIG_OK && PQstatus(w->be->conn) == CONNECTION_BAD)
 		rc = cmig_pg_report(w->be, "writing the target", NULL, d);
 	return rc;
+}
+
+/* Read the COPY's final result(s); the first failure is reported with its row. */
+static int writer_results(struct pg_writer *w, unsigned long long *bad_row, cmig_diags *d)
+{
+	return writer_results_n(w, NULL, bad_row, d);
 }
 
 static int send_buf(struct pg_writer *w, unsigned long long *bad_row, cmig_diags *d)
@@ -375,13 +385,14 @@ static int writer_put(struct cmig_copy_writer *base, const cmig_value *row,
 	return CMIG_OK;
 }
 
-static int writer_finish(struct cmig_copy_writer *base, unsigned long long *bad_row,
-                         cmig_diags *d)
+static int writer_finish(struct cmig_copy_writer *base, unsigned long long *written,
+                         unsigned long long *bad_row, cmig_diags *d)
 {
 	struct pg_writer *w = (struct pg_writer *)base;
 	int rc;
 
 	*bad_row = 0;
+	*written = 0;
 	if (!w->open)
 		return CMIG_OK;
 	if ((rc = send_buf(w, bad_row, d)) != CMIG_OK)
@@ -390,7 +401,7 @@ static int writer_finish(struct cmig_copy_writer *base, unsigned long long *bad_
 		rc = writer_results(w, bad_row, d);
 		return rc ? rc : cmig_pg_report(w->be, "writing the target", NULL, d);
 	}
-	return writer_results(w, bad_row, d);
+	return writer_results_n(w, written, bad_row, d);
 }
 
 static void writer_close(struct cmig_copy_writer *base)

@@ -68,6 +68,11 @@ int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
 /* Queue one of cmig's own statements and run the queue now (d may be NULL). */
 int cmig_pg_exec(struct pg_backend *be, const char *sql, const char *what, cmig_diags *d);
 
+/* Scratch databases (postgresql_scratch.c): the ops' scratch_*. */
+int cmig_pg_scratch_create(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_drop(struct cmig_backend *base, const char *name, cmig_diags *d);
+int cmig_pg_scratch_sweep(struct cmig_backend *base, cmig_diags *d);
+
 /* Report a failed result (res NULL: the connection's error) of cmig's own work `what`. */
 int cmig_pg_report(struct pg_backend *be, const char *what, const PGresult *res, cmig_diags *d);
 

@@ -526,6 +526,7 @@ static void read_constraints(struct reader *r, const PGresult *res)
 		memset(&c, 0, sizeof(c));
 		c.kind = (cmig_sch_cons_kind)(k ? k[0] : 'c');
 		c.name = STR(r, val(res, i, 2));
+		c.pg_name = c.name;
 		c.definition = STR(r, val(res, i, 4));
 		c.deferrable = bval(res, i, 5);
 		c.initially_deferred = bval(res, i, 6);

@@ -478,11 +478,37 @@ static int sq_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	return CMIG_OK;
 }
 
+/* The one version row is updated in place; only a table at base gets an INSERT. The
+ * dialect's DELETE + INSERT (what --sql prints, not knowing the row is there) would clear
+ * and re-create the table's and its key's b-tree pages in every migration (issue 10). */
 static int sq_version_write(struct cmig_backend *base, const char *rev, cmig_diags *d)
 {
 	struct sqlite_backend *be = (struct sqlite_backend *)base;
+	const char *table = be->base.settings->tables.version;
+	int rc;
+
+	if (!rev) {
+		cmig_buf_clear(&be->scratch);
+		if (cmig_dialect_sqlite.version_write(&be->scratch, &be->base.settings->tables, NULL))
+			return cmig_diag_oom(d);
+		return cmig_sqlite_exec(be, be->scratch.ptr, d);
+	}
 	cmig_buf_clear(&be->scratch);
-	if (cmig_dialect_sqlite.version_write(&be->scratch, &be->base.settings->tables, rev))
+	cmig_buf_puts(&be->scratch, "UPDATE ");
+	cmig_dialect_sqlite.quote_table(&be->scratch, NULL, table);
+	cmig_buf_puts(&be->scratch, " SET version_num = ");
+	cmig_sql_literal(&be->scratch, rev);
+	if (cmig_buf_error(&be->scratch))
+		return cmig_diag_oom(d);
+	if ((rc = cmig_sqlite_exec(be, be->scratch.ptr, d)) != CMIG_OK || sqlite3_changes(be->db) > 0)
+		return rc;
+	cmig_buf_clear(&be->scratch);
+	cmig_buf_puts(&be->scratch, "INSERT INTO ");
+	cmig_dialect_sqlite.quote_table(&be->scratch, NULL, table);
+	cmig_buf_puts(&be->scratch, " (version_num) VALUES (");
+	cmig_sql_literal(&be->scratch, rev);
+	cmig_buf_putc(&be->scratch, ')');
+	if (cmig_buf_error(&be->scratch))
 		return cmig_diag_oom(d);
 	return cmig_sqlite_exec(be, be->scratch.ptr, d);
 }

@@ -187,6 +187,7 @@ struct sq_writer {
 	sqlite3_stmt *st;
 	size_t n;
 	unsigned long long rows;
+	unsigned long long written;  /* rows SQLite says it inserted */
 };
 
 static int writer_put(struct cmig_copy_writer *base, const cmig_value *row,
@@ -219,17 +220,20 @@ static int writer_put(struct cmig_copy_writer *base, const cmig_value *row,
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(w->st);
+	if (rc == SQLITE_DONE)
+		w->written += (unsigned long long)sqlite3_changes(w->be->db);
 	sqlite3_reset(w->st);
 	if (rc != SQLITE_DONE)
 		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "%s", sqlite3_errmsg(w->be->db));
 	return CMIG_OK;
 }
 
-static int writer_finish(struct cmig_copy_writer *base, unsigned long long *bad_row,
-                         cmig_diags *d)
+static int writer_finish(struct cmig_copy_writer *base, unsigned long long *written,
+                         unsigned long long *bad_row, cmig_diags *d)
 {
-	(void)base;
+	struct sq_writer *w = (struct sq_writer *)base;
 	(void)d;
+	*written = w->written;
 	*bad_row = 0;
 	return CMIG_OK;
 }

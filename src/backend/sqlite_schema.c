@@ -20,6 +20,7 @@
 #include "schema.h"
 #include "sqlite_int.h"
 #include "sqltext.h"
+#include "pgnames.h"
 #include "table.h"
 
 struct reader {
@@ -301,11 +302,28 @@ static int read_table(struct reader *r, const char *name, const char *sql, bool 
 	}
 
 	if (have_parse) {
-		for (size_t i = 0; i < parsed.ncols && !rc; i++)
-			for (size_t k = 0; k < parsed.cols[i].ncons && !rc; k++)
-				rc = add_cons_from_parse(r, &t, &parsed.cols[i].cons[k], parsed.cols[i].name);
-		for (size_t i = 0; i < parsed.ntcons && !rc; i++)
-			rc = add_cons_from_parse(r, &t, &parsed.tcons[i], NULL);
+		struct cmig_pgname *names = NULL;
+		size_t nnames = 0;
+		if (cmig_pgnames_assign(&names, &nnames, &parsed, NULL, 0)) {
+			rc = cmig_diag_oom(r->d);
+			goto out;
+		}
+		for (long i = -1; i < (long)parsed.ncols && !rc; i++) {
+			size_t ncons = i < 0 ? parsed.ntcons : parsed.cols[i].ncons;
+			for (size_t k = 0; k < ncons && !rc; k++) {
+				size_t before = t.constraints.n;
+				rc = i < 0 ? add_cons_from_parse(r, &t, &parsed.tcons[k], NULL)
+				           : add_cons_from_parse(r, &t, &parsed.cols[i].cons[k],
+				                                 parsed.cols[i].name);
+				if (rc || t.constraints.n == before)
+					continue;
+				/* the name batch mode and PostgreSQL know it by */
+				for (size_t q = 0; q < nnames; q++)
+					if (names[q].col == i && names[q].idx == k)
+						t.constraints.items[before].pg_name = STR(r, names[q].name);
+			}
+		}
+		cmig_pgnames_free(names, nnames);
 		if (!rc)
 			rc = read_foreign_keys(r, &t);
 	}

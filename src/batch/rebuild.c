@@ -151,6 +151,59 @@ int cmig_rebuild_native(cmig_buf *out, const struct cmig_alter *a, const struct 
 	return rc;
 }
 
+/* st->t parsed from sql, each column's source itself, the derived names remembered. On an
+ * error st may be half built: cmig_rebuild_edit_release() it all the same. */
+static int state_open(struct cmig_rebuild_state *st, const char *sql, cmig_diags *d)
+{
+	int rc = cmig_table_parse(&st->t, sql, d);
+	if (rc)
+		return rc;
+	/* every column starts as a copy of itself */
+	if (!(st->src = calloc(st->t.ncols ? st->t.ncols : 1, sizeof(*st->src))))
+		return cmig_diag_oom(d);
+	for (size_t i = 0; i < st->t.ncols && !rc; i++) {
+		cmig_buf b = CMIG_BUF_INIT;
+		if (cmig_sqltext_quote(&b, st->t.cols[i].name))
+			rc = cmig_diag_oom(d);
+		st->src[i] = cmig_buf_detach(&b);
+	}
+	return rc ? rc : cmig_rebuild_names_stash(st);
+}
+
+bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_schema *s)
+{
+	struct cmig_rebuild_state st;
+	const struct cmig_schema_obj *o = cmig_rebuild_find(s, "table", a->table);
+	cmig_diags quiet = CMIG_DIAGS_INIT;
+	struct cmig_pgname *v = NULL;
+	size_t n = 0;
+	bool renames = false, adds = false;
+	int rc;
+
+	for (size_t k = 0; k < a->nactions; k++)
+		adds = adds || a->actions[k].kind == CMIG_ALTER_ADD_COLUMN;
+	if (!adds || !o || !o->sql || strncmp(o->name, "sqlite_", 7) == 0)
+		return false;
+	memset(&st, 0, sizeof(st));
+	st.s = s;
+	st.d = &quiet;
+	rc = state_open(&st, o->sql, &quiet);
+	for (size_t k = 0; k < a->nactions && !rc; k++)
+		rc = cmig_rebuild_edit_apply(&st, &a->actions[k]);
+	if (!rc)
+		rc = cmig_rebuild_edit_derived(&st, &v, &n);
+	for (size_t i = 0; i < n && !rc && !renames; i++) {
+		const struct cmig_cons *k = v[i].col >= 0 ? &st.t.cols[v[i].col].cons[v[i].idx]
+		                                          : &st.t.tcons[v[i].idx];
+		renames = !v[i].named && k->pgname && strcmp(k->pgname, v[i].name) != 0;
+	}
+	if (!rc)
+		cmig_pgnames_free(v, n);
+	cmig_rebuild_edit_release(&st);
+	cmig_diags_release(&quiet);
+	return renames; /* an edit the model refuses: SQLite's native attempt decides */
+}
+
 int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alter *const *alters,
                            size_t n, const struct cmig_schema *s,
                            const struct cmig_rebuild_where *w, cmig_diags *d)
@@ -180,21 +233,7 @@ int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alte
 		return cmig_rebuild_fail(d, w, "table \"%s\" is SQLite's own and cannot be altered", o->name);
 	if ((rc = cmig_table_parse(&old, o->sql, d)))
 		return rc;
-	if ((rc = cmig_table_parse(&st.t, o->sql, d))) {
-		cmig_table_release(&old);
-		return rc;
-	}
-	/* every column starts as a copy of itself */
-	if (!(st.src = calloc(st.t.ncols ? st.t.ncols : 1, sizeof(*st.src))))
-		rc = cmig_diag_oom(d);
-	for (size_t i = 0; i < st.t.ncols && !rc; i++) {
-		cmig_buf b = CMIG_BUF_INIT;
-		if (cmig_sqltext_quote(&b, st.t.cols[i].name))
-			rc = cmig_diag_oom(d);
-		st.src[i] = cmig_buf_detach(&b);
-	}
-	if (!rc)
-		rc = cmig_rebuild_names_stash(&st);
+	rc = state_open(&st, o->sql, d);
 	for (size_t i = 0; i < n && !rc; i++)
 		for (size_t k = 0; k < alters[i]->nactions && !rc; k++)
 			rc = cmig_rebuild_edit_apply(&st, &alters[i]->actions[k]);

@@ -64,6 +64,11 @@ struct cmig_rebuild_where {
 	unsigned line;             /* of the first statement of the group */
 };
 
+/* SPEC §6: whether running ALTER a natively would change the derived name of an existing
+ * unnamed constraint (a native ADD COLUMN stores its constraint before the table constraints,
+ * PostgreSQL names in creation order); then a rebuild, which writes the names, must run. */
+bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_schema *s);
+
 /* SQLite's native spelling of a NATIVE or TRY_NATIVE statement (one or more statements, each
  * ending in ";\n"); nothing when IF [NOT] EXISTS makes it a no-op. */
 int cmig_rebuild_native(cmig_buf *out, const struct cmig_alter *a, const struct cmig_schema *s,

@@ -46,6 +46,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
 /* The value of the command's option `name` (NULL when absent) and whether it was given. */
 const char *cli_opt_value(const struct cli_ctx *ctx, const char *name);
 bool cli_opt_given(const struct cli_ctx *ctx, const char *name);
+/* Every value of a repeatable option, in order; returns how many (at most max). */
+size_t cli_opt_values(const struct cli_ctx *ctx, const char *name, const char **out, size_t max);
 /* Library status -> exit code. */
 int cli_exit(int status);
 /* Print "cmig: error: ..." plus the try-help line; returns EXIT_USAGE. */
@@ -58,6 +60,6 @@ extern const struct cli_command cmd_init_def, cmd_revision_def, cmd_upgrade_def,
 	cmd_downgrade_def, cmd_status_def, cmd_current_def, cmd_heads_def, cmd_history_def,
 	cmd_show_def, cmd_stamp_def, cmd_check_def, cmd_rehash_def, cmd_linearize_def, cmd_copy_def;
 /* SPEC §8 (issue 13) */
-extern const struct cli_command cmd_dump_def;
+extern const struct cli_command cmd_dump_def, cmd_diff_def;
 
 #endif

@@ -19,6 +19,8 @@ static const struct cli_opt opts[] = {
 	{ "lint-down", 0, NULL, "with --lint: lint down sections too" },
 	{ "dialect", 0, "D", "with --lint: lint every section for D (sqlite or postgresql) alone" },
 	{ "since", 0, "REV", "with --lint: lint only the revisions after REV" },
+	{ "schema", 0, NULL, "also compare the database's schema with the migrations "
+	                     "(schema-drift; needs dev_url on PostgreSQL)" },
 };
 
 struct json_state {
@@ -99,6 +101,16 @@ static int cmd_check(struct cli_ctx *ctx)
 	if (sarif_out)
 		cli_sarif_begin(&sarif, ctx->config_path);
 	rc = cmig_check(&errors, &warnings, ctx->project, &o);
+	if (cli_opt_given(ctx, "schema") && rc == CMIG_OK) {
+		/* SPEC §8: the database against the chain replayed to its revision (schema-drift) */
+		cmig_schema_options so = CMIG_SCHEMA_OPTIONS_INIT;
+		size_t drift = 0;
+		so.wait = ctx->wait;
+		so.on_diag = o.on_diag;
+		so.payload = o.payload;
+		rc = cmig_check_schema(&drift, ctx->project, &so);
+		errors += drift ? drift : rc != CMIG_OK;
+	}
 	if (json) {
 		printf("%s],\n \"ok\": %s, \"errors\": %zu, \"warnings\": %zu}\n", js.first ? "" : "\n",
 		       rc == CMIG_OK ? "true" : "false", errors, warnings);
@@ -114,12 +126,15 @@ static int cmd_check(struct cli_ctx *ctx)
 
 const struct cli_command cmd_check_def = {
 	"check", cmd_check, CMD_NEEDS_PROJECT,
-	"[--strict] [--format text|json|sarif] [--lint [--dialect D] [--since REV] [--lint-down]]",
+	"[--strict] [--format text|json|sarif] [--lint [--dialect D] [--since REV] [--lint-down]] "
+	"[--schema]",
 	"validate files and chain, all problems at once (and the database, when one is configured)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"Codes: parse, duplicate, missing-parent, branch, cycle, roots, filename (errors);\n"
 	"no-down, unknown-header, created (warnings); db-unknown, db-missing, db-skipped, db-reordered, drift\n"
-	"(errors, with a database). Exit status 1 if any error (or warning with --strict).\n"
+	"(errors, with a database); schema-drift (error, with --schema: the database's schema\n"
+	"differs from the chain replayed up to its revision). Exit status 1 if any error (or\n"
+	"warning with --strict).\n"
 	"--lint adds warnings: lint-index-not-concurrent, lint-volatile-default,\n"
 	"lint-type-change, lint-set-not-null, lint-not-null-without-default,\n"
 	"lint-constraint-not-valid, lint-add-unique, lint-rename, lint-drop, lint-lock-timeout,\n"

@@ -45,10 +45,10 @@ static void on_progress(const cmig_progress *ev, void *payload)
 		s->started = now();
 	}
 	t = now() - s->started;
-	fprintf(stderr, "\r\033[K  copying %s: %llu/%llu rows, %.0f rows/s", ev->what, ev->done,
-	        ev->total, t > 0 ? (double)ev->done / t : 0.0);
+	fprintf(stderr, "\r\033[K  copying %s: %llu rows, %.0f rows/s", ev->what, ev->done,
+	        t > 0 ? (double)ev->done / t : 0.0);
 	cli_out.progress_line_open = true;
-	if (ev->done >= ev->total) {
+	if (ev->total && ev->done >= ev->total) { /* the table's last event */
 		fputc('\n', stderr);
 		cli_out.progress_line_open = false;
 	}

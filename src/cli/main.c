@@ -32,7 +32,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_init_def, &cmd_revision_def, &cmd_upgrade_def, &cmd_downgrade_def, &cmd_status_def,
 	&cmd_current_def, &cmd_heads_def, &cmd_history_def, &cmd_show_def, &cmd_stamp_def,
 	&cmd_check_def, &cmd_rehash_def, &cmd_linearize_def,
-	&cmd_dump_def, &cmd_copy_def,
+	&cmd_dump_def, &cmd_diff_def, &cmd_copy_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -60,6 +60,17 @@ const char *cli_opt_value(const struct cli_ctx *ctx, const char *name)
 		if (!strcmp(ctx->cmd->opts[i].name, name))
 			return ctx->args->values[ctx->nglobals + i];
 	return NULL;
+}
+
+size_t cli_opt_values(const struct cli_ctx *ctx, const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->cmd->nopts; i++)
+		if (!strcmp(ctx->cmd->opts[i].name, name))
+			for (size_t k = 0; k < ctx->args->nall; k++)
+				if (ctx->args->all_idx[k] == ctx->nglobals + i && n < max)
+					out[n++] = ctx->args->all[k];
+	return n;
 }
 
 bool cli_opt_given(const struct cli_ctx *ctx, const char *name)

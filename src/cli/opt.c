@@ -131,6 +131,10 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 			return -1;
 		out->seen[idx] = true;
 		out->values[idx] = val;
+		if (val && out->nall < CLI_MAX_ARGS) { /* every value, for repeatable options */
+			out->all_idx[out->nall] = idx;
+			out->all[out->nall++] = val;
+		}
 	}
 	return 0;
 }

@@ -25,6 +25,9 @@ struct cli_parsed {
 	const char *pos[CLI_MAX_ARGS];     /* positional arguments after the command */
 	size_t npos;
 	const char *command;
+	const char *all[CLI_MAX_ARGS];     /* every option value in order (repeated ones too) */
+	size_t all_idx[CLI_MAX_ARGS];      /* … and the option index of each */
+	size_t nall;
 };
 
 /* Parse argv. find_cmd_opts maps a command name to its option table (NULL = unknown command,

@@ -272,8 +272,9 @@ int cmig_lint_chain(const struct cmig_revfile *const *revs, size_t n,
 	struct walk w;
 	struct lint_model model;
 	token_vec tv = CMIG_VEC_INIT;
-	bool pg = (o->only == CMIG_DIALECT_ANY && (o->dialects & CMIG_LINT_POSTGRESQL)) ||
-	          o->only == CMIG_DIALECT_POSTGRESQL;
+	/* replay whenever a PostgreSQL section may be linted: also a dialect:postgresql section
+	 * of a project whose unmarked sections run on SQLite only */
+	bool pg = o->only != CMIG_DIALECT_SQLITE;
 	int rc = CMIG_OK;
 
 	memset(&w, 0, sizeof(w));

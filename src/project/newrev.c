@@ -48,6 +48,44 @@ int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d)
 {
+	return cmig_newrev_render_sql(out, tmpl, tmpl_path, rev, down, message, created, NULL, NULL,
+	                              d);
+}
+
+/* Insert sql after the line that starts with marker (when sql is non-empty). */
+static int after_marker(cmig_buf *out, const char *marker, const char *sql)
+{
+	size_t ml = strlen(marker);
+	if (!sql || !*sql)
+		return CMIG_OK;
+	for (size_t i = 0; i < out->len;) {
+		const char *eol = strchr(out->ptr + i, '\n');
+		size_t next = eol ? (size_t)(eol - out->ptr) + 1 : out->len;
+		if (strncmp(out->ptr + i, marker, ml) != 0) {
+			i = next;
+			continue;
+		}
+		const char *nl = strchr(out->ptr + i, '\n');
+		size_t at = nl ? (size_t)(nl - out->ptr) + 1 : out->len;
+		cmig_buf tail = CMIG_BUF_INIT;
+		if (cmig_buf_puts(&tail, out->ptr + at) || (cmig_buf_truncate(out, at), 0) ||
+		    (!nl && cmig_buf_putc(out, '\n')) || cmig_buf_puts(out, sql) ||
+		    cmig_buf_puts(out, tail.ptr)) {
+			cmig_buf_release(&tail);
+			return CMIG_ENOMEM;
+		}
+		cmig_buf_release(&tail);
+		return CMIG_OK;
+	}
+	return CMIG_OK;
+}
+
+int cmig_newrev_render_sql(cmig_buf *out, const char *tmpl, const char *tmpl_path,
+                           const char *rev, const char *down, const char *message,
+                           const char *created, const char *up_sql, const char *down_sql,
+                           cmig_diags *d)
+{
+	bool saw_up = false, saw_down = false;
 	const char *p = tmpl, *open;
 	const char *where = tmpl_path ? tmpl_path : "built-in template";
 	char now[32];
@@ -84,16 +122,26 @@ int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
 			r = put_message(out, message ? message : "");
 		else if (nlen == 7 && !memcmp(name, "created", 7))
 			r = cmig_buf_puts(out, created);
+		else if (nlen == 2 && !memcmp(name, "up", 2))
+			saw_up = true, r = cmig_buf_puts(out, up_sql ? up_sql : "");
+		else if (nlen == 4 && !memcmp(name, "down", 4))
+			saw_down = true, r = cmig_buf_puts(out, down_sql ? down_sql : "");
 		else
 			rc = cmig_diag_error(d, where, line, CMIG_ERROR, NULL,
 			                     "unknown placeholder \"${%.*s}\" in template (known: "
-			                     "${revision}, ${down_revision}, ${message}, ${created})",
+			                     "${revision}, ${down_revision}, ${message}, ${created}, "
+			                     "${up}, ${down})",
 			                     (int)(nlen > 64 ? 64 : nlen), name);
 		if (r != CMIG_OK)
 			goto oom;
 		p = close + 1;
 	}
 	if (cmig_buf_puts(out, p) != CMIG_OK)
+		goto oom;
+	/* SPEC §8: a template without ${up}/${down} gets each section's SQL right after its
+	 * marker line */
+	if ((!saw_up && after_marker(out, "-- migrate:up", up_sql)) ||
+	    (!saw_down && after_marker(out, "-- migrate:down", down_sql)))
 		goto oom;
 	return rc;
 oom:
@@ -103,6 +151,15 @@ oom:
 int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tmpl_path,
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d)
+{
+	return cmig_newrev_create_sql(path_out, versions_dir, tmpl_path, rev, down, message, created,
+	                              NULL, NULL, d);
+}
+
+int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char *tmpl_path,
+                           const char *rev, const char *down, const char *message,
+                           const char *created, const char *up_sql, const char *down_sql,
+                           cmig_diags *d)
 {
 	cmig_buf tmpl = CMIG_BUF_INIT, body = CMIG_BUF_INIT;
 	char slug[41], *name = NULL, *path = NULL, *shown_tmpl = NULL;
@@ -129,8 +186,8 @@ int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tm
 		if ((rc = cmig_fs_read(&tmpl, tmpl_path, shown_tmpl, TEMPLATE_MAX, d)) != CMIG_OK)
 			goto done;
 	}
-	rc = cmig_newrev_render(&body, tmpl_path ? tmpl.ptr : cmig_newrev_default_template,
-	                        shown_tmpl, rev, down, message, created, d);
+	rc = cmig_newrev_render_sql(&body, tmpl_path ? tmpl.ptr : cmig_newrev_default_template,
+	                            shown_tmpl, rev, down, message, created, up_sql, down_sql, d);
 	if (rc != CMIG_OK)
 		goto done;
 

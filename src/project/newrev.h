@@ -31,4 +31,16 @@ int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tm
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d);
 
+/* The same with SPEC §8's ${up} and ${down} (issue 13): up_sql/down_sql (NULL: empty) go where
+ * the template says, or, when it has no such placeholder, right after the section's marker
+ * line. */
+int cmig_newrev_render_sql(cmig_buf *out, const char *tmpl, const char *tmpl_path,
+                           const char *rev, const char *down, const char *message,
+                           const char *created, const char *up_sql, const char *down_sql,
+                           cmig_diags *d);
+int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char *tmpl_path,
+                           const char *rev, const char *down, const char *message,
+                           const char *created, const char *up_sql, const char *down_sql,
+                           cmig_diags *d);
+
 #endif

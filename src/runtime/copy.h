@@ -36,8 +36,8 @@ struct cmig_copy_tab {
 	CMIG_VEC(size_t) pk;          /* indexes into cols of the source primary key, when all
 	                               * of it is copied (row labels) */
 	int scc;                      /* strongly connected component (foreign-key cycles) */
-	long long src_rows;
-	unsigned long long rows;
+	unsigned long long rows;       /* read from the source's snapshot */
+	unsigned long long written;    /* stored, as the target reports it */
 	double seconds;
 };
 

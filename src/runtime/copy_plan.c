@@ -207,6 +207,10 @@ static int add_table(struct cmig_copy_plan *p, const struct cmig_schema *src,
 		if (CMIG_VEC_PUSH(&tab.cols, col))
 			rc = CMIG_ENOMEM;
 	}
+	if (!rc && tab.cols.n == 0)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                     "table %s has no column to copy (each is excluded, or generated on "
+		                     "the target): --exclude the table", st->name);
 	/* the source primary key, for row labels, when every column of it is read */
 	if (!rc && !tab.rowid) {
 		const struct cmig_sch_constraint *pk = cmig_schema_primary_key(st);

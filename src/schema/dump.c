@@ -12,6 +12,7 @@
  * dumping again gives the same bytes after the first line.
  */
 #include "dump.h"
+#include "diff.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,14 @@ static void pg_column(struct dumper *w, const struct cmig_sch_table *t,
 	}
 	if (c->not_null)
 		put(w, " NOT NULL");
+}
+
+int cmig_schema_pg_column(cmig_buf *out, const struct cmig_schema *s,
+                          const struct cmig_sch_table *t, const struct cmig_sch_column *c)
+{
+	struct dumper w = { out, s, false, 0 };
+	pg_column(&w, t, c);
+	return w.rc;
 }
 
 static bool table_written(const bool *done, const struct cmig_schema *s, const char *schema,

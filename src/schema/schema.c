@@ -216,3 +216,38 @@ int cmig_schema_quote(cmig_buf *out, const char *name)
 		return -8;
 	return 0;
 }
+
+int cmig_schema_quote_sqlite(cmig_buf *out, const char *name)
+{
+	char low[64];
+	size_t n = strlen(name);
+	bool plain = n > 0 && n < sizeof(low) &&
+	             ((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') || *name == '_');
+	for (size_t i = 0; plain && i < n; i++) {
+		char ch = name[i];
+		plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		        ch == '_';
+		low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+	}
+	if (plain) {
+		const char *lp = low;
+		low[n] = '\0';
+		static const char *const more[] = { "abort", "action", "add", "after", "alter", "attach",
+			"autoincrement", "before", "begin", "by", "cascade", "commit", "conflict", "database",
+			"delete", "detach", "drop", "each", "escape", "exclusive", "explain", "fail", "glob",
+			"if", "ignore", "immediate", "index", "indexed", "insert", "instead", "key", "match",
+			"no", "of", "plan", "pragma", "query", "raise", "recursive", "regexp", "reindex",
+			"release", "rename", "replace", "restrict", "rollback", "rowid", "savepoint", "set",
+			"temp", "temporary", "transaction", "trigger", "update", "vacuum", "view", "virtual" };
+		if (bsearch(&lp, reserved, sizeof(reserved) / sizeof(reserved[0]), sizeof(reserved[0]),
+		            cmp_str))
+			plain = false;
+		for (size_t i = 0; plain && i < sizeof(more) / sizeof(more[0]); i++)
+			plain = strcmp(low, more[i]) != 0;
+	}
+	if (plain)
+		return cmig_buf_puts(out, name);
+	if (cmig_buf_putc(out, '"') || cmig_buf_add_quoted(out, name, '"') || cmig_buf_putc(out, '"'))
+		return -8;
+	return 0;
+}

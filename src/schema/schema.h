@@ -71,6 +71,9 @@ typedef enum {
 struct cmig_sch_constraint {
 	cmig_sch_cons_kind kind;
 	const char *name;          /* PG: always set; SQLite: the CONSTRAINT name, NULL unnamed */
+	const char *pg_name;       /* the name PostgreSQL and batch mode (SPEC §6) know it by:
+	                            * PG the name; SQLite the written name or PostgreSQL's default
+	                            * (batch/pgnames.c), so DROP CONSTRAINT finds it */
 	cmig_sch_names cols;       /* p/u/f: the constrained columns in key order; c: none */
 	const char *expr;          /* c: the CHECK expression (PG pg_get_expr, SQLite as written) */
 	const char *definition;    /* PG: pg_get_constraintdef; SQLite: the constraint as written
@@ -230,6 +233,8 @@ struct cmig_schema {
 /* Append name as a PostgreSQL identifier: bare when it is lower case and not a reserved word,
  * else double-quoted. CMIG_OK or CMIG_ENOMEM. */
 int cmig_schema_quote(cmig_buf *out, const char *name);
+/* The same for SQLite: bare when [A-Za-z_][A-Za-z0-9_]* and not a key word, else quoted. */
+int cmig_schema_quote_sqlite(cmig_buf *out, const char *name);
 
 /* Lifecycle. new() returns NULL when out of memory. */
 struct cmig_schema *cmig_schema_new(cmig_sch_dialect dialect);

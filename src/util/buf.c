@@ -138,12 +138,15 @@ int cmig_buf_printf(cmig_buf *b, const char *fmt, ...)
 
 int cmig_buf_add_quoted(cmig_buf *b, const char *s, char quote)
 {
+	/* whole runs between quotes at once: a character at a time cost a grow check each */
 	int rc = CMIG_OK;
-	for (; *s && !rc; s++) {
-		if (*s == quote)
+	while (!rc && *s) {
+		const char *q = strchr(s, quote);
+		size_t n = q ? (size_t)(q - s) + 1 : strlen(s);
+		rc = cmig_buf_add(b, s, n);
+		if (!rc && q)
 			rc = cmig_buf_putc(b, quote);
-		if (!rc)
-			rc = cmig_buf_putc(b, *s);
+		s += n;
 	}
 	return rc;
 }

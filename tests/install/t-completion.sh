@@ -44,7 +44,8 @@ all_ids="0001a7e3c9d2
 0007a9c4e2b8"
 
 check_eq "commands from a prefix" "upgrade" "$(complete_words up)"
-check_eq "commands d..." "downgrade
+check_eq "commands d..." "diff
+downgrade
 dump" "$(complete_words d)"
 check_eq "commands h..." "heads
 help
@@ -52,6 +53,7 @@ history" "$(complete_words h)"
 check_eq "every command" "check
 copy
 current
+diff
 downgrade
 dump
 heads

@@ -28,7 +28,8 @@ int use(void)
 	cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
 	cmig_check_options co = CMIG_CHECK_OPTIONS_INIT;
 	cmig_revision_options vo = CMIG_REVISION_OPTIONS_INIT;
-	return (int)(oo.version + ro.version + co.version + vo.version);
+	cmig_copy_options po = CMIG_COPY_OPTIONS_INIT;
+	return (int)(oo.version + ro.version + co.version + vo.version + po.version);
 }
 C
 for std in c99 c11; do
@@ -74,6 +75,9 @@ int main()
 	cmig_run_options r1, r2; zero(&r1); zero(&r2);
 	cmig_check_options c1, c2; zero(&c1); zero(&c2);
 	cmig_revision_options v1, v2; zero(&v1); zero(&v2);
+	cmig_copy_options p1, p2; zero(&p1); zero(&p2);
+	p1 = CMIG_COPY_OPTIONS_INIT;
+	EXPECT(cmig_copy_options_init(&p2, CMIG_COPY_OPTIONS_VERSION) == CMIG_OK && same(p1, p2));
 	o1 = CMIG_OPEN_OPTIONS_INIT; r1 = CMIG_RUN_OPTIONS_INIT;
 	c1 = CMIG_CHECK_OPTIONS_INIT; v1 = CMIG_REVISION_OPTIONS_INIT;
 	EXPECT(cmig_open_options_init(&o2, CMIG_OPEN_OPTIONS_VERSION) == CMIG_OK && same(o1, o2));

@@ -34,6 +34,7 @@ assert_match "$ERR" "secret_grids +66 rows" "summary: secret_grids"
 assert_match "$ERR" "solves +400 rows" "summary: solves"
 assert_match "$ERR" "copied 666 rows in 3 tables" "summary: totals"
 assert_eq "$OUT" "" "nothing on stdout"
+assert_not_contains "$ERR" "copying" "not on a terminal: no progress line"
 
 sq() { sqlite3 -batch -noheader "$1" "$2"; }
 pg() { psql -X -At -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
@@ -92,6 +93,14 @@ assert_eq "$(sq "$BACK" "SELECT DISTINCT typeof(secret) FROM public_grids")" "in
 assert_eq "$(sq "$BACK" "SELECT solved_at FROM solves WHERE id = 1")" "2023-11-14T23:13:21+00:00" \
 	"timestamps stored as RFC 3339 text with offset"
 assert_eq "$(sq "$BACK" "PRAGMA foreign_key_check")" "" "foreign keys hold"
+
+# --- on a terminal: a progress line per table with rows and rows per second ---------------------
+new_db
+assert_exit 0 "${CFG[@]}" --url "$DB_URL" upgrade head
+script -qec "$(printf '%q ' "$CMIG" "${CFG[@]}" copy --from "sqlite:///$SRC" --to "$DB_URL")" /dev/null \
+	>"$TEST_DIR/tty.out" 2>&1
+assert_match "$(tr '\r' '\n' <"$TEST_DIR/tty.out")" "copying public_grids: 200 rows, [0-9]+ rows/s" \
+	"on a terminal: the progress line shows rows and rows per second"
 
 # --- same kind --------------------------------------------------------------------------------
 COPY2=$TEST_DIR/copy2.db

@@ -76,12 +76,25 @@ assert_exit 1 "${CFG[@]}" copy --from "sqlite:///$SRC" --to "$PG"
 assert_contains "$ERR" "target tables already have rows: public_grids" "a non-empty target is refused, named"
 assert_contains "$ERR" "--truncate" "the hint names --truncate"
 assert_eq "$(pg "$PGDB" "SELECT string_agg(title, ',') FROM public_grids")" "old" "the old row is untouched"
+pg "$PGDB" "SELECT setval('secret_grids_id_seq', 50)" >/dev/null
 assert_exit 0 "${CFG[@]}" copy --from "sqlite:///$SRC" --to "$PG" --truncate
 assert_eq "$(pg "$PGDB" "SELECT string_agg(title, ',' ORDER BY id) FROM public_grids")" "a,b" \
 	"--truncate: the old row is gone, the copied rows are in"
+assert_eq "$(pg "$PGDB" "INSERT INTO secret_grids (title, cells, clues, solution) VALUES ('n', '[]', '{}', '{}') RETURNING id")" \
+	"1" "a sequence whose table got no rows is restarted"
 assert_eq "$(pg "$PGDB" "INSERT INTO public_grids (title, cells, clues, solution) VALUES ('n', '[]', '{}', '{}') RETURNING id")" \
 	"3" "--truncate: the sequence follows the copied ids"
 pg "$PGDB" "TRUNCATE solves, public_grids, secret_grids"
+
+# --- a copied id beyond its sequence's bounds ---------------------------------------------------
+pg "$PGDB" "ALTER SEQUENCE public_grids_id_seq MAXVALUE 100"
+fresh_src
+sq "$SRC" "INSERT INTO public_grids VALUES (200, 'c', '[]', '{}', '{}', 0)"
+assert_exit 1 "${CFG[@]}" copy --from "sqlite:///$SRC" --to "$PG"
+assert_contains "$ERR" "sequence public_grids_id_seq cannot continue after the copy: the largest value copied, 200, is outside its bounds [1, 100]" \
+	"a copied value beyond the sequence's bounds is an error before commit"
+target_empty "sequence bounds"
+pg "$PGDB" "ALTER SEQUENCE public_grids_id_seq MAXVALUE 2147483647"
 
 # --- a table outside the copy references a --truncate target ----------------------------------
 assert_exit 1 "${CFG[@]}" copy --from "sqlite:///$SRC" --to "$PG" --tables public_grids --truncate

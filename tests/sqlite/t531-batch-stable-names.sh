@@ -2,14 +2,15 @@
 # SPEC §6 (issue 10): a derived constraint name stays that constraint's name after a rebuild,
 # as on PostgreSQL. CREATE TABLE rng with two unnamed CHECKs over several columns (rng_check,
 # rng_check1): dropping both in one migration, and one per migration, works on SQLite exactly
-# as on PostgreSQL; an ADD of a new unnamed CHECK after a drop gets PostgreSQL's name too.
+# as on PostgreSQL; an ADD of a new unnamed CHECK after a drop gets PostgreSQL's name too; an
+# ADD COLUMN whose CHECK would shift the derived names runs as a rebuild that keeps them.
 # Needs a throwaway PostgreSQL (tests/pg/cluster.sh): fails, never skips, when it cannot start.
 . "$(dirname "$0")/batch_lib.sh"
 
 eval "$(bash "$CMIG_TESTS_DIR/pg/cluster.sh" start)" || { echo "no PostgreSQL cluster" >&2; exit 1; }
 trap 'bash "$CMIG_TESTS_DIR/pg/cluster.sh" stop "$CMIG_PG_CLUSTER" >/dev/null 2>&1; rm -rf "$T_DIR"' EXIT
 pgurl() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
-for db in one_mig across add_after; do
+for db in one_mig across add_after add_column; do
 	psql -X -q -d postgres -c "CREATE DATABASE $db" || { echo "createdb failed" >&2; exit 1; }
 done
 
@@ -72,4 +73,27 @@ expect_rc "PostgreSQL: drop, add, drop both" 0
 expect_eq "PostgreSQL keeps rng_check2" "$(pg_checks add_after)" "rng_check2"
 expect_eq "SQLite: the one left is rng_check2 (lo + hi > -1000)" \
 	"$(sqlite3 add.db "SELECT (sql LIKE '%rng_check2 CHECK (lo + hi > -1000)%') || (sql LIKE '%hi * 2%') FROM sqlite_master WHERE name = 'rng'")" 10
+
+# 4. ADD COLUMN with a CHECK over several columns: SQLite stores the column before the table
+#    constraints, so natively its CHECK would take rng2_check from the table's own CHECK;
+#    PostgreSQL names it rng2_check1 (creation order)
+rm versions/r*_x.sql
+rev s1 none <<'EOF2'
+CREATE TABLE rng2 (id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER, CHECK (lo <= hi));
+INSERT INTO rng2 (id, lo, hi) VALUES (1, 1, 5);
+EOF2
+rev s2 s1 <<'EOF2'
+ALTER TABLE rng2 ADD COLUMN mid INTEGER CHECK (mid >= lo AND mid <= hi);
+EOF2
+rev s3 s2 <<'EOF2'
+ALTER TABLE rng2 DROP CONSTRAINT rng2_check1;
+EOF2
+cm --url sqlite:///addcol.db upgrade
+expect_rc "SQLite: add column, drop its CHECK by PostgreSQL's name" 0
+cm --url "$(pgurl add_column)" upgrade
+expect_rc "PostgreSQL: the same" 0
+expect_eq "PostgreSQL keeps rng2_check (lo <= hi)" "$(psql -X -At -d add_column -c "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'rng2'::regclass AND contype = 'c'")" "rng2_check CHECK ((lo <= hi))"
+expect_eq "SQLite keeps lo <= hi, drops the new column's CHECK" \
+	"$(sqlite3 addcol.db "SELECT (sql LIKE '%lo <= hi%') || (sql LIKE '%mid >= lo%') FROM sqlite_master WHERE name = 'rng2'")" 10
+expect_eq "SQLite: the rows kept" "$(sqlite3 addcol.db 'SELECT id, lo, hi, mid FROM rng2')" "1|1|5|"
 finish

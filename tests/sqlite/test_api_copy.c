@@ -199,10 +199,48 @@ static void test_api_copy_sqlite_to_sqlite(void **state)
 	cmig_project_free(p);
 }
 
+/* SPEC §9: row counts verified before commit. A trigger left on (--keep-triggers) that
+ * drops a row makes the target hold fewer rows than the source: the copy fails, nothing is
+ * copied. Without --keep-triggers the trigger is off during the copy and back afterwards. */
+static void test_api_copy_counts_verified(void **state)
+{
+	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
+	cmig_copy_options co = CMIG_COPY_OPTIONS_INIT;
+	cmig_project *p = NULL;
+	(void)state;
+
+	mkdir("versions", 0755);
+	write_file("versions/r1_init.sql",
+	           "-- revision: r1\n-- down_revision: none\n\n-- migrate:up\n"
+	           "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n"
+	           "CREATE TRIGGER t_skip BEFORE INSERT ON t WHEN new.id = 5 BEGIN SELECT RAISE(IGNORE); END;\n");
+	write_file("cmig.yaml", "database_url: sqlite:///src.db\n");
+	upgrade("sqlite:///src.db");
+	upgrade("sqlite:///dst.db");
+	sql("src.db", "INSERT INTO t VALUES (1, 'a'), (6, 'b')");
+	sql("src.db", "UPDATE t SET id = 5 WHERE id = 6"); /* the trigger fires on INSERT only */
+	oo.on_diag = on_diag;
+	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
+	co.from = "sqlite:///src.db";
+	co.to = "sqlite:///dst.db";
+	co.on_diag = on_diag;
+	co.flags = CMIG_COPY_KEEP_TRIGGERS;
+	last_error[0] = '\0';
+	assert_int_equal(cmig_copy(p, &co), CMIG_ERROR);
+	assert_non_null(strstr(last_error, "table t: the target holds 1 rows after the copy, the source 2"));
+	assert_string_equal(query("dst.db", "SELECT count(*) FROM t"), "0");
+	co.flags = 0;
+	assert_int_equal(cmig_copy(p, &co), CMIG_OK);
+	assert_string_equal(query("dst.db", "SELECT group_concat(id) FROM t"), "1,5");
+	assert_string_equal(query("dst.db", "SELECT count(*) FROM sqlite_master WHERE name = 't_skip'"), "1");
+	cmig_project_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_api_copy_sqlite_to_sqlite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_api_copy_counts_verified, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("api_copy", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t260: `cmig check --lint` (SPEC §10) end to end: the bundled example is clean except where
+# t270: `cmig check --lint` (SPEC §10) end to end: the bundled example is clean except where
 # a rule truly applies; look-alikes from the bad-input list are not flagged; lint
 # codes, lines and hints in text, JSON and SARIF (checked with jq); --dialect, --since,
 # --lint-down, --strict, dialects / postgresql_version in cmig.yaml; lint-ignore lines and

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t480 (PostgreSQL): cmig.yaml pg_lock_timeout (SPEC §10). cmig runs SET LOCAL lock_timeout at
+# t490 (PostgreSQL): cmig.yaml pg_lock_timeout (SPEC §10). cmig runs SET LOCAL lock_timeout at
 # the start of every transactional migration and SET lock_timeout / RESET lock_timeout around
 # each transaction:false section; --sql prints the same statements. Proven on the server: a
 # migration blocked by another session's lock fails after the timeout (database left at the

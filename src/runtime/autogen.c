@@ -1,0 +1,710 @@
+/*
+ * autogen.c - diff, check --schema and revision --autogenerate (see autogen.h).
+ *
+ * Invariants:
+ *  - Nothing is written unless both proofs pass: the chain plus the new up section, replayed
+ *    in a scratch database, reads equal to the declared schema; then the down section gives
+ *    the schema at head again (an added enum value excepted: PostgreSQL cannot remove it).
+ *  - Renames are never guessed: a possible rename without --rename or a renamed-from line is
+ *    a refusal that names the pair; so is a removed enum value, an uncovered object that
+ *    differs, and (without --allow-drop) an up statement that drops data.
+ *  - Scratch databases are closed (PostgreSQL: dropped) on every path.
+ */
+#include "autogen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "fs.h"
+#include "newrev.h"
+#include "scratch.h"
+#include "sqllex.h"
+#include "sqltext.h"
+#include "strmap.h"
+#include "target.h"
+#include "text.h"
+
+#define SCHEMA_MAX ((size_t)64 << 20)
+
+static void run_options_of(cmig_run_options *ro, const cmig_schema_options *o)
+{
+	cmig_run_options def = CMIG_RUN_OPTIONS_INIT;
+	*ro = def;
+	ro->wait = o->wait;
+	ro->on_diag = o->on_diag;
+	ro->payload = o->payload;
+}
+
+static bool is_pg(const struct cmig_runtime *rt)
+{
+	return rt->url->kind == CMIG_DB_POSTGRESQL;
+}
+
+/* ---- renames ------------------------------------------------------------------------------ */
+
+struct renames {
+	CMIG_VEC(struct cmig_rename) v;
+	size_t first_hint;      /* v[first_hint…] come from renamed-from lines */
+	cmig_arena strings;
+};
+
+static void renames_release(struct renames *r)
+{
+	free(r->v.items);
+	cmig_arena_release(&r->strings);
+}
+
+/* One identifier of a --rename argument: "quoted" (PostgreSQL quoting) or bare up to stop.
+ * Bare names fold to lower case on PostgreSQL. */
+static const char *ident(struct renames *r, const char **p, const char *stops, bool fold)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	const char *s = *p;
+	if (*s == '"') {
+		for (s++; *s; s++) {
+			if (*s == '"' && s[1] == '"') {
+				cmig_buf_putc(&b, '"');
+				s++;
+			} else if (*s == '"') {
+				s++;
+				break;
+			} else {
+				cmig_buf_putc(&b, *s);
+			}
+		}
+	} else {
+		for (; *s && !strchr(stops, *s); s++)
+			cmig_buf_putc(&b, (char)(fold && *s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s));
+	}
+	*p = s;
+	const char *out = b.len ? cmig_arena_strdup(&r->strings, b.ptr) : NULL;
+	cmig_buf_release(&b);
+	return out;
+}
+
+static int parse_rename(struct renames *r, const char *arg, bool fold, cmig_diags *d)
+{
+	const char *p = arg;
+	struct cmig_rename x = { NULL, NULL, NULL };
+	x.table = ident(r, &p, ".:", fold);
+	if (*p == '.') {
+		p++;
+		x.column = ident(r, &p, ":", fold);
+	}
+	if (*p == ':') {
+		p++;
+		x.new_name = ident(r, &p, "", fold);
+	}
+	if (!x.table || !x.new_name || *p || (strchr(arg, '.') && !x.column && arg[0] != '"'))
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		                       "--rename '%s': expected TABLE:NEW or TABLE.COLUMN:NEW", arg);
+	if (CMIG_VEC_PUSH(&r->v, x))
+		return cmig_diag_oom(d);
+	return CMIG_OK;
+}
+
+/* The first name of a line's text (after CREATE TABLE [IF NOT EXISTS] when create). */
+static char *line_name(const char *text, size_t start, size_t end, bool create, bool fold)
+{
+	cmig_stoks t = CMIG_STOKS_INIT;
+	char *name = NULL;
+	size_t i = 0;
+	if (cmig_stoks_build(&t, text, start, end))
+		return NULL;
+	if (create) {
+		if (!cmig_stoks_is(&t, 0, "CREATE"))
+			goto out;
+		i = 1;
+		while (i < t.n && (cmig_stoks_is(&t, i, "TEMP") || cmig_stoks_is(&t, i, "TEMPORARY") ||
+		                   cmig_stoks_is(&t, i, "UNLOGGED")))
+			i++;
+		if (!cmig_stoks_is(&t, i, "TABLE"))
+			goto out;
+		i++;
+		if (cmig_stoks_is(&t, i, "IF") && cmig_stoks_is(&t, i + 1, "NOT"))
+			i += 3;
+		/* schema.table: the last part */
+		while (i + 2 < t.n && cmig_stoks_punct(&t, i + 1, '.'))
+			i += 2;
+	}
+	if (i < t.n && cmig_stoks_is_name(&t, i)) {
+		name = cmig_stoks_name(&t, i);
+		if (name && fold && !cmig_stoks_is_quoted(&t, i))
+			for (char *q = name; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+	}
+out:
+	cmig_stoks_release(&t);
+	return name;
+}
+
+/* `-- cmig:renamed-from OLD` directly above a CREATE TABLE line or a column's line. */
+static int hints(struct renames *r, const char *text, bool fold, cmig_diags *d)
+{
+	static const char tag[] = "-- cmig:renamed-from";
+	const char *table_new = NULL, *table_old = NULL;
+	size_t pos = 0, len = strlen(text);
+	while (pos < len) {
+		size_t eol = pos + strcspn(text + pos, "\n");
+		const char *line = text + pos;
+		size_t ws = strspn(line, " \t");
+		char *cn = line_name(text, pos, eol, true, fold);
+		if (cn) { /* a CREATE TABLE: columns below belong to it */
+			table_new = cmig_arena_strdup(&r->strings, cn);
+			table_old = NULL;
+			free(cn);
+		}
+		if (strncmp(line + ws, tag, sizeof(tag) - 1) == 0) {
+			size_t a = pos + ws + sizeof(tag) - 1;
+			char *old = line_name(text, a, eol, false, fold);
+			size_t next = eol < len ? eol + 1 : len;
+			size_t next_end = next + strcspn(text + next, "\n");
+			char *tn = line_name(text, next, next_end, true, fold);
+			struct cmig_rename x = { NULL, NULL, NULL };
+			if (!old) {
+				free(tn);
+				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+				                       "a `-- cmig:renamed-from` line without a name");
+			}
+			if (tn) {
+				x.table = cmig_arena_strdup(&r->strings, old);
+				x.new_name = cmig_arena_strdup(&r->strings, tn);
+				table_old = x.table;
+			} else {
+				char *col = line_name(text, next, next_end, false, fold);
+				x.table = table_old ? table_old : table_new;
+				x.column = cmig_arena_strdup(&r->strings, old);
+				x.new_name = col ? cmig_arena_strdup(&r->strings, col) : NULL;
+				free(col);
+			}
+			free(tn);
+			free(old);
+			if (x.table && x.new_name && CMIG_VEC_PUSH(&r->v, x))
+				return cmig_diag_oom(d);
+		}
+		pos = eol + 1;
+	}
+	return CMIG_OK;
+}
+
+static const struct cmig_sch_table *head_table(const struct cmig_schema *a, const char *name)
+{
+	for (size_t k = 0; k < a->tables.n; k++)
+		if (a->dialect == CMIG_SCH_SQLITE ? cmig_sqltext_name_eq(a->tables.items[k].name, name)
+		                                  : strcmp(a->tables.items[k].name, name) == 0)
+			return &a->tables.items[k];
+	return NULL;
+}
+
+static bool head_column(const struct cmig_schema *a, const struct cmig_sch_table *t,
+                        const char *name)
+{
+	for (size_t k = 0; t && k < t->columns.n; k++)
+		if (a->dialect == CMIG_SCH_SQLITE ? cmig_sqltext_name_eq(t->columns.items[k].name, name)
+		                                  : strcmp(t->columns.items[k].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Every --rename must name what exists at head (SPEC §8 bad input). A renamed-from line
+ * stays in schema.sql after its rename has been migrated: once its old name is gone from
+ * head it says nothing more, and is dropped here. */
+static int check_renames(struct renames *r, const struct cmig_schema *a, cmig_diags *d)
+{
+	int rc = CMIG_OK;
+	size_t keep = 0;
+	for (size_t i = 0; i < r->v.n; i++) {
+		const struct cmig_rename *x = &r->v.items[i];
+		const struct cmig_sch_table *t = head_table(a, x->table);
+		bool ok = t && (!x->column || head_column(a, t, x->column));
+		if (i >= r->first_hint) {
+			if (ok)
+				r->v.items[keep++] = *x;
+			continue;
+		}
+		if (!t)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                     "--rename: there is no table %s at head", x->table);
+		else if (!ok)
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                     "--rename: table %s has no column %s at head", x->table,
+			                     x->column);
+		r->v.items[keep++] = *x;
+	}
+	r->v.n = keep;
+	return rc;
+}
+
+/* ---- the two schemas ---------------------------------------------------------------------- */
+
+struct sides {
+	struct cmig_scratch head;       /* the chain replayed (or unused with --from-db) */
+	struct cmig_scratch decl;       /* the declared schema loaded */
+	struct cmig_schema *a, *b;      /* head (or the configured database), declared */
+	cmig_buf schema_text;
+	char *schema_path;              /* as printed */
+	struct renames renames;
+};
+
+static void sides_release(struct sides *s)
+{
+	cmig_schema_free(s->a);
+	cmig_schema_free(s->b);
+	cmig_scratch_close(&s->head);
+	cmig_scratch_close(&s->decl);
+	cmig_buf_release(&s->schema_text);
+	free(s->schema_path);
+	renames_release(&s->renames);
+}
+
+static int load_declared(struct sides *s, const struct cmig_runtime *rt, const cmig_run_options *ro,
+                         cmig_diags *d)
+{
+	int rc;
+	s->schema_path = cmig_path_display(rt->config->schema_file);
+	if (!s->schema_path)
+		return cmig_diag_oom(d);
+	if (!cmig_fs_exists(rt->config->schema_file))
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, s->schema_path, 0, 0,
+		                      NULL, "Write the CREATE statements of the schema you want there, "
+		                      "or set schema_file in cmig.yaml.",
+		                      "the declared schema file does not exist");
+	if ((rc = cmig_fs_read(&s->schema_text, rt->config->schema_file, s->schema_path, SCHEMA_MAX, d)))
+		return rc;
+	if ((rc = cmig_scratch_open(&s->decl, rt, ro, d)))
+		return rc;
+	if ((rc = cmig_scratch_exec(&s->decl, s->schema_path, s->schema_text.ptr, true, d)))
+		return rc;
+	return cmig_scratch_read(&s->decl, &s->b, d);
+}
+
+/* head: the chain replayed to `to` in a scratch database. */
+static int load_head(struct sides *s, const struct cmig_runtime *rt, const cmig_run_options *ro,
+                     long to, cmig_diags *d)
+{
+	int rc = cmig_scratch_open(&s->head, rt, ro, d);
+	if (!rc)
+		rc = cmig_scratch_replay(&s->head, &rt->scripts->chain, to, d);
+	if (!rc)
+		rc = cmig_scratch_read(&s->head, &s->a, d);
+	return rc;
+}
+
+static int load_renames(struct sides *s, const cmig_schema_options *o, bool pg, cmig_diags *d)
+{
+	int rc = CMIG_OK;
+	for (size_t i = 0; !rc && i < o->nrenames; i++)
+		rc = parse_rename(&s->renames, o->renames[i], pg, d);
+	s->renames.first_hint = s->renames.v.n;
+	if (!rc)
+		rc = hints(&s->renames, s->schema_text.ptr, pg, d);
+	return rc;
+}
+
+static long head_pos(const struct cmig_runtime *rt)
+{
+	return (long)rt->scripts->chain.n - 1;
+}
+
+/* ---- cmig diff ---------------------------------------------------------------------------- */
+
+static void out_text(const cmig_schema_options *o, const char *text)
+{
+	if (o->on_output && *text)
+		o->on_output(text, strlen(text), o->payload);
+}
+
+static int open_configured(struct cmig_backend **be, struct cmig_backend_settings *st,
+                           const struct cmig_runtime *rt, const cmig_run_options *ro,
+                           cmig_diags *d)
+{
+	if (rt->url->kind == CMIG_DB_SQLITE && strcmp(rt->url->sqlite_path, ":memory:") != 0 &&
+	    !cmig_fs_exists(rt->url->sqlite_path))
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
+		                       "the SQLite database %s does not exist", rt->url->sqlite_path);
+	cmig_migrate_settings(st, rt, ro, true);
+	return cmig_backend_for(rt->url, false)->open(be, rt->url, st, d);
+}
+
+int cmig_autogen_diff(size_t *count_out, const struct cmig_runtime *rt,
+                      const cmig_schema_options *o, cmig_diags *d)
+{
+	struct sides s;
+	struct cmig_changes ch;
+	cmig_run_options ro;
+	cmig_buf sql = CMIG_BUF_INIT;
+	struct cmig_diff_options dopt;
+	int rc;
+
+	*count_out = 0;
+	memset(&s, 0, sizeof(s));
+	memset(&ch, 0, sizeof(ch));
+	run_options_of(&ro, o);
+	if (o->flags & CMIG_SCHEMA_FROM_DB) {
+		struct cmig_backend_settings st;
+		struct cmig_backend *be = NULL;
+		rc = open_configured(&be, &st, rt, &ro, d);
+		if (!rc) {
+			rc = cmig_backend_schema_read(be, &s.a, d);
+			be->ops->close(be);
+		}
+	} else {
+		rc = load_head(&s, rt, &ro, head_pos(rt), d);
+	}
+	if (!rc)
+		rc = load_declared(&s, rt, &ro, d);
+	if (!rc)
+		rc = load_renames(&s, o, is_pg(rt), d);
+	if (!rc)
+		rc = check_renames(&s.renames, s.a, d);
+	dopt.renames = s.renames.v.items;
+	dopt.nrenames = s.renames.v.n;
+	if (!rc)
+		rc = cmig_schema_diff(&ch, s.a, s.b, &dopt, d);
+	if (!rc) {
+		for (size_t i = 0; i < ch.items.n; i++) {
+			const struct cmig_change *c = &ch.items.items[i];
+			if (c->kind == CMIG_CHG_MAYBE_RENAME || c->kind == CMIG_CHG_NEEDS_HAND ||
+			    c->kind == CMIG_CHG_UNSUPPORTED || c->kind == CMIG_CHG_DROP_ENUM_VALUE) {
+				cmig_buf line = CMIG_BUF_INIT;
+				cmig_change_describe(&line, c);
+				cmig_diag_warning(d, NULL, 0, "schema-diff", "%s", line.ptr);
+				cmig_buf_release(&line);
+			}
+		}
+		rc = cmig_changes_write(&sql, &ch, s.a->dialect, 0, 0);
+		if (rc)
+			rc = cmig_diag_oom(d);
+	}
+	if (!rc) {
+		out_text(o, sql.ptr);
+		*count_out = ch.items.n;
+	}
+	cmig_buf_release(&sql);
+	cmig_changes_release(&ch);
+	sides_release(&s);
+	return rc;
+}
+
+/* ---- cmig check --schema ------------------------------------------------------------------ */
+
+int cmig_autogen_check(size_t *count_out, const struct cmig_runtime *rt,
+                       const cmig_schema_options *o, cmig_diags *d)
+{
+	struct sides s;
+	struct cmig_changes ch;
+	cmig_run_options ro;
+	struct cmig_backend_settings st;
+	struct cmig_backend *be = NULL;
+	struct cmig_schema *db = NULL;
+	char *rev = NULL;
+	long pos = CMIG_POS_BASE;
+	int rc;
+
+	*count_out = 0;
+	memset(&s, 0, sizeof(s));
+	memset(&ch, 0, sizeof(ch));
+	run_options_of(&ro, o);
+	rc = open_configured(&be, &st, rt, &ro, d);
+	if (!rc) {
+		rc = be->ops->version_read(be, &rev, d);
+		if (!rc)
+			rc = cmig_backend_schema_read(be, &db, d);
+		be->ops->close(be);
+	}
+	if (!rc && rev && (pos = cmig_chain_index(&rt->scripts->chain, rev)) < 0)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
+		                     "db-unknown: the database is at revision %s, which no file declares",
+		                     rev);
+	if (!rc)
+		rc = load_head(&s, rt, &ro, pos, d);
+	if (!rc)
+		rc = cmig_schema_diff(&ch, s.a, db, NULL, d);
+	for (size_t i = 0; !rc && i < ch.items.n; i++) {
+		cmig_buf line = CMIG_BUF_INIT;
+		cmig_change_describe(&line, &ch.items.items[i]);
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "schema-drift",
+		                "schema-drift: the database differs from the migrations at %s: %s",
+		                rev ? rev : "base", line.ptr);
+		cmig_buf_release(&line);
+	}
+	if (!rc) {
+		*count_out = ch.items.n;
+		if (ch.items.n)
+			rc = CMIG_ERROR;
+	}
+	cmig_changes_release(&ch);
+	cmig_schema_free(db);
+	free(rev);
+	sides_release(&s);
+	return rc;
+}
+
+/* ---- cmig revision --autogenerate --------------------------------------------------------- */
+
+/* List the remaining differences between got and want, one a line; ignore_enum_adds: values
+ * in got that want lacks are accepted (the down proof). Returns how many. */
+static size_t remaining(const struct cmig_schema *got, const struct cmig_schema *want,
+                        const char *what, bool ignore_enum_adds, cmig_diags *d)
+{
+	struct cmig_changes ch;
+	size_t n = 0;
+	cmig_diags quiet = CMIG_DIAGS_INIT;
+	if (cmig_schema_diff(&ch, got, want, NULL, &quiet)) {
+		cmig_diags_release(&quiet);
+		cmig_diag_oom(d);
+		return 1;
+	}
+	cmig_diags_release(&quiet);
+	for (size_t i = 0; i < ch.items.n; i++) {
+		const struct cmig_change *c = &ch.items.items[i];
+		if (ignore_enum_adds && c->kind == CMIG_CHG_DROP_ENUM_VALUE)
+			continue;
+		cmig_buf line = CMIG_BUF_INIT;
+		cmig_change_describe(&line, c);
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-proof", "%s: %s", what, line.ptr);
+		cmig_buf_release(&line);
+		n++;
+	}
+	cmig_changes_release(&ch);
+	return n;
+}
+
+static void reverse_renames(struct renames *out, const struct renames *in,
+                            const struct cmig_schema *a)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < in->v.n; i++) {
+		const struct cmig_rename *x = &in->v.items[i];
+		struct cmig_rename y = { NULL, NULL, NULL };
+		if (x->column) {
+			/* the table's name in the declared schema */
+			const char *t = x->table;
+			for (size_t k = 0; k < in->v.n; k++)
+				if (!in->v.items[k].column && strcmp(in->v.items[k].table, x->table) == 0)
+					t = in->v.items[k].new_name;
+			y.table = t;
+			y.column = x->new_name;
+			y.new_name = x->column;
+		} else {
+			y.table = x->new_name;
+			y.new_name = x->table;
+		}
+		(void)a;
+		if (CMIG_VEC_PUSH(&out->v, y))
+			return;
+	}
+}
+
+int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
+                          const cmig_schema_options *o, cmig_diags *d)
+{
+	struct sides s;
+	struct cmig_changes up, down;
+	struct renames rev_renames;
+	cmig_run_options ro;
+	struct cmig_diff_options dopt, ropt;
+	cmig_buf up_sql = CMIG_BUF_INIT, enum_sql = CMIG_BUF_INIT, down_sql = CMIG_BUF_INIT;
+	struct cmig_schema *proved = NULL;
+	char *enum_path = NULL, id[13], enum_id[13] = "";
+	int rc;
+
+	*path_out = NULL;
+	memset(&s, 0, sizeof(s));
+	memset(&up, 0, sizeof(up));
+	memset(&down, 0, sizeof(down));
+	memset(&rev_renames, 0, sizeof(rev_renames));
+	run_options_of(&ro, o);
+	if (!o->message)
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "revision needs -m MSG");
+
+	rc = load_head(&s, rt, &ro, head_pos(rt), d);
+	if (!rc)
+		rc = load_declared(&s, rt, &ro, d);
+	if (!rc)
+		rc = load_renames(&s, o, is_pg(rt), d);
+	if (!rc)
+		rc = check_renames(&s.renames, s.a, d);
+	if (rc)
+		goto out;
+	dopt.renames = s.renames.v.items;
+	dopt.nrenames = s.renames.v.n;
+	if ((rc = cmig_schema_diff(&up, s.a, s.b, &dopt, d)))
+		goto out;
+	if (up.items.n == 0) {
+		cmig_diag_note(d, NULL, 0, "no differences: the declared schema and the migrations "
+		                           "agree; nothing written");
+		goto out;
+	}
+	reverse_renames(&rev_renames, &s.renames, s.a);
+	ropt.renames = rev_renames.v.items;
+	ropt.nrenames = rev_renames.v.n;
+	if ((rc = cmig_schema_diff(&down, s.b, s.a, &ropt, d)))
+		goto out;
+
+	/* Names are not part of equality: the down section renames a constraint or an index back
+	 * only when the up section renamed it. */
+	{
+		size_t keep = 0;
+		for (size_t i = 0; i < down.items.n; i++) {
+			const struct cmig_change *c = &down.items.items[i];
+			bool mirrored = true;
+			if (c->kind == CMIG_CHG_RENAME_CONSTRAINT || c->kind == CMIG_CHG_RENAME_INDEX) {
+				mirrored = false;
+				for (size_t k = 0; k < up.items.n && !mirrored; k++) {
+					const struct cmig_change *u = &up.items.items[k];
+					mirrored = u->kind == c->kind && strcmp(u->name, c->new_name) == 0 &&
+					           strcmp(u->new_name, c->name) == 0;
+				}
+			}
+			if (mirrored)
+				down.items.items[keep++] = *c;
+		}
+		down.items.n = keep;
+	}
+
+	/* refusals: renames not said, removed enum values, uncovered objects, drops */
+	for (size_t i = 0; i < up.items.n; i++) {
+		const struct cmig_change *c = &up.items.items[i];
+		bool refuse = c->kind == CMIG_CHG_MAYBE_RENAME || c->kind == CMIG_CHG_NEEDS_HAND ||
+		              c->kind == CMIG_CHG_UNSUPPORTED || c->kind == CMIG_CHG_DROP_ENUM_VALUE;
+		bool drop = (c->flags & CMIG_CHGF_DROPS_DATA) && !(o->flags & CMIG_SCHEMA_ALLOW_DROP);
+		if (!refuse && !drop)
+			continue;
+		cmig_buf line = CMIG_BUF_INIT;
+		cmig_change_describe(&line, c);
+		if (drop)
+			cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "autogenerate-drop", NULL, 0, 0, NULL,
+			               "Pass --allow-drop if the data may go, or --rename if this is a "
+			               "rename.", "this drops data: %s", line.ptr);
+		else
+			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-refused", "%s", line.ptr);
+		cmig_buf_release(&line);
+		rc = CMIG_ERROR;
+	}
+	for (size_t i = 0; i < down.items.n; i++) {
+		const struct cmig_change *c = &down.items.items[i];
+		if (c->kind == CMIG_CHG_MAYBE_RENAME || c->kind == CMIG_CHG_NEEDS_HAND ||
+		    c->kind == CMIG_CHG_UNSUPPORTED) {
+			cmig_buf line = CMIG_BUF_INIT;
+			cmig_change_describe(&line, c);
+			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-refused",
+			                "the down section cannot be written: %s", line.ptr);
+			cmig_buf_release(&line);
+			rc = CMIG_ERROR;
+		}
+	}
+	if (rc)
+		goto out;
+	if (cmig_changes_write(&up_sql, &up, s.a->dialect, 0, CMIG_CHGF_ENUM_VALUE) ||
+	    cmig_changes_write(&enum_sql, &up, s.a->dialect, CMIG_CHGF_ENUM_VALUE, 0) ||
+	    cmig_changes_write(&down_sql, &down, s.a->dialect, 0, 0)) {
+		rc = cmig_diag_oom(d);
+		goto out;
+	}
+	for (size_t i = 0; i < up.items.n; i++)
+		if (up.items.items[i].flags & CMIG_CHGF_FAILS_IF_ROWS) {
+			cmig_buf line = CMIG_BUF_INIT;
+			cmig_change_describe(&line, &up.items.items[i]);
+			cmig_diag_warning(d, NULL, 0, "autogenerate-rows",
+			                  "the proof runs on empty tables: this fails if the table has rows "
+			                  "that %s: %s", up.items.items[i].text, line.ptr);
+			cmig_buf_release(&line);
+		}
+
+	/* the proof, up: head + (enum values) + up section = declared */
+	if (enum_sql.len &&
+	    (rc = cmig_scratch_exec(&s.head, "(autogenerated enum values)", enum_sql.ptr, false, d)))
+		goto proof_failed;
+	if (up_sql.len &&
+	    (rc = cmig_scratch_exec(&s.head, "(autogenerated up section)", up_sql.ptr, true, d)))
+		goto proof_failed;
+	if ((rc = cmig_scratch_read(&s.head, &proved, d)))
+		goto out;
+	if (remaining(proved, s.b, "up proof: after the new up section", false, d)) {
+		rc = CMIG_ERROR;
+		goto proof_failed;
+	}
+	cmig_schema_free(proved);
+	proved = NULL;
+	/* … and down: back to head (enum values stay) */
+	if (down_sql.len &&
+	    (rc = cmig_scratch_exec(&s.head, "(autogenerated down section)", down_sql.ptr, true, d)))
+		goto proof_failed;
+	if ((rc = cmig_scratch_read(&s.head, &proved, d)))
+		goto out;
+	if (remaining(proved, s.a, "down proof: after the new down section", true, d)) {
+		rc = CMIG_ERROR;
+		goto proof_failed;
+	}
+
+	/* proven: write the file(s) */
+	{
+		const struct cmig_chain *c = &rt->scripts->chain;
+		const char *down_rev = c->n ? c->revs[c->n - 1]->id : NULL;
+		char created[32];
+		cmig_text_now_iso(created, sizeof(created), false);
+		if (enum_sql.len) {
+			cmig_buf body = CMIG_BUF_INIT, msg = CMIG_BUF_INIT;
+			do
+				cmig_text_random_id(enum_id);
+			while (cmig_strmap_get(&c->byid, enum_id, strlen(enum_id)));
+			cmig_buf_printf(&msg, "%s (enum values)", o->message);
+			/* the up section outside a transaction: ADD VALUE must commit before use */
+			cmig_buf_printf(&body, "-- migrate:up transaction:false\n%s\n-- migrate:down\n"
+			                "-- PostgreSQL cannot remove a value from an enum type: this down "
+			                "section leaves the values added above in place.\n", enum_sql.ptr);
+			rc = cmig_newrev_create_sql(&enum_path, rt->config->versions_dir, NULL, enum_id,
+			                            down_rev, msg.ptr, created, NULL, NULL, d);
+			if (!rc) {
+				/* replace the empty template sections with ours */
+				char *full = cmig_path_join(".", enum_path);
+				cmig_buf text = CMIG_BUF_INIT;
+				if (full && cmig_fs_read(&text, enum_path, enum_path, SCHEMA_MAX, d) == CMIG_OK) {
+					char *mk = strstr(text.ptr, "-- migrate:up");
+					if (mk) {
+						cmig_buf_truncate(&text, (size_t)(mk - text.ptr));
+						cmig_buf_puts(&text, body.ptr);
+						rc = cmig_fs_replace(enum_path, text.ptr, text.len, d);
+					}
+				}
+				free(full);
+				cmig_buf_release(&text);
+			}
+			cmig_buf_release(&body);
+			cmig_buf_release(&msg);
+			if (rc)
+				goto out;
+			down_rev = enum_id;
+		}
+		if (!o->rev_id) {
+			do
+				cmig_text_random_id(id);
+			while (cmig_strmap_get(&c->byid, id, strlen(id)) || strcmp(id, enum_id) == 0);
+		}
+		rc = cmig_newrev_create_sql(path_out, rt->config->versions_dir, rt->config->template_path,
+		                            o->rev_id ? o->rev_id : id, down_rev, o->message, created,
+		                            up_sql.ptr, down_sql.ptr, d);
+	}
+	goto out;
+
+proof_failed:
+	cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-proof",
+	                "the generated revision does not prove out: nothing written");
+	if (!rc)
+		rc = CMIG_ERROR;
+out:
+	free(enum_path);
+	cmig_schema_free(proved);
+	cmig_buf_release(&up_sql);
+	cmig_buf_release(&enum_sql);
+	cmig_buf_release(&down_sql);
+	cmig_changes_release(&up);
+	cmig_changes_release(&down);
+	free(rev_renames.v.items);
+	sides_release(&s);
+	return rc;
+}

@@ -1,0 +1,2 @@
+-- migrate:up
+CREATE INDEX users_email_idx ON users (email);

@@ -1,0 +1,2 @@
+-- migrate:up
+REINDEX TABLE users;

@@ -1,0 +1,7 @@
+-- migrate:up
+ALTER TABLE users ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE users ALTER COLUMN email SET DATA TYPE text;
+ALTER TABLE users ALTER price TYPE numeric(12,2);
+ALTER TABLE users ALTER COLUMN code TYPE varchar;
+ALTER TABLE users ALTER COLUMN bio TYPE text;
+ALTER TABLE users ALTER COLUMN price TYPE NUMERIC(14, 2);

@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE accounts ALTER COLUMN name TYPE text;

@@ -1,0 +1,3 @@
+-- migrate:up
+CREATE TABLE users (id int, n int);
+ALTER TABLE users ALTER COLUMN n TYPE bigint;

@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE t ALTER COLUMN a TYPE varchar(10);

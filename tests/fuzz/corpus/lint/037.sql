@@ -1,0 +1,2 @@
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY, email text, phone text);

@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;

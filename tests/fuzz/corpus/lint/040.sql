@@ -1,0 +1,3 @@
+-- migrate:up
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE users ALTER COLUMN phone SET NOT NULL;

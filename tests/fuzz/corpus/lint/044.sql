@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE users ADD CHECK (email IS NOT NULL) NOT VALID;

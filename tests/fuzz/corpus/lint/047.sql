@@ -1,0 +1,3 @@
+-- migrate:up
+ALTER TABLE users DROP CONSTRAINT e_nn;
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;

@@ -1,0 +1,5 @@
+-- migrate:up
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT qty_pos CHECK (qty > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT qty_pos;
+ALTER TABLE orders ADD CONSTRAINT note_chk CHECK (note <> 'NOT VALID') NOT VALID;

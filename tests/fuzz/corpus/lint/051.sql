@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE orders ADD CONSTRAINT note_chk CHECK (note <> 'NOT VALID');

@@ -1,0 +1,5 @@
+-- migrate:up
+CREATE TABLE tmp (a int);
+ALTER TABLE tmp RENAME COLUMN a TO b;
+ALTER TABLE tmp RENAME TO final;
+ALTER TABLE final ADD COLUMN c int NOT NULL;

@@ -1,0 +1,2 @@
+-- migrate:up
+ALTER TABLE users RENAME COLUMN name TO full_name;

@@ -1,0 +1,8 @@
+-- migrate:up
+DROP TABLE users;
+DROP TABLE IF EXISTS old_a, old_b;
+ALTER TABLE orders DROP COLUMN note;
+ALTER TABLE orders DROP note2;
+ALTER TABLE orders DROP CONSTRAINT orders_fk;
+DROP VIEW v;
+DROP INDEX CONCURRENTLY IF EXISTS i;

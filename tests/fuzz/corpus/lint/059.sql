@@ -1,0 +1,4 @@
+-- migrate:up
+DROP TABLE users;
+ALTER TABLE orders DROP COLUMN note;
+DROP TRIGGER t;

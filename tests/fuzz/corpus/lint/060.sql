@@ -1,0 +1,3 @@
+-- migrate:up
+CREATE TABLE scratch (a int);
+DROP TABLE scratch;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE users (id int);
+-- migrate:down
+DROP TABLE users;

@@ -1,0 +1,4 @@
+-- migrate:up
+SELECT 1;
+-- migrate:down
+CREATE INDEX i ON users (id);

@@ -1,0 +1,4 @@
+-- migrate:up dialect:sqlite
+-- cmig:lint-ignore lint-drop
+-- migrate:up dialect:postgresql
+DROP TABLE users;

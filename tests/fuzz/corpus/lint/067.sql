@@ -1,0 +1,3 @@
+-- migrate:up
+CREATE TABLE users (name varchar(10));
+DROP TABLE old;

@@ -1,0 +1,2 @@
+-- migrate:up
+TRUNCATE TABLE users;

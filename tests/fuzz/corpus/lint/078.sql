@@ -1,0 +1,3 @@
+-- migrate:up
+-- cmig:lint-ignore lint-drop
+DROP TABLE users;

@@ -1,0 +1,4 @@
+-- migrate:up
+LOCK TABLE users;
+LOCK users IN SHARE MODE;
+SELECT 'LOCK TABLE users';

@@ -1,0 +1,2 @@
+-- migrate:up
+LOCK TABLE users IN ACCESS EXCLUSIVE MODE;

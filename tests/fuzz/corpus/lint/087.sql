@@ -1,0 +1,3 @@
+-- migrate:up
+CREATE TABLE t (a int);
+LOCK TABLE t;
