@@ -148,7 +148,7 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 	else
 		rc = cmig_config_load(&p->config, opts->config_path,
 		                      (opts->flags & CMIG_OPEN_CONFIG_REQUIRED) != 0, &given, &d);
-	if (!rc)
+	if (!rc && !p->config.url_problem) /* else reported by the commands that connect */
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
 		cmig_project_free(p);
@@ -215,6 +215,11 @@ const char *cmig_project_url_display(const cmig_project *p)
 	return p->url.display;
 }
 
+const char *cmig_project_url_source(const cmig_project *p)
+{
+	return p->config.url_source;
+}
+
 int cmig_project_find(const cmig_revision **out, const cmig_project *p, const char *target)
 {
 	cmig_diags d;
@@ -267,15 +272,28 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
  * callback to a diagnostics list, refuse a chain that is not linear. On failure d is already
  * released; on success the caller ends with leave(). */
+/* database_url named an unset ${VAR} (SPEC §1): the error, once a command needs the URL */
+static int url_problem(cmig_diags *d, const cmig_project *p)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, p->config.url_problem_path,
+	                      p->config.url_problem_line, 0, NULL, p->config.url_problem_hint, "%s",
+	                      p->config.url_problem);
+}
+
 static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
 	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
+	if (p->config.url_problem) {
+		int rc = url_problem(d, p);
+		cmig_diags_release(d);
+		return rc;
+	}
 	if (need_chain && !p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -341,7 +359,7 @@ static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_proje
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (!p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -459,7 +477,7 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
 		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                  "versions/ is not one linear chain: run `cmig check`"));
+		                                  "versions/ is not one linear chain: run 'cmig check'"));
 	if ((rc = cmig_newrev_pick_id(rev, &p->scripts.chain, opts->rev_id, &d)) != CMIG_OK)
 		return finish(&d, rc);
 	if (p->scripts.chain.n)
@@ -486,7 +504,9 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	d.keep = false;
 	for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if (p->chain_ok) {
+	if ((opts->flags & CMIG_CHECK_WITH_DATABASE) && p->config.url_problem)
+		url_problem(&d, p);
+	else if (p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);

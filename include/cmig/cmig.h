@@ -137,6 +137,9 @@ CMIG_EXTERN const cmig_revision *cmig_project_head(const cmig_project *p);
 CMIG_EXTERN size_t cmig_project_heads(const cmig_revision *const **out, const cmig_project *p);
 /* The database URL the project resolved to, password masked (borrowed). */
 CMIG_EXTERN const char *cmig_project_url_display(const cmig_project *p);
+/* Where the URL came from (SPEC §1, -v): "--url", "DATABASE_URL", "cmig.yaml line N" (the
+ * config file as given) or "default"; NULL when the project was opened without one. */
+CMIG_EXTERN const char *cmig_project_url_source(const cmig_project *p);
 /* Resolve TARGET (head, base, id, prefix) to a revision; base resolves to NULL with CMIG_OK. */
 CMIG_EXTERN int cmig_project_find(const cmig_revision **out, const cmig_project *p,
                                   const char *target);

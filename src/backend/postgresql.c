@@ -214,9 +214,10 @@ static int pg_lock(struct cmig_backend *base, cmig_diags *d)
 		if (waited >= s->lock_timeout) {
 			const char *db = PQdb(be->conn), *host = PQhost(be->conn);
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
-			                     "gave up waiting for the database lock after %g seconds "
+			                     "gave up waiting for the database lock after %g second%s "
 			                     "(--lock-timeout): another cmig run holds it on PostgreSQL "
-			                     "database %s (host %s)", s->lock_timeout, db ? db : "?",
+			                     "database %s (host %s)", s->lock_timeout,
+			                     s->lock_timeout == 1 ? "" : "s", db ? db : "?",
 			                     host && *host ? host : "localhost");
 			break;
 		}

@@ -169,6 +169,11 @@ static int report_error(struct pg_backend *be, const struct pg_item *it, const P
 	}
 	if (hint && *hint)
 		hint_c = clean_text(be, hint);
+	else if (state && !strcmp(state, "25001") && it && it->sec && it->st)
+		/* a statement PostgreSQL refuses inside a transaction block that check could not
+		 * see by its first words (SPEC §2 lists the ones it can) */
+		hint_c = cmig_strdup("This statement cannot run inside a transaction block: put it in "
+		                     "a section marked transaction:false.");
 	else if (be->copy_in_seen)
 		hint_c = cmig_strdup("COPY FROM STDIN needs data on the connection, which a migration "
 		                     "cannot give: use INSERT, or COPY FROM a file on the server.");
@@ -571,8 +576,8 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 			int rc;
 			if (timed_out) {
 				char msg[96];
-				snprintf(msg, sizeof(msg), "connection to server timed out after %g seconds "
-				         "(connect_timeout)", timeout);
+				snprintf(msg, sizeof(msg), "connection to server timed out after %g second%s "
+				         "(connect_timeout)", timeout, timeout == 1 ? "" : "s");
 				rc = connect_error(be, c, msg, d);
 			} else {
 				rc = connect_error(be, c, PQerrorMessage(c), d);

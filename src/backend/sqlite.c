@@ -95,9 +95,10 @@ static int gave_up(struct sqlite_backend *be, cmig_diags *d)
 {
 	be->timed_out = false;
 	return cmig_diag_error(d, NULL, 0, CMIG_ECONNECT, NULL,
-	                       "gave up waiting for the database lock after %g seconds "
+	                       "gave up waiting for the database lock after %g second%s "
 	                       "(--lock-timeout): another connection holds SQLite database %s",
-	                       be->base.settings->lock_timeout, db_path(be));
+	                       be->base.settings->lock_timeout,
+	                       be->base.settings->lock_timeout == 1 ? "" : "s", db_path(be));
 }
 
 /* An error of the database itself: names it; `running` (may be NULL) goes in the detail. */

@@ -48,9 +48,9 @@ static int unsupported(struct parser *p, size_t a, size_t e, const char *why)
 {
 	char *s = cmig_stoks_span(&p->t, a, e ? e - 1 : a);
 	int rc = cmig_diag_full(p->d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, p->path, line_at(p, a), 0,
-	                        NULL, "SQLite batch mode supports the ALTER TABLE forms listed in "
-	                        "docs/batch-mode.md; use a `-- migrate:up dialect:sqlite` section "
-	                        "for anything else.",
+	                        NULL, "On SQLite, ALTER TABLE runs ADD/DROP COLUMN, ADD/DROP CONSTRAINT, "
+	                        "ALTER COLUMN TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT and RENAME; "
+	                        "write anything else in a '-- migrate:up dialect:sqlite' section.",
 	                        "batch mode: ALTER TABLE action not supported on SQLite (%s): %s", why,
 	                        s ? s : "");
 	free(s);

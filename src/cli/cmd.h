@@ -12,6 +12,7 @@
 enum {
 	CMD_NEEDS_PROJECT = 1 << 0,  /* open cmig.yaml and versions/ first */
 	CMD_NEEDS_CHAIN = 1 << 1,    /* ... and refuse, printing the diagnostics, unless linear */
+	CMD_CONNECTS = 1 << 2,       /* reads the database (-v names it first; not with --sql) */
 };
 
 struct cli_ctx;

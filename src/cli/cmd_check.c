@@ -34,21 +34,7 @@ static void json_diag(const cmig_diag *d, void *payload)
 		return;
 	fputs(st->first ? "\n  " : ",\n  ", stdout);
 	st->first = false;
-	printf("{\"severity\": \"%s\", \"code\": ", d->severity == CMIG_DIAG_ERROR ? "error" : "warning");
-	/* no SPEC §7 code: a file problem is "parse"; a database that cannot be read, "database" */
-	cli_json_string(d->kind ? d->kind : d->path ? "parse" : "database");
-	fputs(", \"path\": ", stdout);
-	if (d->path)
-		cli_json_string(d->path);
-	else
-		fputs("null", stdout);
-	if (d->line)
-		printf(", \"line\": %u", d->line);
-	else
-		fputs(", \"line\": null", stdout);
-	fputs(", \"message\": ", stdout);
-	cli_json_string(d->message);
-	putchar('}');
+	cli_json_diag(d);
 }
 
 /* Text output: diagnostics as they come; the lint-dialects note waits for the summary. */
@@ -125,7 +111,7 @@ static int cmd_check(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_check_def = {
-	"check", cmd_check, CMD_NEEDS_PROJECT,
+	"check", cmd_check, CMD_NEEDS_PROJECT | CMD_CONNECTS,
 	"[--strict] [--format text|json|sarif] [--lint [--dialect D] [--since REV] [--lint-down]] "
 	"[--schema]",
 	"validate files and chain, all problems at once (and the database, when one is configured)",

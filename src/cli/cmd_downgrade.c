@@ -21,7 +21,7 @@ static int cmd_downgrade(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_downgrade_def = {
-	"downgrade", cmd_downgrade, CMD_NEEDS_CHAIN, "TARGET [--sql]",
+	"downgrade", cmd_downgrade, CMD_NEEDS_CHAIN | CMD_CONNECTS, "TARGET [--sql]",
 	"run down sections, newest first, down to TARGET (base = before the root)",
 	opts, sizeof(opts) / sizeof(opts[0]), 1, 1,
 	"TARGET is base, a revision id, a unique prefix of one, or -N (N steps down).\n"

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "out.h"
 
 static const struct cli_opt opts[] = {
 	{ "rev-range", 'r', "RANGE", "A:B, inclusive; either side may be omitted; TARGET or current" },
+	{ "format", 0, "FORMAT", "text (default) or json: {\"revisions\": [...]}, newest first" },
 };
 
 /* One side of a range -> position (-1 = base). */
@@ -41,24 +43,75 @@ static int side(long *pos, struct cli_ctx *ctx, const char *s, size_t len)
 	return rc;
 }
 
+/* SPEC §5 history JSON: one object per revision, newest first. is_current is null unless a
+ * database is configured (then it is read, as `current` reads it). */
+static int print_json(struct cli_ctx *ctx, long lo, long hi)
+{
+	size_t n = cmig_project_count(ctx->project);
+	long cur_pos = -2; /* -2: not known */
+	bool first = true;
+
+	if (cmig_project_has_database(ctx->project)) {
+		int rc = side(&cur_pos, ctx, "current", 7);
+		if (rc)
+			return cli_exit(rc);
+	}
+	fputs("{\"revisions\": [", stdout);
+	for (long i = hi; i >= lo && i >= 0; i--) {
+		const cmig_revision *r = cmig_project_at(ctx->project, (size_t)i);
+		const char *created = cmig_revision_created(r);
+		fputs(first ? "\n  {\"revision\": " : ",\n  {\"revision\": ", stdout);
+		first = false;
+		cli_json_string(cmig_revision_id(r));
+		fputs(", \"down_revision\": ", stdout);
+		cli_json_string_or_null(cmig_revision_down(r));
+		fputs(", \"message\": ", stdout);
+		cli_json_string_or_null(*cmig_revision_message(r) ? cmig_revision_message(r) : NULL);
+		fputs(", \"created\": ", stdout);
+		cli_json_string_or_null(*created ? created : NULL);
+		fputs(", \"path\": ", stdout);
+		cli_json_string(cmig_revision_path(r));
+		printf(", \"is_head\": %s, \"is_current\": %s}", (size_t)i == n - 1 ? "true" : "false",
+		       cur_pos == -2 ? "null" : cur_pos == i ? "true" : "false");
+	}
+	fputs(first ? "]}\n" : "\n]}\n", stdout);
+	return EXIT_OK;
+}
+
 static int cmd_history(struct cli_ctx *ctx)
 {
 	const char *range = cli_opt_value(ctx, "rev-range");
 	size_t n = cmig_project_count(ctx->project);
 	long lo = 0, hi = (long)n - 1;
+	bool json;
 	int rc = CMIG_OK;
 
+	if ((rc = cli_json_format(ctx, &json)) != EXIT_OK)
+		return rc;
 	if (range) {
 		const char *colon = strchr(range, ':');
 		if (!colon)
 			return cli_usage_error(ctx, "-r needs a range A:B, not '%s'", range);
-		if (colon > range && (rc = side(&lo, ctx, range, (size_t)(colon - range))) == CMIG_OK)
-			lo = lo < 0 ? 0 : lo;
+		lo = -1; /* an omitted A is base */
+		if (colon > range)
+			rc = side(&lo, ctx, range, (size_t)(colon - range));
 		if (!rc && colon[1])
 			rc = side(&hi, ctx, colon + 1, strlen(colon + 1));
 		if (rc)
 			return cli_exit(rc);
+		/* SPEC §5: A newer than B is an error naming both ends (lo == -1 is base) */
+		if (n > 0 && lo > hi) {
+			fprintf(stderr, "cmig: error: history -r %s: %.*s (%s) is newer than %s (%s); "
+			        "the range is OLDER:NEWER\n", range, (int)(colon - range), range,
+			        cmig_revision_id(cmig_project_at(ctx->project, (size_t)lo)),
+			        colon + 1, hi < 0 ? "base" :
+			        cmig_revision_id(cmig_project_at(ctx->project, (size_t)hi)));
+			return EXIT_FAIL;
+		}
+		lo = lo < 0 ? 0 : lo;
 	}
+	if (json)
+		return print_json(ctx, lo, hi);
 	for (long i = hi; i >= lo && i >= 0; i--) {
 		const cmig_revision *r = cmig_project_at(ctx->project, (size_t)i);
 		const char *down = cmig_revision_down(r);
@@ -76,7 +129,7 @@ static int cmd_history(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_history_def = {
-	"history", cmd_history, CMD_NEEDS_CHAIN, "[-r RANGE] [--verbose]",
+	"history", cmd_history, CMD_NEEDS_CHAIN, "[-r RANGE] [--verbose] [--format json]",
 	"list the chain newest first: <down> -> <rev> (head), <message>",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"RANGE is A:B, inclusive (older:newer); either side may be omitted; each side is a\n"

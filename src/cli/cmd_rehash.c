@@ -20,13 +20,20 @@ static int cmd_rehash(struct cli_ctx *ctx)
 	cli_run_options(&o, ctx);
 	rc = cmig_rehash(&count, ctx->project, &o, all ? NULL : ctx->args->pos[0],
 	                 all ? CMIG_REHASH_ALL : 0);
-	if (rc == CMIG_OK && !cli_out.quiet)
-		fprintf(stderr, "cmig: recorded %zu new checksum%s\n", count, count == 1 ? "" : "s");
+	if (rc == CMIG_OK && !cli_out.quiet) {
+		if (count)
+			fprintf(stderr, "cmig: recorded %zu new checksum%s\n", count, count == 1 ? "" : "s");
+		else if (all)
+			fprintf(stderr, "cmig: no applied revision changed: nothing written\n");
+		else
+			fprintf(stderr, "cmig: the checksum of %s is unchanged: nothing written\n",
+			        ctx->args->pos[0]);
+	}
 	return cli_exit(rc);
 }
 
 const struct cli_command cmd_rehash_def = {
-	"rehash", cmd_rehash, CMD_NEEDS_CHAIN, "REV|--all",
+	"rehash", cmd_rehash, CMD_NEEDS_CHAIN | CMD_CONNECTS, "REV|--all",
 	"accept an edit of an applied revision: record its current checksum so check stops reporting drift",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 1,
 	"Writes a history row with direction rehash. REV must be applied; --all writes rows only\n"

@@ -1,5 +1,6 @@
 /* cmd_revision.c - `cmig revision -m MSG [--rev-id ID]`: a new file after the head of the files. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "out.h"
@@ -46,6 +47,9 @@ static int cmd_revision(struct cli_ctx *ctx)
 	o.message = cli_opt_value(ctx, "message");
 	if (!o.message)
 		return cli_usage_error(ctx, "revision needs -m MSG");
+	if (o.message[strspn(o.message, " \t\r\n\v\f")] == '\0')
+		return cli_usage_error(ctx, "revision needs a message: the -m given is %s",
+		                       *o.message ? "blank" : "empty");
 	if (cli_opt_given(ctx, "autogenerate"))
 		return autogenerate(ctx, o.message);
 	if (cli_opt_given(ctx, "rename") || cli_opt_given(ctx, "allow-drop"))

@@ -16,7 +16,7 @@ static int cmd_stamp(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_stamp_def = {
-	"stamp", cmd_stamp, CMD_NEEDS_CHAIN, "TARGET [--sql]",
+	"stamp", cmd_stamp, CMD_NEEDS_CHAIN | CMD_CONNECTS, "TARGET [--sql]",
 	"set the version table to TARGET without running SQL (base empties it)",
 	opts, sizeof(opts) / sizeof(opts[0]), 1, 1,
 	"Adopts an existing database: a stamp marks TARGET and every revision before it applied.\n"

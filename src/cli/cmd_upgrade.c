@@ -31,7 +31,7 @@ static int cmd_upgrade(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_upgrade_def = {
-	"upgrade", cmd_upgrade, CMD_NEEDS_CHAIN, "[TARGET] [--sql] [--check]",
+	"upgrade", cmd_upgrade, CMD_NEEDS_CHAIN | CMD_CONNECTS, "[TARGET] [--sql] [--check]",
 	"run up sections from the current revision to TARGET (default head)",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 1,
 	"TARGET is head, a revision id, a unique prefix of one, or +N (N steps up).\n"

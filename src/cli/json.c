@@ -1,9 +1,12 @@
 /*
- * json.c - JSON string output for the `cmig` program's --format json and sarif.
+ * json.c - JSON output of the `cmig` program (see json.h).
  */
 #include "json.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes are not valid UTF-8
  * (a stray continuation byte, a truncated or overlong sequence, a surrogate, > U+10FFFF). */
@@ -64,3 +67,35 @@ void cli_json_string(const char *s)
 	putchar('"');
 }
 
+void cli_json_string_or_null(const char *s)
+{
+	if (s)
+		cli_json_string(s);
+	else
+		fputs("null", stdout);
+}
+
+void cli_json_diag(const cmig_diag *d)
+{
+	printf("{\"severity\": \"%s\", \"code\": ", d->severity == CMIG_DIAG_ERROR ? "error" : "warning");
+	/* no SPEC §7 code: a file problem is "parse"; a database that cannot be read, "database" */
+	cli_json_string(d->kind ? d->kind : d->path ? "parse" : "database");
+	fputs(", \"path\": ", stdout);
+	cli_json_string_or_null(d->path);
+	if (d->line)
+		printf(", \"line\": %u", d->line);
+	else
+		fputs(", \"line\": null", stdout);
+	fputs(", \"message\": ", stdout);
+	cli_json_string(d->message);
+	putchar('}');
+}
+
+int cli_json_format(const struct cli_ctx *ctx, bool *json)
+{
+	const char *format = cli_opt_value(ctx, "format");
+	*json = format && !strcmp(format, "json");
+	if (format && !*json && strcmp(format, "text"))
+		return cli_usage_error(ctx, "--format is text or json, not '%s'", format);
+	return EXIT_OK;
+}

@@ -48,6 +48,10 @@ static const struct cli_opt *find_cmd_opts(const char *name, size_t *n)
 {
 	static const struct cli_opt none[1];
 	const struct cli_command *c = find_command(name);
+	if (!strcmp(name, "help")) {
+		*n = 0; /* `cmig help COMMAND`: the parser collects COMMAND as an argument */
+		return none;
+	}
 	if (!c)
 		return NULL;
 	*n = c->nopts;
@@ -95,7 +99,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (ctx && ctx->cmd)
-		fprintf(stderr, "Usage: cmig %s %s\nTry 'cmig %s --help'.\n", ctx->cmd->name,
+		fprintf(stderr, "usage: cmig %s %s\nTry 'cmig %s --help'.\n", ctx->cmd->name,
 		        ctx->cmd->usage, ctx->cmd->name);
 	else
 		fputs("Try 'cmig --help'.\n", stderr);
@@ -125,7 +129,8 @@ static void print_main_help(void)
 		printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	printf("\nGlobal options (before or after the command):\n");
 	cli_print_options(global_opts, NGLOBALS);
-	printf("\nExit status: 0 success, 1 failure, 2 usage error, 3 pending revisions (upgrade --check).\n"
+	printf("\nExit status: 0 success, 1 failure, 2 usage error, 3 something to do (upgrade --check:\n"
+	       "pending revisions); an error outranks 3.\n"
 	       "Run 'cmig COMMAND --help' for a command's arguments and options.\n");
 }
 
@@ -167,8 +172,12 @@ static int open_project(struct cli_ctx *ctx)
 	rc = cmig_project_open(&ctx->project, &o);
 	if (rc == CMIG_ECHAIN && (ctx->cmd->flags & CMD_NEEDS_CHAIN)) {
 		cmig_project_diagnostics(ctx->project, 0, cli_print_diag, NULL);
+		const cmig_revision *const *heads = NULL;
 		fprintf(stderr, "cmig: error: versions/ is not one linear chain; nothing was run "
 		                "(run 'cmig check' for every problem)\n");
+		/* two heads: a branch, which linearize repairs (a cycle or a missing parent it does not) */
+		if (cmig_project_heads(&heads, ctx->project) > 1)
+			fprintf(stderr, "  hint: Run 'cmig linearize' to put one branch after the other.\n");
 		return EXIT_FAIL;
 	}
 	if (rc && rc != CMIG_ECHAIN)
@@ -211,12 +220,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(args.command, "help")) {
+		/* SPEC §5: `cmig help COMMAND` is `cmig COMMAND --help`; an unknown one is a usage error */
 		const struct cli_command *c = args.npos ? find_command(args.pos[0]) : NULL;
+		if (args.npos > 1)
+			return cli_usage_error(NULL, "unexpected argument '%s'", args.pos[1]);
+		if (args.npos && !c)
+			return cli_usage_error(NULL, "unknown command '%s'", args.pos[0]);
 		if (c)
 			print_command_help(c);
 		else
 			print_main_help();
-		return EXIT_OK;
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
 	}
 	ctx.cmd = find_command(args.command);
 	if (!ctx.cmd)
@@ -242,6 +256,12 @@ int main(int argc, char **argv)
 			return code;
 		}
 	}
+	/* SPEC §1: with -v, a command that connects first says which database and why */
+	if (ctx.verbose && ctx.project && (ctx.cmd->flags & CMD_CONNECTS) &&
+	    !cli_opt_given(&ctx, "sql") && cmig_project_url_display(ctx.project) &&
+	    (strcmp(ctx.cmd->name, "check") || cmig_project_has_database(ctx.project)))
+		fprintf(stderr, "cmig: database: %s (from %s)\n", cmig_project_url_display(ctx.project),
+		        cmig_project_url_source(ctx.project));
 	code = ctx.cmd->fn(&ctx);
 	cmig_project_free(ctx.project);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -156,7 +156,7 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 			}
 			if (root) {
 				cmig_diag_error(d, r->path, r->id_line, CMIG_ECHAIN, "roots",
-				                "more than one root: %s (%s) and %s (%s)", root->id,
+				                "roots: more than one root: %s (%s) and %s (%s)", root->id,
 				                root->path, r->id, r->path);
 				errors++;
 			} else
@@ -175,16 +175,17 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 		p->nchildren++;
 		if (nodes[p->index].first_child) {
 			struct cmig_revfile *a = nodes[p->index].first_child;
-			cmig_diag_error(d, a->path, a->down_line, CMIG_ECHAIN, "branch",
-			                "branch: both %s (%s) and %s (%s) follow %s", a->id, a->path,
-			                r->id, r->path, p->id);
+			cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECHAIN, "branch", a->path, a->down_line, 0,
+			               NULL, "Run 'cmig linearize' to put one branch after the other.",
+			               "branch: both %s (%s) and %s (%s) follow %s", a->id, a->path,
+			               r->id, r->path, p->id);
 			errors++;
 		} else
 			nodes[p->index].first_child = r;
 	}
 	if (members > 0 && !root && !unknown) {
 		cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, "roots",
-		                "no root: every revision follows another");
+		                "roots: no root: every revision follows another");
 		errors++;
 	}
 

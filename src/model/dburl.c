@@ -260,6 +260,30 @@ done:
 	return rc;
 }
 
+/* The length of a URL's scheme (letters, then letters, digits, + - .) before ':', 0 if none. */
+static size_t scheme_len(const char *url)
+{
+	size_t i = 0;
+	while ((url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+	       (i > 0 && ((url[i] >= '0' && url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+	                  url[i] == '.')))
+		i++;
+	return url[i] == ':' ? i : 0;
+}
+
+/* SPEC §1: SQLAlchemy's driver-qualified schemes (postgresql+psycopg2://, sqlite+pysqlite://)
+ * are their plain form. Returns the scheme's plain length (the part before '+'), 0 when the
+ * scheme is not one of ours. */
+static size_t plain_scheme(const char *url, size_t slen)
+{
+	const char *plus = memchr(url, '+', slen);
+	size_t n = plus ? (size_t)(plus - url) : slen;
+	if (cmig_text_ieqn(url, n, "sqlite") || cmig_text_ieqn(url, n, "postgresql") ||
+	    cmig_text_ieqn(url, n, "postgres"))
+		return n;
+	return 0;
+}
+
 int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmig_diags *d)
 {
 	const char *sep;
@@ -269,6 +293,32 @@ int cmig_dburl_parse(cmig_dburl *out, const char *url, const char *base_dir, cmi
 	memset(out, 0, sizeof(*out));
 	if (!url || !*url)
 		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL, "empty database URL");
+	slen = scheme_len(url);
+	if (slen && strncmp(url + slen, "://", 3) && plain_scheme(url, slen)) {
+		/* `sqlite:/x.db`, `postgresql:db`: our scheme, without the "//" */
+		bool sqlite = cmig_text_ieqn(url, plain_scheme(url, slen), "sqlite");
+		if (sqlite)
+			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, NULL, 0, 0, NULL,
+			                      "Write sqlite:///relative/path.db or sqlite:////absolute/path.db.",
+			                      "database URL %s: a SQLite URL has three slashes after "
+			                      "'sqlite:', then the path", url);
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, NULL, 0, 0, NULL,
+		                      "Write postgresql://user@host/dbname.",
+		                      "database URL: '%.*s:' must be followed by '//'", (int)slen, url);
+	}
+	if (slen && plain_scheme(url, slen) && plain_scheme(url, slen) < slen) {
+		/* postgresql+psycopg2://… -> postgresql://… (the URL is rebuilt, then parsed) */
+		cmig_buf plain = CMIG_BUF_INIT;
+		size_t n = plain_scheme(url, slen);
+		if (cmig_buf_add(&plain, url, n) || cmig_buf_puts(&plain, url + slen)) {
+			cmig_buf_release(&plain);
+			return cmig_diag_oom(d);
+		}
+		rc = cmig_dburl_parse(out, plain.ptr, base_dir, d);
+		memset(plain.ptr, 0, plain.len); /* it may hold a password */
+		cmig_buf_release(&plain);
+		return rc;
+	}
 	sep = strstr(url, "://");
 	slen = sep ? (size_t)(sep - url) : 0;
 	for (size_t i = 0; i < slen; i++) {

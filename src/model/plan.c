@@ -43,7 +43,7 @@ static int pick_section(const cmig_section **out, const struct cmig_revfile *rev
 	if (!cmig_revfile_has_direction(rev, direction)) {
 		if (direction == CMIG_DOWN)
 			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, rev->path, 0, 0,
-			                      NULL, "Add a `-- migrate:down` section to the file.",
+			                      NULL, "Add a '-- migrate:down' section to the file.",
 			                      "cannot downgrade past revision %s: it has no down section",
 			                      rev->id);
 		return cmig_diag_error(d, rev->path, 0, CMIG_ERROR, "parse",

@@ -249,6 +249,13 @@ static void finish_section(struct parser *p, cmig_section *s)
 			perr(p, st->line, "%s is not allowed in a transactional section "
 			     "(mark the section transaction:false or remove it)", kw);
 		}
+		/* SPEC §2: what the database refuses inside a transaction block; the PostgreSQL
+		 * forms are not SQLite (a dialect:sqlite section would fail on them anyway) */
+		enum cmig_no_txn nt = CMIG_STMT_NO_TXN(st->flags);
+		if (nt && (nt == CMIG_NO_TXN_VACUUM || s->dialect != CMIG_DIALECT_SQLITE))
+			perr(p, st->line, "%s cannot run inside a transaction: put it in a section "
+			     "marked transaction:false (-- migrate:%s%s transaction:false)",
+			     cmig_no_txn_name(nt), direction_name(s->direction), dialect_suffix(s->dialect));
 		if ((st->flags & CMIG_STMT_PRAGMA_FK) && s->dialect != CMIG_DIALECT_POSTGRESQL)
 			perr(p, st->line, "PRAGMA foreign_keys is not allowed in a transactional section: "
 			     "SQLite ignores it inside a transaction (sqlite_foreign_keys in cmig.yaml "
@@ -331,6 +338,7 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	void *first = NULL;
 	cmig_header h;
 	cmig_header *grown;
+	bool known;
 	int rc;
 
 	h.key = cmig_arena_strndup(&r->strings, key, klen);
@@ -347,17 +355,23 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 		p->nomem = true;
 		return;
 	}
+	known = word_eq(key, klen, "revision") || word_eq(key, klen, "down_revision") ||
+	        word_eq(key, klen, "message") || word_eq(key, klen, "created");
 	rc = cmig_strmap_put(seen, h.key, klen, (void *)(uintptr_t)l->no, &first);
-	if (rc == 1) {
+	if (rc == 1 && known) {
 		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
 		     (unsigned)(uintptr_t)first);
 		return;
 	}
-	if (rc != 0) {
+	if (rc < 0) {
 		p->nomem = true;
 		return;
 	}
 	r->headers[r->nheaders++] = h;
+	/* SPEC §2: other keys may repeat (`-- source: a.sql` twice); they are kept, and the
+	 * unknown-header warning is given once, at the first. */
+	if (rc == 1)
+		return;
 
 	if (word_eq(key, klen, "revision")) {
 		r->id_line = l->no;

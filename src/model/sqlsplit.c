@@ -31,7 +31,12 @@ struct stmt_state {
 	unsigned depth;                /* inside BEGIN … END bodies and CASE … END within them */
 	size_t parens;                 /* open '(' : a ';' inside parentheses never ends a
 	                                * statement (PostgreSQL's multi-action CREATE RULE) */
+	size_t concurrently;           /* 1 + the index of the first CONCURRENTLY keyword among
+	                                * the first CONCURRENTLY_WITHIN tokens, 0 when none */
 };
+
+/* REINDEX (VERBOSE, CONCURRENTLY) SCHEMA s: the keyword comes early or not at all */
+#define CONCURRENTLY_WITHIN 16
 
 static bool is_punct(const cmig_lexer *lx, const cmig_token *t, char c)
 {
@@ -63,6 +68,9 @@ static void feed(struct stmt_state *st, const cmig_lexer *lx, const cmig_token *
 		st->start = t->start;
 	if (st->n < HEAD_TOKENS)
 		st->head[st->n] = *t;
+	if (keyword && !st->concurrently && st->n < CONCURRENTLY_WITHIN &&
+	    cmig_tok_is(lx, t, "CONCURRENTLY"))
+		st->concurrently = st->n + 1;
 	st->n++;
 	st->end = t->start + t->len;
 	st->after_dot = is_punct(lx, t, '.');
@@ -105,9 +113,49 @@ static void feed(struct stmt_state *st, const cmig_lexer *lx, const cmig_token *
 	}
 }
 
+const char *cmig_no_txn_name(enum cmig_no_txn kind)
+{
+	static const char *const names[] = {
+		NULL, "VACUUM", "CREATE DATABASE", "DROP DATABASE", "CREATE TABLESPACE",
+		"DROP TABLESPACE", "ALTER SYSTEM", "CREATE INDEX CONCURRENTLY",
+		"DROP INDEX CONCURRENTLY", "REINDEX CONCURRENTLY",
+	};
+	return (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : NULL;
+}
+
+/* SPEC §2's statements that cannot run inside a transaction block, by their first words
+ * (comments, strings and dollar quotes are single tokens of the lexer, never words). */
+static enum cmig_no_txn no_txn_kind(const cmig_lexer *lx, const struct stmt_state *st)
+{
+	bool unique = head_is(lx, st, 1, "UNIQUE");
+
+	if (head_is(lx, st, 0, "VACUUM"))
+		return CMIG_NO_TXN_VACUUM;
+	if (head_is(lx, st, 0, "ALTER") && head_is(lx, st, 1, "SYSTEM"))
+		return CMIG_NO_TXN_ALTER_SYSTEM;
+	if (head_is(lx, st, 0, "CREATE") || head_is(lx, st, 0, "DROP")) {
+		bool create = head_is(lx, st, 0, "CREATE");
+		if (head_is(lx, st, 1, "DATABASE"))
+			return create ? CMIG_NO_TXN_CREATE_DATABASE : CMIG_NO_TXN_DROP_DATABASE;
+		if (head_is(lx, st, 1, "TABLESPACE"))
+			return create ? CMIG_NO_TXN_CREATE_TABLESPACE : CMIG_NO_TXN_DROP_TABLESPACE;
+		/* CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY */
+		if (create && head_is(lx, st, unique ? 2 : 1, "INDEX") &&
+		    st->concurrently == (unique ? 4u : 3u))
+			return CMIG_NO_TXN_CREATE_INDEX_CONCURRENTLY;
+		if (!create && head_is(lx, st, 1, "INDEX") && st->concurrently == 3)
+			return CMIG_NO_TXN_DROP_INDEX_CONCURRENTLY;
+	}
+	/* REINDEX [(options)] {INDEX|TABLE|SCHEMA|DATABASE|SYSTEM} [CONCURRENTLY] name: the word
+	 * can only be the option or the keyword before the name */
+	if (head_is(lx, st, 0, "REINDEX") && st->concurrently)
+		return CMIG_NO_TXN_REINDEX_CONCURRENTLY;
+	return CMIG_NO_TXN_NONE;
+}
+
 static unsigned classify(const cmig_lexer *lx, const struct stmt_state *st)
 {
-	unsigned flags = 0;
+	unsigned flags = (unsigned)no_txn_kind(lx, st) << CMIG_STMT_NO_TXN_SHIFT;
 	size_t i;
 
 	if (head_is(lx, st, 0, "BEGIN") || head_is(lx, st, 0, "COMMIT") ||

@@ -21,6 +21,26 @@ enum {
 	CMIG_STMT_PRAGMA_FK   = 1u << 2,  /* PRAGMA foreign_keys … */
 };
 
+/* A statement the database refuses inside a transaction block (SPEC §2): its kind, in bits
+ * 8-11 of the flags (0 = none). VACUUM is refused by both databases, the others by
+ * PostgreSQL. */
+enum cmig_no_txn {
+	CMIG_NO_TXN_NONE = 0,
+	CMIG_NO_TXN_VACUUM,
+	CMIG_NO_TXN_CREATE_DATABASE,
+	CMIG_NO_TXN_DROP_DATABASE,
+	CMIG_NO_TXN_CREATE_TABLESPACE,
+	CMIG_NO_TXN_DROP_TABLESPACE,
+	CMIG_NO_TXN_ALTER_SYSTEM,
+	CMIG_NO_TXN_CREATE_INDEX_CONCURRENTLY,
+	CMIG_NO_TXN_DROP_INDEX_CONCURRENTLY,
+	CMIG_NO_TXN_REINDEX_CONCURRENTLY,
+};
+#define CMIG_STMT_NO_TXN_SHIFT 8
+#define CMIG_STMT_NO_TXN(flags) ((enum cmig_no_txn)(((flags) >> CMIG_STMT_NO_TXN_SHIFT) & 0xfu))
+/* "CREATE INDEX CONCURRENTLY", …; NULL for CMIG_NO_TXN_NONE. */
+const char *cmig_no_txn_name(enum cmig_no_txn kind);
+
 typedef struct {
 	size_t start;     /* offset of the first significant token */
 	size_t end;       /* offset just past the last significant token (';' excluded) */

@@ -102,7 +102,7 @@ static int resolve_prefix(long *out, const struct cmig_chain *c, const char *tar
 	}
 	if (matches == 0)
 		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, NULL, 0, 0, NULL,
-		                      "Run `cmig history` to list the revisions.",
+		                      "Run 'cmig history' to list the revisions.",
 		                      "unknown target \"%s\": no revision has that id or prefix",
 		                      target);
 	if (matches > MAX_LISTED)

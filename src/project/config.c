@@ -17,11 +17,13 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "buf.h"
+#include "envsubst.h"
 #include "fs.h"
 #include "revfile.h"
 #include "text.h"
@@ -416,6 +418,35 @@ static char *resolve(const char *dir, const char *value)
 	return cmig_path_join(dir, value);
 }
 
+/* SPEC §1: `${NAME}` and `${NAME:-default}` in a value, expanded when the value is used. An
+ * unset NAME is an error naming it and the line (never the value, which may be a URL with a
+ * password). Returns CMIG_OK, CMIG_ERROR (reported) or CMIG_ENOMEM. */
+static int expand(char **value, const char *key, const char *shown, unsigned line, cmig_diags *d)
+{
+	char unset[128], *v = NULL;
+	int r;
+
+	if (!*value || !strchr(*value, '$'))
+		return CMIG_OK;
+	r = cmig_envsubst(&v, *value, unset, sizeof(unset), NULL);
+	if (r == CMIG_ENVSUBST_NOMEM)
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+	if (r == CMIG_ENVSUBST_UNSET) {
+		char hint[320];
+		snprintf(hint, sizeof(hint), "Set %s, or write ${%s:-DEFAULT} for a default.", unset, unset);
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, shown, line, 0, NULL, hint,
+		                      "%s uses ${%s}, but the environment variable %s is not set",
+		                      key, unset, unset);
+	}
+	free(*value);
+	*value = v;
+	if (!*v) { /* `${DEV_URL:-}`: a value that expands to nothing is not set */
+		free(v);
+		*value = NULL;
+	}
+	return CMIG_OK;
+}
+
 int cmig_config_load(struct cmig_config *out, const char *path, bool required,
                      const struct cmig_config_given *given, cmig_diags *d)
 {
@@ -441,12 +472,12 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			path = "cmig.yaml";
 		else if (required)
 			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, "cmig.yaml", 0, 0,
-			                      NULL, "Run `cmig init` to create a project.",
+			                      NULL, "Run 'cmig init' to create a project.",
 			                      "configuration file not found");
 	} else if (!cmig_fs_exists(path)) {
 		if (required)
 			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, path, 0, 0, NULL,
-			                      "Run `cmig init` to create a project.",
+			                      "Run 'cmig init' to create a project.",
 			                      "configuration file not found");
 		path = NULL;
 	}
@@ -465,6 +496,13 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			goto done;
 		if ((rc = read_yaml(&fv, text.ptr, text.len, shown, d)) != CMIG_OK)
 			goto done;
+		/* SPEC §1 ${VAR}: every string key but database_url (expanded below, only when it is
+		 * the URL in use) is expanded now, before its value is checked */
+		for (size_t k = 1; k < NKEYS && rc == CMIG_OK; k++)
+			if (keys[k].type == KEY_STRING)
+				rc = expand(&fv.value[k], keys[k].name, shown, fv.line[k], d);
+		if (rc != CMIG_OK)
+			goto done;
 		if ((rc = lint_keys(out, &fv, shown, d)) != CMIG_OK)
 			goto done;
 	} else if ((out->postgresql_version = 15), !(out->dir = cmig_strdup("."))) {
@@ -474,15 +512,41 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 
 	/* SPEC §1 precedence: --url, DATABASE_URL, the file, the default. An empty string is
 	 * treated as not given (DATABASE_URL= in a shell). */
-	if (url_flag && *url_flag)
+	if (url_flag && *url_flag) {
 		url = url_flag;
-	else if (env_url && *env_url)
+		out->url_source = cmig_strdup("--url");
+	} else if (env_url && *env_url) {
 		url = env_url;
-	else if ((url = fv.value[0]) != NULL)
+		out->url_source = cmig_strdup("DATABASE_URL");
+	} else if ((url = fv.value[0]) != NULL) {
+		cmig_buf src = CMIG_BUF_INIT;
 		from_file_url = true;
-	else {
+		cmig_buf_printf(&src, "%s line %u", shown, fv.line[0]);
+		out->url_source = cmig_buf_detach(&src);
+		/* database_url is expanded only when it is the URL used: `${PROD_URL}` in it must not
+		 * break `cmig --url … upgrade` or `cmig revision`, so an unset variable is kept as a
+		 * problem that the commands which connect report (url_problem) */
+		if (strchr(url, '$')) {
+			cmig_diags later;
+			cmig_diags_init(&later, NULL, NULL);
+			int r = expand(&fv.value[0], keys[0].name, shown, fv.line[0], &later);
+			if (r == CMIG_ERROR && later.n) {
+				out->url_problem = cmig_strdup(later.items[0].message);
+				out->url_problem_hint = later.items[0].hint ? cmig_strdup(later.items[0].hint) : NULL;
+				out->url_problem_path = cmig_strdup(shown);
+				out->url_problem_line = fv.line[0];
+			} else if (r) {
+				rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			}
+			cmig_diags_release(&later);
+			if (rc != CMIG_OK)
+				goto done;
+			url = fv.value[0] ? fv.value[0] : "";
+		}
+	} else {
 		url = DEFAULT_URL;
 		is_default = true;
+		out->url_source = cmig_strdup("default");
 	}
 	out->url_configured = !is_default;
 	out->database_url = cmig_strdup(url);
@@ -543,6 +607,10 @@ void cmig_config_release(struct cmig_config *c)
 	free(c->version_table);
 	free(c->version_table_schema);
 	free(c->history_table);
+	free(c->url_source);
+	free(c->url_problem);
+	free(c->url_problem_hint);
+	free(c->url_problem_path);
 	free(c->dump_file);
 	free(c->schema_file);
 	free(c->dev_url);

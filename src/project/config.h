@@ -31,6 +31,11 @@ struct cmig_config {
 	                             * 0 when not set (lint uses the URL's dialect) */
 	unsigned postgresql_version;/* major version lint rules assume; 15 when not set */
 	char *pg_lock_timeout;      /* PostgreSQL interval text ("5s", "500ms"); NULL when not set */
+	char *url_source;           /* SPEC §1 -v: "--url", "DATABASE_URL", "<cmig.yaml> line N", "default" */
+	/* database_url names an unset ${VAR}: the error the commands that connect report
+	 * (NULL when none); database_url is then "" */
+	char *url_problem, *url_problem_hint, *url_problem_path;
+	unsigned url_problem_line;
 };
 
 /* What the caller gives beside the file, each winning over it (NULL: not given). */

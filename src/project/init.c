@@ -12,7 +12,9 @@
 
 
 static const char init_config[] =
-	"# cmig configuration: see docs/configuration.md\n"
+	"# cmig configuration (man cmig, FILES). Keys: database_url, versions_dir, template,\n"
+	"# version_table, version_table_schema, history_table, sqlite_foreign_keys. Values may\n"
+	"# use ${VAR} and ${VAR:-default}; --url and DATABASE_URL override database_url.\n"
 	"database_url: sqlite:///cmig.db\n"
 	"versions_dir: versions\n";
 

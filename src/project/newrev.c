@@ -135,6 +135,14 @@ int cmig_newrev_render_sql(cmig_buf *out, const char *tmpl, const char *tmpl_pat
 		if (r != CMIG_OK)
 			goto oom;
 		p = close + 1;
+		/* an empty value at the end of a line (the root's `-- down_revision: `) leaves no
+		 * trailing blank behind it */
+		if ((*p == '\n' || *p == '\r' || !*p) && out->len && out->ptr[out->len - 1] == ' ') {
+			size_t n = out->len;
+			while (n && (out->ptr[n - 1] == ' ' || out->ptr[n - 1] == '\t'))
+				n--;
+			cmig_buf_truncate(out, n);
+		}
 	}
 	if (cmig_buf_puts(out, p) != CMIG_OK)
 		goto oom;
@@ -174,7 +182,7 @@ int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char
 		char *shown = cmig_path_display(versions_dir);
 		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL,
 		                    shown ? shown : versions_dir, 0, 0, NULL,
-		                    "Run `cmig init` to create a project.",
+		                    "Run 'cmig init' to create a project.",
 		                    "versions directory does not exist");
 		free(shown);
 		return rc;

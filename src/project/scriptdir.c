@@ -148,7 +148,7 @@ static int load_dir(struct cmig_scriptdir *s, const char *dir, cmig_diags *d)
 		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, exists ? CMIG_ERROR : CMIG_ENOTFOUND, NULL,
 		                    shown_dir ? shown_dir : dir, 0, 0, NULL,
 		                    exists ? "Set versions_dir in cmig.yaml to a directory." :
-		                    "Run `cmig init` to create a project, or set versions_dir in cmig.yaml.",
+		                    "Run 'cmig init' to create a project, or set versions_dir in cmig.yaml.",
 		                    exists ? "versions directory is not a directory" :
 		                    "versions directory does not exist");
 		free(shown_dir);

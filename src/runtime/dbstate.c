@@ -244,7 +244,7 @@ bool cmig_dbstate_unknown(const struct cmig_dbstate *s)
 int cmig_dbstate_report_unknown(const char *current, int code, bool hint, cmig_diags *d)
 {
 	return cmig_diag_full(d, CMIG_DIAG_ERROR, code, "db-unknown", NULL, 0, 0, NULL,
-	                      hint ? "Restore the missing migration file, or `cmig stamp` the "
+	                      hint ? "Restore the missing migration file, or 'cmig stamp' the "
 	                             "database to a known revision." : NULL,
 	                      "db-unknown: the database is at revision %s, which no file declares",
 	                      current);

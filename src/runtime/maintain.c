@@ -60,7 +60,8 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		char at[32];
 		if (!sec)
 			continue;
-		if (all && !strcmp(cmig_revfile_checksum(c->revs[i], sec), st.revs[i].checksum))
+		/* SPEC §5: an unchanged checksum writes nothing (REV or --all); the caller says so */
+		if (!strcmp(cmig_revfile_checksum(c->revs[i], sec), st.revs[i].checksum))
 			continue;
 		cmig_text_now_iso(at, sizeof(at), false);
 		row.id = 0;

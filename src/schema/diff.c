@@ -223,8 +223,20 @@ static bool type_eq(const struct differ *x, const struct cmig_sch_table *ta,
 	if (!x->sqlite)
 		return eqs(a->type, b->type);
 	if (ta->strict || tb->strict || a->rowid_alias || b->rowid_alias)
-		return strcasecmp(a->decl_type, b->decl_type) == 0 && a->rowid_alias == b->rowid_alias;
+		return strcasecmp(a->decl_type, b->decl_type) == 0;
 	return a->affinity == b->affinity;
+}
+
+/* SQLite: names case-insensitive, BINARY is the default (no COLLATE). */
+static bool collation_eq(const struct differ *x, const char *a, const char *b)
+{
+	if (!x->sqlite)
+		return eqs(a, b);
+	if (a && strcasecmp(a, "BINARY") == 0)
+		a = NULL;
+	if (b && strcasecmp(b, "BINARY") == 0)
+		b = NULL;
+	return (!a && !b) || (a && b && strcasecmp(a, b) == 0);
 }
 
 static bool default_eq(const struct differ *x, const struct cmig_sch_column *a,
@@ -296,7 +308,7 @@ static void diff_column(struct differ *x, const struct cmig_sch_table *ta,
 		}
 		return;
 	}
-	if (!type_eq(x, ta, a, tb, b) || !eqs(a->collation, b->collation)) {
+	if (!type_eq(x, ta, a, tb, b) || !collation_eq(x, a->collation, b->collation)) {
 		if ((c = add(x, CMIG_CHG_ALTER_TYPE, 42))) {
 			c->table = tb;
 			c->from_table = ta;
@@ -702,6 +714,17 @@ static void diff_tables(struct differ *x)
 			c->table = ta;
 			c->from_table = ta;
 			c->flags |= CMIG_CHGF_DROPS_DATA;
+		}
+		/* PostgreSQL: its foreign keys to other tables go first, so that tables dropped
+		 * together may reference each other in any order (a cycle included) */
+		for (size_t k = 0; !x->sqlite && k < ta->constraints.n; k++) {
+			const struct cmig_sch_constraint *K = &ta->constraints.items[k];
+			if (K->kind == CMIG_SCH_FOREIGN && !eqs(K->ref_table, ta->name) &&
+			    (c = add(x, CMIG_CHG_DROP_CONSTRAINT, 23))) {
+				c->table = ta;
+				c->from_table = ta;
+				c->cons = K;
+			}
 		}
 	}
 	for (size_t i = 0; i < B->tables.n; i++) {
@@ -1176,6 +1199,9 @@ static void diff_pg_kinds(struct differ *x)
 				qa = &A->sequences.items[k];
 		if (!qa) {
 			if ((c = add(x, CMIG_CHG_CREATE_SEQUENCE, 15)))
+				c->sequence = qb;
+			/* OWNED BY needs the table: once tables exist */
+			if (qb->owned_by_table && (c = add(x, CMIG_CHG_ALTER_SEQUENCE, 46)))
 				c->sequence = qb;
 		} else if (!eqs(qa->data_type, qb->data_type) || qa->start != qb->start ||
 		           qa->increment != qb->increment || qa->min != qb->min || qa->max != qb->max ||

@@ -333,15 +333,7 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 	case CMIG_CHG_CREATE_SEQUENCE:
 		put(w, "CREATE SEQUENCE ");
 		qname(w, c->sequence->schema, c->sequence->name);
-		seq_body(w, c->sequence);
-		if (c->sequence->owned_by_table) {
-			put(w, ";\nALTER SEQUENCE ");
-			qname(w, c->sequence->schema, c->sequence->name);
-			put(w, " OWNED BY ");
-			qname(w, c->sequence->schema, c->sequence->owned_by_table);
-			put(w, ".");
-			putq(w, c->sequence->owned_by_column);
-		}
+		seq_body(w, c->sequence); /* OWNED BY comes later, as ALTER SEQUENCE */
 		break;
 	case CMIG_CHG_ALTER_SEQUENCE:
 		put(w, "ALTER SEQUENCE ");
@@ -422,6 +414,9 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 				put(w, c->column->collation);
 			else
 				putq(w, c->column->collation);
+		} else if (c->from_column && c->from_column->collation) {
+			/* back to the default collation */
+			put(w, w->sqlite ? " COLLATE BINARY" : " COLLATE \"default\"");
 		}
 		if (!w->sqlite) {
 			put(w, " USING ");
@@ -627,7 +622,7 @@ int cmig_change_describe(cmig_buf *out, const struct cmig_change *c)
 		if (c->from_column)
 			cmig_buf_printf(out, "table %s: column %s is gone and column %s is new: a rename? "
 			                "say --rename '%s.%s:%s' (or drop and add with a "
-			                "`-- cmig:renamed-from` line saying otherwise)", c->table->name,
+			                "'-- cmig:renamed-from' line saying otherwise)", c->table->name,
 			                c->name, c->new_name, c->table->name, c->name, c->new_name);
 		else
 			cmig_buf_printf(out, "table %s is gone and table %s is new: a rename? say "

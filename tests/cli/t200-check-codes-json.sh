@@ -320,7 +320,8 @@ assert_match "$ERR" '^versions/ff1_x\.sql:[0-9]+: error: ' "all at once: filenam
 assert_match "$ERR" '^versions/c3_x\.sql:4: warning: .*ticket' "all at once: unknown-header"
 assert_match "$ERR" '^versions/c9_x\.sql:4: warning: .*soon' "all at once: created"
 assert_match "$ERR" '^versions/w1_x\.sql:[0-9]+: warning: ' "all at once: no-down"
-assert_eq 7 "$(printf '%s\n' "$ERR" | wc -l)" "all at once: six diagnostic lines and the summary"
+assert_eq 7 "$(printf '%s\n' "$ERR" | grep -vc '^  hint: ')" "all at once: six diagnostic lines and the summary (hint lines aside)"
+assert_contains "$ERR" "  hint: Run 'cmig linearize'" "all at once: the branch names cmig linearize"
 assert_exit 1 check --format json
 assert_eq "ok=false errors=3 warnings=3 n=6" "$(json_top)" "all at once: JSON counts"
 codes=$(json_diags | cut -f1,2 | sort | tr '\n' ' ')

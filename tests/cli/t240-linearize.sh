@@ -58,12 +58,19 @@ sleep 1
 
 # --dry-run: prints the change, writes nothing
 assert_exit 0 linearize --dry-run
-assert_eq "versions/c3_x.sql: down_revision b2 -> c9" "$(sorted "$OUT$ERR" | grep 'down_revision')" "dry-run prints the change"
+assert_eq "versions/c3_x.sql: down_revision b2 -> c9" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "dry-run prints the change"
 assert_eq "$T0" "$(tree_sum)" "dry-run wrote nothing (bytes and mtimes)"
+assert_contains "$ERR" "cmig: dry run: nothing written (1 change shown)" "a dry run says it is one (issue 10)"
 assert_exit 1 check
+assert_contains "$ERR" "hint: Run 'cmig linearize'" "the branch error names cmig linearize"
+assert_exit 1 upgrade
+assert_contains "$ERR" "not one linear chain" "upgrade refuses the branched chain"
+assert_contains "$ERR" "hint: Run 'cmig linearize'" "the refusal names cmig linearize"
 
 assert_exit 0 linearize
-assert_eq "versions/c3_x.sql: down_revision b2 -> c9" "$(sorted "$OUT$ERR" | grep 'down_revision')" "linearize prints the change"
+assert_eq "versions/c3_x.sql: down_revision b2 -> c9" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "linearize prints the change"
+assert_contains "$ERR" "cmig: rewrote 1 file" "a real run says what it wrote"
+assert_not_contains "$ERR" "dry run" "a real run is not a dry run"
 assert_eq c9 "$(down_of c3)" "c3 now follows c9"
 only_down_changed "$TEST_DIR/two.before" c3_x.sql
 assert_exit 0 check
@@ -77,7 +84,7 @@ assert_exit 0 check
 # a linear chain: linearize changes nothing, prints no change
 T1=$(tree_sum)
 assert_exit 0 linearize
-assert_eq "" "$(printf '%s\n' "$OUT$ERR" | grep 'down_revision' || true)" "nothing to do on a linear chain"
+assert_eq "" "$(printf '%s\n' "$OUT"$'\n'"$ERR" | grep 'down_revision' || true)" "nothing to do on a linear chain"
 assert_eq "$T1" "$(tree_sum)" "linear chain: nothing written"
 
 # ======================= three-way branch, CRLF, odd header layout ===============================
@@ -105,10 +112,10 @@ sleep 1
 want="versions/e1_x.sql: down_revision b2 -> f2
 versions/g1_x.sql: down_revision b2 -> e1"
 assert_exit 0 linearize --dry-run
-assert_eq "$want" "$(sorted "$OUT$ERR" | grep 'down_revision')" "three-way dry-run"
+assert_eq "$want" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "three-way dry-run"
 assert_eq "$T0" "$(tree_sum)" "three-way dry-run wrote nothing"
 assert_exit 0 linearize
-assert_eq "$want" "$(sorted "$OUT$ERR" | grep 'down_revision')" "three-way changes"
+assert_eq "$want" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "three-way changes"
 assert_eq f2 "$(down_of e1)" "e1 follows f2"
 assert_eq e1 "$(down_of g1)" "g1 follows e1"
 only_down_changed "$TEST_DIR/three.before" e1_x.sql g1_x.sql
@@ -142,7 +149,7 @@ rev d5 c3 2026-11-04T00:00:00Z
 rev c9 a1 2026-11-05T00:00:00Z
 snap "$TEST_DIR/nested.before"
 assert_exit 0 linearize
-assert_eq 2 "$(printf '%s\n' "$OUT$ERR" | grep -c 'down_revision')" "nested: two files moved"
+assert_eq 2 "$(printf '%s\n' "$OUT"$'\n'"$ERR" | grep -c 'down_revision')" "nested: two files moved"
 only_down_changed "$TEST_DIR/nested.before" d5_x.sql c9_x.sql
 assert_exit 0 check
 assert_exit 0 upgrade head
@@ -156,7 +163,7 @@ rev a1 "" 2026-11-01T00:00:00Z
 write_rev b0 a1                      # no created header, and b0_x.sql sorts first by name
 rev b5 a1 2026-11-20T00:00:00Z
 assert_exit 0 linearize
-assert_eq "versions/b0_x.sql: down_revision a1 -> b5" "$(sorted "$OUT$ERR" | grep 'down_revision')" "an undated branch moves after a dated one"
+assert_eq "versions/b0_x.sql: down_revision a1 -> b5" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "an undated branch moves after a dated one"
 assert_exit 0 check
 
 # ======================= no database configured: nothing is created =============================
@@ -167,7 +174,7 @@ rev a1 "" 2026-11-01T00:00:00Z
 rev c3 a1 2026-11-05T00:00:00Z
 rev c9 a1 2026-11-03T00:00:00Z
 assert_exit 0 linearize
-assert_eq "versions/c3_x.sql: down_revision a1 -> c9" "$(sorted "$OUT$ERR" | grep 'down_revision')" "no database: c3 moves"
+assert_eq "versions/c3_x.sql: down_revision a1 -> c9" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "no database: c3 moves"
 assert_false "linearize created no database file" test -e cmig.db
 assert_exit 0 check
 assert_false "check created no database file" test -e cmig.db
@@ -195,7 +202,7 @@ assert_eq "$START" "$(db_state)" "refused: database untouched"
 # when the applied branch is the one that stays, the other moves
 sed -i 's/^-- created: 2026-11-03.*/-- created: 2026-11-09T00:00:00Z/' versions/c9_x.sql
 assert_exit 0 linearize
-assert_eq "versions/c9_x.sql: down_revision b2 -> c3" "$(sorted "$OUT$ERR" | grep 'down_revision')" "the unapplied branch moves"
+assert_eq "versions/c9_x.sql: down_revision b2 -> c3" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "the unapplied branch moves"
 assert_exit 0 check
 assert_exit 0 upgrade head
 assert_db_version c9
@@ -217,11 +224,11 @@ assert_match "$ERR" "hint: .*'cmig linearize --keep d4'" "the hint names --keep 
 assert_exit 1 linearize --keep nosuch
 assert_match "$ERR" "--keep nosuch: no file declares that revision" "--keep of an unknown revision"
 assert_exit 0 linearize --keep d4 --dry-run
-assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT$ERR" | grep 'down_revision')" "--keep d4 --dry-run: c9 would move"
+assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "--keep d4 --dry-run: c9 would move"
 assert_eq "$T0" "$(tree_sum)" "--keep --dry-run: nothing written"
 snap "$TEST_DIR/applied2.snap"
 assert_exit 0 linearize --keep c3    # the branch's first revision works as well
-assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT$ERR" | grep 'down_revision')" "--keep c3: c9 moves onto d4"
+assert_eq "versions/c9_x.sql: down_revision a1 -> d4" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "--keep c3: c9 moves onto d4"
 only_down_changed "$TEST_DIR/applied2.snap" c9_x.sql
 assert_exit 0 check
 assert_exit 0 upgrade head
@@ -235,7 +242,7 @@ assert_exit 0 downgrade a1
 mv "$TEST_DIR/c9.saved" versions/c9_x.sql
 T0=$(tree_sum)
 assert_exit 0 linearize --dry-run
-assert_eq "versions/c3_x.sql: down_revision a1 -> c9" "$(sorted "$OUT$ERR" | grep 'down_revision')" "db at the branch point: c3 may move"
+assert_eq "versions/c3_x.sql: down_revision a1 -> c9" "$(sorted "$OUT"$'\n'"$ERR" | grep 'down_revision')" "db at the branch point: c3 may move"
 assert_eq "$T0" "$(tree_sum)" "dry-run: still nothing written"
 
 # (3) problems that are not a branch, beside a branch: cycle, missing parent, duplicate

@@ -85,7 +85,7 @@ b2|up" "$(db_query 'SELECT revision, direction FROM cmig_history ORDER BY id')" 
 assert_exit 0 downgrade a1
 assert_eq 0 "$(db_query "SELECT count(*) FROM pg_class WHERE relname IN ('big_v', 'big_w')")" "down transaction:false dropped them"
 
-# … in a transactional section PostgreSQL refuses it, and nothing of the migration stays
+# … in a transactional section it is a parse error (SPEC §2), found before anything runs
 cat >versions/b2_x.sql <<'SQL'
 -- revision: b2
 -- down_revision: a1
@@ -96,8 +96,25 @@ CREATE TABLE before_idx (id INTEGER);
 CREATE INDEX CONCURRENTLY big_v ON big (v);
 SQL
 assert_exit 1 upgrade head
+assert_match "$ERR" '^versions/b2_x\.sql:7: error: CREATE INDEX CONCURRENTLY cannot run inside a transaction' "names the statement's line"
+assert_contains "$ERR" "transaction:false" "names transaction:false"
+assert_db_version a1 "still at a1"
+assert_false "nothing of b2" db_has_table before_idx
+# a statement PostgreSQL refuses inside a transaction block that the list does not name
+# reaches the server: its message, SQLSTATE 25001, and the hint naming transaction:false
+cat >versions/b2_x.sql <<'SQL'
+-- revision: b2
+-- down_revision: a1
+-- message: concurrent indexes
+
+-- migrate:up
+CREATE TABLE before_idx (id INTEGER);
+DISCARD ALL;
+SQL
+assert_exit 1 upgrade head
 assert_match "$ERR" '^versions/b2_x\.sql:7(:[0-9]+)?: error: .*25001' "names the statement, SQLSTATE 25001"
 assert_contains "$ERR" "cannot run inside a transaction block" "the server's message"
+assert_match "$ERR" "hint: .*transaction:false" "the hint names transaction:false"
 assert_db_version a1 "still at a1"
 assert_false "nothing of b2" db_has_table before_idx
 

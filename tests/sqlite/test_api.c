@@ -326,6 +326,7 @@ static void test_api_open_and_accessors(void **state)
 	assert_int_equal(cmig_project_heads(&heads, p), 1);
 	assert_string_equal(cmig_revision_id(heads[0]), "d4");
 	assert_string_equal(cmig_project_url_display(p), "sqlite:///test.db");
+	assert_string_equal(cmig_project_url_source(p), "cmig.yaml line 1");
 	assert_true(cmig_project_has_database(p));
 
 	r = cmig_project_at(p, 1);
@@ -360,10 +361,12 @@ static void test_api_open_default_url_is_not_a_configured_database(void **state)
 	write_file("cmig.yaml", "versions_dir: versions\n");
 	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
 	assert_false(cmig_project_has_database(p));
+	assert_string_equal(cmig_project_url_source(p), "default");
 	cmig_project_free(p);
 	/* --url wins and counts as configured; a password is never shown (SPEC §1) */
 	assert_int_equal(open_with(&p, &s, "postgresql://u:sekrit@localhost:1/db"), CMIG_OK);
 	assert_true(cmig_project_has_database(p));
+	assert_string_equal(cmig_project_url_source(p), "--url");
 	assert_null(strstr(cmig_project_url_display(p), "sekrit"));
 	cmig_project_free(p);
 }

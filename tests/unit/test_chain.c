@@ -282,7 +282,7 @@ static void test_chain_two_roots(void **state)
 	assert_string_equal(g->path, "versions/b_two.sql");
 	assert_int_equal(g->line, 3);
 	assert_string_equal(g->message,
-	                    "more than one root: a (versions/a_one.sql) and b (versions/b_two.sql)");
+	                    "roots: more than one root: a (versions/a_one.sql) and b (versions/b_two.sql)");
 	assert_int_equal(x.c.nheads, 2);
 	done(&x);
 }
@@ -337,7 +337,7 @@ static void test_chain_self_cycle_and_no_root(void **state)
 	g = only(&x.d, "roots");
 	assert_null(g->path);
 	assert_int_equal(g->line, 0);
-	assert_string_equal(g->message, "no root: every revision follows another");
+	assert_string_equal(g->message, "roots: no root: every revision follows another");
 	assert_int_equal(x.d.errors, 2);
 	done(&x);
 }
@@ -378,7 +378,7 @@ static void test_chain_reports_every_problem_at_once(void **state)
 	assert_int_equal(count_kind(&x.d, "cycle"), 1);
 	assert_int_equal(x.d.errors, 5);
 	assert_string_equal(only(&x.d, "roots")->message,
-	                    "more than one root: 1a2b (versions/1a2b_init.sql) and 9c0d "
+	                    "roots: more than one root: 1a2b (versions/1a2b_init.sql) and 9c0d "
 	                    "(versions/9c0d_root.sql)");
 	assert_false(x.c.ok);
 	assert_int_equal(x.c.n, 0);

@@ -3,7 +3,8 @@
  * Data-driven: every tests/data/sqlsplit/NNN-name.sql is split whole (first line 1) and
  * compared with NNN-name.expected, one line per statement:
  *     line<TAB>flags<TAB>text
- * flags in decimal (1 TXN_CONTROL, 2 ALTER_TABLE, 4 PRAGMA_FK), text with newline, carriage
+ * flags in decimal (1 TXN_CONTROL, 2 ALTER_TABLE, 4 PRAGMA_FK, plus 256 times the
+ * cmig_no_txn kind: 256 VACUUM … 2304 REINDEX CONCURRENTLY), text with newline, carriage
  * return and backslash shown as \n, \r and \\. The expected files are written by hand from
  * the rules in sqlsplit.h, never captured from this program. */
 #include <stdarg.h>

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# bench/bench_schema.sh - issue 13's schema benchmarks, medians of RUNS runs (default 5):
+#   1. `cmig dump` vs `pg_dump --schema-only` on a 300-table PostgreSQL schema (goal <= 0.5x)
+#   2. `cmig dump` vs `sqlite3 db .schema` on the same schema in SQLite (goal <= 2x)
+#   3. `cmig diff` on a 300-table schema.sql with a 300-revision chain (SQLite) vs its limit,
+#      the sqlite3 CLI loading the chain's SQL and schema.sql into two in-memory databases
+#      (goal <= 1.5x)
+#   4. `cmig revision --autogenerate` (proof included) vs `python3 -m alembic revision
+#      --autogenerate` (Debian's python3-alembic, compare_type=True) for the same 300 tables
+#      as SQLAlchemy models (goal <= 0.1x). Installs python3-alembic with apt-get when missing.
+# Needs: a built cmig (CMIG, default build/src/cmig), sqlite3, and for 1. the test cluster
+# (started here with tests/pg/cluster.sh when PGHOST is not set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CMIG=${CMIG:-$ROOT/build/src/cmig}
+RUNS=${RUNS:-5}
+N=${N:-300}
+W=$(mktemp -d)
+trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+timeit() { # command... -> median seconds over RUNS
+	for _ in $(seq "$RUNS"); do
+		local t0 t1
+		t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+		echo "scale=4; ($t1 - $t0) / 1000000000" | bc
+	done | median
+}
+ratio() { echo "scale=3; $1 / $2" | bc; }
+
+table_sql() { # i dialect
+	local i=$1
+	local prev=$((i - 1))
+	printf 'CREATE TABLE t%03d (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER DEFAULT 0 CHECK (qty >= 0), note TEXT' "$i"
+	[ "$i" -gt 1 ] && printf ', parent_id INTEGER REFERENCES t%03d (id)' "$prev"
+	printf ');\nCREATE INDEX t%03d_name ON t%03d (name);\n' "$i" "$i"
+}
+for i in $(seq "$N"); do table_sql "$i"; done >"$W/schema.sql"
+
+# ---- 1. PostgreSQL dump ----------------------------------------------------------------------
+if [ -z "${PGHOST:-}" ]; then
+	eval "$(bash tests/pg/cluster.sh start)"
+	STARTED=1
+fi
+PGOPTIONS=-cclient_min_messages=warning psql -X -q -d postgres -c "DROP DATABASE IF EXISTS bench_schema" -c "CREATE DATABASE bench_schema" >/dev/null
+psql -X -q -d bench_schema -f "$W/schema.sql" >/dev/null
+PGURL="postgresql:///bench_schema?host=$PGHOST&port=$PGPORT"
+c=$(timeit "$CMIG" --url "$PGURL" dump)
+p=$(timeit pg_dump --schema-only -d bench_schema)
+echo "dump postgresql ($N tables): cmig ${c}s, pg_dump --schema-only ${p}s, ratio $(ratio "$c" "$p") (goal <= 0.5)"
+
+# ---- 2. SQLite dump ---------------------------------------------------------------------------
+sqlite3 "$W/app.db" <"$W/schema.sql"
+c=$(timeit "$CMIG" --url "sqlite:///$W/app.db" dump)
+s=$(timeit sqlite3 "$W/app.db" .schema)
+echo "dump sqlite ($N tables): cmig ${c}s, sqlite3 .schema ${s}s, ratio $(ratio "$c" "$s") (goal <= 2)"
+
+# ---- 3. diff on a 300-revision chain ------------------------------------------------------------
+P=$W/proj
+mkdir -p "$P/versions"
+printf 'database_url: sqlite:///app.db\nversions_dir: versions\n' >"$P/cmig.yaml"
+prev=""
+for i in $(seq "$N"); do
+	id=$(printf 'r%03d' "$i")
+	{ printf -- '-- revision: %s\n-- down_revision: %s\n-- message: t%03d\n\n-- migrate:up\n' "$id" "$prev" "$i"
+	  table_sql "$i"
+	  printf '\n-- migrate:down\nDROP TABLE t%03d;\n' "$i"; } >"$P/versions/${id}_t.sql"
+	prev=$id
+done
+cp "$W/schema.sql" "$P/schema.sql"
+sed -n '/migrate:up/,/migrate:down/p' "$P"/versions/*.sql | grep -v migrate: >"$W/chain.sql"
+c=$(cd "$P" && timeit "$CMIG" diff)
+l=$(timeit sh -c "sqlite3 :memory: <'$W/chain.sql' && sqlite3 :memory: <'$W/schema.sql'")
+echo "diff sqlite ($N tables, $N revisions): cmig ${c}s, sqlite3 loading both ${l}s, ratio $(ratio "$c" "$l") (goal <= 1.5)"
+
+# ---- 4. autogenerate vs Alembic ------------------------------------------------------------------
+if ! python3 -c 'import alembic' 2>/dev/null; then
+	apt-get install -y -q python3-alembic >/dev/null 2>&1 || { echo "alembic: cannot install python3-alembic"; exit 0; }
+fi
+# one more column in schema.sql / the models: both tools find one change
+sed -i 's/^CREATE TABLE t001 (id INTEGER PRIMARY KEY, name TEXT NOT NULL,/CREATE TABLE t001 (id INTEGER PRIMARY KEY, extra INTEGER, name TEXT NOT NULL,/' "$P/schema.sql"
+(cd "$P" && "$CMIG" -q upgrade head >/dev/null 2>&1)
+c=$(cd "$P" && timeit sh -c "'$CMIG' revision --autogenerate -m extra --rev-id zz && rm versions/zz_*.sql")
+A=$W/alembic
+mkdir -p "$A"
+cd "$A"
+python3 -m alembic init -q migrations >/dev/null 2>&1 || python3 -m alembic init migrations >/dev/null
+sed -i "s#^sqlalchemy.url = .*#sqlalchemy.url = sqlite:///$P/app.db#" alembic.ini
+{ echo "from sqlalchemy import Column, Integer, Text, ForeignKey, CheckConstraint, Index, MetaData, Table"
+  echo "metadata = MetaData()"
+  for i in $(seq "$N"); do
+	extra=""; [ "$i" = 1 ] && extra="Column('extra', Integer), "
+	parent=""; [ "$i" -gt 1 ] && parent=$(printf "Column('parent_id', Integer, ForeignKey('t%03d.id')), " $((i - 1)))
+	printf "Table('t%03d', metadata, Column('id', Integer, primary_key=True), %sColumn('name', Text, nullable=False), Column('qty', Integer, server_default='0'), Column('note', Text), %sCheckConstraint('qty >= 0'), Index('t%03d_name', 'name'))\n" "$i" "$extra" "$parent" "$i"
+  done; } >models.py
+sed -i 's/^target_metadata = None/import sys; sys.path.insert(0, "."); from models import metadata as target_metadata/' migrations/env.py
+sed -i 's/context.configure(\(.*\)$/context.configure(compare_type=True, \1/' migrations/env.py
+a=$(timeit sh -c "python3 -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
+echo "autogenerate ($N tables): cmig ${c}s (proof included), alembic ${a}s, ratio $(ratio "$c" "$a") (goal <= 0.1)"

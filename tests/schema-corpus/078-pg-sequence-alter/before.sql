@@ -1,0 +1,1 @@
+CREATE SEQUENCE tickets START 100;

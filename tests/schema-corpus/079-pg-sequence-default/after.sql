@@ -1,0 +1,2 @@
+CREATE SEQUENCE tickets;
+CREATE TABLE t (id integer DEFAULT nextval('tickets'));

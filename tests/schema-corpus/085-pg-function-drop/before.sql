@@ -1,0 +1,1 @@
+CREATE FUNCTION two() RETURNS integer LANGUAGE sql AS $$SELECT 2$$;

@@ -1,0 +1,1 @@
+CREATE PROCEDURE noop(a integer) LANGUAGE sql AS $$SELECT 1$$;

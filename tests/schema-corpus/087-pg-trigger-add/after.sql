@@ -1,0 +1,3 @@
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();

@@ -1,0 +1,2 @@
+CREATE TABLE t (n integer);
+CREATE INDEX t_a ON t (n);
