@@ -246,7 +246,7 @@ cp cmig.yaml "$TEST_DIR/noroot/"
 )
 cd "$TEST_DIR/noroot" || _die cd
 assert_exit 1 check --format json
-assert_match "$(json_diags roots)" "^error${T}roots${T}null${T}null${T}no root" "no root (s1 follows itself): roots"
+assert_match "$(json_diags roots)" "^error${T}roots${T}null${T}null${T}roots: no root" "no root (s1 follows itself): roots"
 assert_match "$(json_diags cycle)" "^error${T}cycle${T}versions/s1_[a-z0-9_]*\.sql${T}2${T}cycle: s1 -> s1" "s1 follows itself: cycle"
 cd "$PROJ" || _die cd
 
