@@ -121,6 +121,7 @@ const char *cmig_status_name(int status)
 
 int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 {
+	struct cmig_config_given given;
 	cmig_diags d;
 	cmig_project *p;
 	const char *env = NULL;
@@ -138,24 +139,16 @@ int cmig_project_open(cmig_project **out, const cmig_open_options *opts)
 		env = getenv("DATABASE_URL");
 	if (env && !*env)
 		env = NULL;
+	given.url = opts->url;
+	given.env_url = env;
+	given.versions_dir = opts->versions_dir;
+	given.version_table = opts->version_table;
 	/* "" names no file, and a missing file that is not required means defaults */
 	if (opts->flags & CMIG_OPEN_NO_CONFIG_FILE)
-		rc = cmig_config_load(&p->config, "", false, opts->url, env, &d);
+		rc = cmig_config_load(&p->config, "", false, &given, &d);
 	else
 		rc = cmig_config_load(&p->config, opts->config_path,
-		                      (opts->flags & CMIG_OPEN_CONFIG_REQUIRED) != 0, opts->url, env, &d);
-	if (!rc && opts->versions_dir) {
-		char *v = cmig_strdup(opts->versions_dir);
-		free(p->config.versions_dir);
-		p->config.versions_dir = v;
-		rc = v ? CMIG_OK : cmig_diag_oom(&d);
-	}
-	if (!rc && opts->version_table) {
-		char *v = cmig_strdup(opts->version_table);
-		free(p->config.version_table);
-		p->config.version_table = v;
-		rc = v ? CMIG_OK : cmig_diag_oom(&d);
-	}
+		                      (opts->flags & CMIG_OPEN_CONFIG_REQUIRED) != 0, &given, &d);
 	if (!rc && !p->config.url_problem) /* else reported by the commands that connect */
 		rc = cmig_dburl_parse(&p->url, p->config.database_url, p->config.url_base_dir, &d);
 	if (rc) {
@@ -547,8 +540,8 @@ int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags
 int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_options *opts)
 {
 	cmig_diags d;
-	char id[13], created[32];
-	const char *rev, *down = NULL;
+	char rev[65], created[32];
+	const char *down = NULL;
 	int rc;
 
 	*path_out = NULL;
@@ -559,27 +552,8 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 	if (!p->chain_ok)
 		return leave(&d, NULL, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
 		                                        "versions/ is not one linear chain: run 'cmig check'"));
-	if (opts->rev_id) {
-		rev = opts->rev_id;
-		if (!cmig_text_valid_id(rev, strlen(rev))) {
-			rc = cmig_diag_error(&d, NULL, 0, CMIG_EUSAGE, NULL,
-			                     "invalid revision id '%s': use 1-64 of [A-Za-z0-9_], not head, base, none or current",
-			                     rev);
-			cmig_diags_release(&d);
-			return rc;
-		}
-		if (cmig_chain_index(&p->scripts.chain, rev) >= 0 ||
-		    cmig_strmap_get(&p->scripts.chain.byid, rev, strlen(rev))) {
-			rc = cmig_diag_error(&d, NULL, 0, CMIG_EEXISTS, NULL, "revision %s already exists", rev);
-			cmig_diags_release(&d);
-			return rc;
-		}
-	} else {
-		do
-			cmig_text_random_id(id);
-		while (cmig_strmap_get(&p->scripts.chain.byid, id, strlen(id)));
-		rev = id;
-	}
+	if ((rc = cmig_newrev_pick_id(rev, &p->scripts.chain, opts->rev_id, &d)) != CMIG_OK)
+		return finish(&d, rc);
 	if (p->scripts.chain.n)
 		down = p->scripts.chain.revs[p->scripts.chain.n - 1]->id;
 	if (opts->created)

@@ -60,3 +60,10 @@ int cmig_backend_schema_read(struct cmig_backend *be, struct cmig_schema **out, 
 		                       "the %s backend cannot read a schema", be->ops->name);
 	return be->ops->schema_read(be, out, d);
 }
+
+int cmig_backend_report_version_rows(cmig_diags *d, const char *table, int rows)
+{
+	return cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
+	                       "the version table %s holds %d rows; it must hold at most one", table,
+	                       rows);
+}

@@ -211,6 +211,8 @@ extern const struct cmig_backend_ops cmig_backend_script;
 const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offline);
 /* The dialect of a URL's kind. */
 const struct cmig_dialect *cmig_backend_dialect_for(cmig_db_kind kind);
+/* Messages every backend gives in the same words. */
+int cmig_backend_report_version_rows(cmig_diags *d, const char *table, int rows);
 
 /* Versions of the client libraries, for `cmig --version` (static storage). */
 const char *cmig_backend_sqlite_version(void);

@@ -456,9 +456,7 @@ static int pg_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	if (rc == CMIG_OK && r) {
 		rows = PQntuples(r);
 		if (rows > 1)
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
-			                     "the version table %s holds %d rows; it must hold at most one",
-			                     t->version, rows);
+			rc = cmig_backend_report_version_rows(d, t->version, rows);
 		else if (rows == 1 && !PQgetisnull(r, 0, 0) && !(*rev_out = cmig_strdup(PQgetvalue(r, 0, 0))))
 			rc = cmig_diag_oom(d);
 	}

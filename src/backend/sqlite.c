@@ -473,9 +473,7 @@ static int sq_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	if (rows > 1) {
 		free(*rev_out);
 		*rev_out = NULL;
-		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
-		                       "the version table %s holds %d rows; it must hold at most one",
-		                       be->base.settings->tables.version, rows);
+		return cmig_backend_report_version_rows(d, be->base.settings->tables.version, rows);
 	}
 	return CMIG_OK;
 }

@@ -448,8 +448,10 @@ static int expand(char **value, const char *key, const char *shown, unsigned lin
 }
 
 int cmig_config_load(struct cmig_config *out, const char *path, bool required,
-                     const char *url_flag, const char *env_url, cmig_diags *d)
+                     const struct cmig_config_given *given, cmig_diags *d)
 {
+	static const struct cmig_config_given none;
+	const char *url_flag, *env_url;
 	struct file_values fv;
 	cmig_buf text = CMIG_BUF_INIT;
 	const char *url, *v;
@@ -460,6 +462,10 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 	memset(out, 0, sizeof(*out));
 	memset(&fv, 0, sizeof(fv));
 	fv.fk = -1;
+	if (!given)
+		given = &none;
+	url_flag = given->url;
+	env_url = given->env_url;
 
 	if (!path) {
 		if (cmig_fs_exists("cmig.yaml"))
@@ -547,8 +553,10 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 	if (from_file_url || (is_default && out->path))
 		out->url_base_dir = cmig_strdup(out->dir);
 
+	/* a directory given in code is used as given; the file's is relative to the file */
 	v = fv.value[1] ? fv.value[1] : "versions";
-	out->versions_dir = resolve(out->dir, v);
+	out->versions_dir = given->versions_dir ? cmig_strdup(given->versions_dir)
+	                                        : resolve(out->dir, v);
 	if (fv.value[2]) {
 		out->template_path = resolve(out->dir, fv.value[2]);
 	} else {
@@ -558,7 +566,8 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 			tmpl_default = NULL;
 		}
 	}
-	out->version_table = cmig_strdup(fv.value[3] ? fv.value[3] : "cmig_version");
+	out->version_table = cmig_strdup(given->version_table ? given->version_table
+	                                 : fv.value[3] ? fv.value[3] : "cmig_version");
 	if (fv.value[4])
 		out->version_table_schema = cmig_strdup(fv.value[4]);
 	out->history_table = cmig_strdup(fv.value[5] ? fv.value[5] : "cmig_history");

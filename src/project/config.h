@@ -38,13 +38,21 @@ struct cmig_config {
 	unsigned url_problem_line;
 };
 
+/* What the caller gives beside the file, each winning over it (NULL: not given). */
+struct cmig_config_given {
+	const char *url;           /* --url or cmig_open_options.url; "" counts as not given */
+	const char *env_url;       /* DATABASE_URL; "" counts as not given */
+	const char *versions_dir;  /* cmig_open_options.versions_dir, used as given */
+	const char *version_table; /* cmig_open_options.version_table */
+};
+
 /* path: -c FILE, or NULL for ./cmig.yaml when it exists. required: a missing file is an
- * error (CMIG_ENOTFOUND; when -c was given). url_flag: --url or NULL; env_url: DATABASE_URL
- * or NULL; an empty string counts as not given. YAML errors and values of the wrong type
- * name file:line:column (all of them); unknown keys are warnings; a repeated key is an
- * error; a null or empty value means the default. On failure `out` is released. */
+ * error (CMIG_ENOTFOUND; when -c was given). given (may be NULL): the values that override
+ * the file. YAML errors and values of the wrong type name file:line:column (all of them);
+ * unknown keys are warnings; a repeated key is an error; a null or empty value means the
+ * default. On failure `out` is released. */
 int cmig_config_load(struct cmig_config *out, const char *path, bool required,
-                     const char *url_flag, const char *env_url, cmig_diags *d);
+                     const struct cmig_config_given *given, cmig_diags *d);
 void cmig_config_release(struct cmig_config *c);
 
 #endif

@@ -12,10 +12,12 @@
  */
 #include "newrev.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fs.h"
+#include "strmap.h"
 #include "text.h"
 
 #define TEMPLATE_MAX ((size_t)1 << 20)
@@ -215,4 +217,24 @@ done:
 	cmig_buf_release(&tmpl);
 	cmig_buf_release(&body);
 	return rc;
+}
+
+int cmig_newrev_pick_id(char out[65], const struct cmig_chain *c, const char *wanted,
+                        cmig_diags *d)
+{
+	if (!wanted) {
+		do
+			cmig_text_random_id(out);
+		while (cmig_strmap_get(&c->byid, out, strlen(out)));
+		return CMIG_OK;
+	}
+	if (!cmig_text_valid_id(wanted, strlen(wanted)))
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		                       "invalid revision id '%s': use 1-64 of [A-Za-z0-9_], not head, "
+		                       "base, none or current", wanted);
+	if (cmig_chain_index(c, wanted) >= 0 || cmig_strmap_get(&c->byid, wanted, strlen(wanted)))
+		return cmig_diag_error(d, NULL, 0, CMIG_EEXISTS, NULL, "revision %s already exists",
+		                       wanted);
+	snprintf(out, 65, "%s", wanted);
+	return CMIG_OK;
 }

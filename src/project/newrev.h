@@ -5,6 +5,7 @@
 #define CMIG_PROJECT_NEWREV_H
 
 #include "buf.h"
+#include "chain.h"
 #include "diag.h"
 
 /* The built-in template; templates/revision.sql.tmpl has the same text (a test checks). */
@@ -17,6 +18,11 @@ extern const char cmig_newrev_default_template[];
 int cmig_newrev_render(cmig_buf *out, const char *tmpl, const char *tmpl_path,
                        const char *rev, const char *down, const char *message,
                        const char *created, cmig_diags *d);
+/* The id of a new revision after chain c (SPEC §3's rules, decided here only): wanted when it
+ * is a valid id no file declares (CMIG_EUSAGE, CMIG_EEXISTS otherwise); wanted NULL: 12
+ * random hex digits no file declares. out holds up to 64 characters. */
+int cmig_newrev_pick_id(char out[65], const struct cmig_chain *c, const char *wanted,
+                        cmig_diags *d);
 /* Write a new revision file into versions_dir; *path_out (malloc'd) is the path written, as
  * printed (relative to the cwd when inside it). tmpl_path NULL: the built-in template.
  * created NULL: now (UTC). Errors: CMIG_EUSAGE (rev is not a valid id), CMIG_ENOTFOUND (no

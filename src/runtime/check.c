@@ -52,8 +52,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 	struct cmig_backend_settings s;
 	struct cmig_backend *be = NULL;
 	struct cmig_dbstate st;
-	cmig_dialect_kind dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-	                                                              : CMIG_DIALECT_SQLITE;
+	cmig_dialect_kind dialect = cmig_runtime_dialect(rt);
 	cmig_migrate_settings(&s, rt, o, true);   /* read-only: never creates the database */
 	if (cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d))
 		return;
@@ -65,22 +64,10 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 	be->ops->close(be);
 	cmig_migrate_result(rt->result, st.current, st.current, st.current_pos >= CMIG_POS_BASE ?
 	                    (size_t)((long)c->n - 1 - st.current_pos) : 0);
-	if (st.current && st.current_pos == -2)
-		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
-		                "db-unknown: the database is at revision %s, which no file declares", st.current);
-	for (size_t i = 0; i < st.nmissing; i++)
-		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
-		                "db-missing: the history says revision %s is applied, but no file declares it",
-		                st.missing[i]);
-	long k = cmig_dbstate_first_skipped(&st);
-	for (long i = k; k >= 0 && i < st.current_pos; i++)
-		if (!st.revs[i].up_id && !st.revs[i].stamp_id)
-			cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
-			                "db-skipped: revision %s comes before the current revision %s but was never applied",
-			                c->revs[i]->id, st.current);
-	for (long i = cmig_dbstate_first_reordered(&st); i >= 0 && (size_t)i < st.n; i++)
-		if (st.revs[i].applied)
-			cmig_dbstate_report_reordered(&st, c, i, d);
+	if (cmig_dbstate_unknown(&st))
+		cmig_dbstate_report_unknown(st.current, CMIG_ERROR, false, d);
+	cmig_dbstate_report_missing(&st, d);
+	cmig_dbstate_report_order(&st, c, d);
 	for (long i = 0; i <= st.current_pos; i++) {
 		const struct cmig_revfile *r = c->revs[i];
 		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
@@ -99,8 +86,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payload,
                    cmig_diags *d)
 {
-	check_dialect_sections(rt, rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-	                                                               : CMIG_DIALECT_SQLITE, d);
+	check_dialect_sections(rt, cmig_runtime_dialect(rt), d);
 	if (with_database) {
 		cmig_run_options o = CMIG_RUN_OPTIONS_INIT;
 		o.payload = payload;

@@ -133,7 +133,7 @@ int cmig_dbstate_load_version(struct cmig_dbstate *out, struct cmig_backend *be,
 	if (out->current) {
 		out->current_pos = cmig_chain_index(chain, out->current);
 		if (out->current_pos < 0)
-			out->current_pos = -2;
+			out->current_pos = CMIG_DBSTATE_POS_UNKNOWN;
 	}
 	return CMIG_OK;
 }
@@ -220,7 +220,7 @@ long cmig_dbstate_first_skipped(const struct cmig_dbstate *s)
 
 long cmig_dbstate_first_reordered(const struct cmig_dbstate *s)
 {
-	if (s->current_pos == -2)
+	if (s->current_pos == CMIG_DBSTATE_POS_UNKNOWN)
 		return -1;
 	for (long i = s->current_pos + 1; i >= 0 && (size_t)i < s->n; i++)
 		if (s->revs[i].applied)
@@ -234,6 +234,51 @@ long cmig_dbstate_last_applied(const struct cmig_dbstate *s)
 		if (s->revs[i].applied)
 			return i;
 	return -1;
+}
+
+bool cmig_dbstate_unknown(const struct cmig_dbstate *s)
+{
+	return s->current && s->current_pos == CMIG_DBSTATE_POS_UNKNOWN;
+}
+
+int cmig_dbstate_report_unknown(const char *current, int code, bool hint, cmig_diags *d)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, code, "db-unknown", NULL, 0, 0, NULL,
+	                      hint ? "Restore the missing migration file, or 'cmig stamp' the "
+	                             "database to a known revision." : NULL,
+	                      "db-unknown: the database is at revision %s, which no file declares",
+	                      current);
+}
+
+int cmig_dbstate_report_skipped(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,
+                                bool hint, cmig_diags *d)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "db-skipped", c->revs[k]->path,
+	                      c->revs[k]->id_line, 0, NULL,
+	                      hint ? "The chain was rewritten under a deployed database; apply the "
+	                             "revision by hand or restore the old order." : NULL,
+	                      "db-skipped: revision %s comes before the current revision %s but was "
+	                      "never applied", c->revs[k]->id, s->current);
+}
+
+void cmig_dbstate_report_order(const struct cmig_dbstate *s, const struct cmig_chain *c,
+                               cmig_diags *d)
+{
+	long k = cmig_dbstate_first_skipped(s);
+	for (long i = k; k >= 0 && i < s->current_pos; i++)
+		if (!s->revs[i].up_id && !s->revs[i].stamp_id)
+			cmig_dbstate_report_skipped(s, c, i, false, d);
+	for (long i = cmig_dbstate_first_reordered(s); i >= 0 && (size_t)i < s->n; i++)
+		if (s->revs[i].applied)
+			cmig_dbstate_report_reordered(s, c, i, d);
+}
+
+void cmig_dbstate_report_missing(const struct cmig_dbstate *s, cmig_diags *d)
+{
+	for (size_t i = 0; i < s->nmissing; i++)
+		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
+		                "db-missing: the history says revision %s is applied, but no file declares it",
+		                s->missing[i]);
 }
 
 int cmig_dbstate_report_reordered(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,

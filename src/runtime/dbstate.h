@@ -26,9 +26,13 @@ struct cmig_dbrev {
 	                           * un-applies every revision after T */
 };
 
+/* current_pos when the version row names a revision no file declares (db-unknown) */
+#define CMIG_DBSTATE_POS_UNKNOWN (-2L)
+
 struct cmig_dbstate {
 	char *current;            /* version row, NULL = base */
-	long current_pos;         /* position in the chain, CMIG_POS_BASE, or -2 when unknown */
+	long current_pos;         /* position in the chain, CMIG_POS_BASE, or
+	                           * CMIG_DBSTATE_POS_UNKNOWN */
 	struct cmig_dbrev *revs;  /* one per chain position (chain->n) */
 	size_t n;
 	char **missing;           /* history revisions not in the files (db-missing), unique */
@@ -55,6 +59,19 @@ long cmig_dbstate_first_skipped(const struct cmig_dbstate *s);
 long cmig_dbstate_first_reordered(const struct cmig_dbstate *s);
 /* The last position the history says is applied, or -1: what `cmig stamp` should record. */
 long cmig_dbstate_last_applied(const struct cmig_dbstate *s);
+/* The database is at a revision no file declares (SPEC §7 db-unknown). */
+bool cmig_dbstate_unknown(const struct cmig_dbstate *s);
+/* The one text of each §7 database problem, reported as an error with `code`; `hint` adds what
+ * to do (the refusals of upgrade give it, check's listing does not). */
+int cmig_dbstate_report_unknown(const char *current, int code, bool hint, cmig_diags *d);
+int cmig_dbstate_report_skipped(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,
+                                bool hint, cmig_diags *d);
+/* Every db-skipped revision (each one never applied before the current one), and every
+ * db-reordered one: what check and status list, reported but not refused. */
+void cmig_dbstate_report_order(const struct cmig_dbstate *s, const struct cmig_chain *c,
+                               cmig_diags *d);
+/* Every db-missing revision (in the history, in no file). */
+void cmig_dbstate_report_missing(const struct cmig_dbstate *s, cmig_diags *d);
 /* Report db-reordered revision k (error) into d, with the hint naming the `cmig stamp`. */
 int cmig_dbstate_report_reordered(const struct cmig_dbstate *s, const struct cmig_chain *c, long k,
                                   cmig_diags *d);

@@ -17,11 +17,6 @@
 #include "target.h"
 #include "text.h"
 
-static cmig_dialect_kind dialect_of(const cmig_dburl *u)
-{
-	return u->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
-}
-
 
 int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *o, const char *rev,
                          bool all, size_t *count_out, cmig_diags *d)
@@ -53,15 +48,14 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 	rc = be->ops->begin(be, d);
 	if (!rc)
 		rc = cmig_dbstate_load(&st, be, c, d);
-	if (!rc && st.current && st.current_pos == -2)
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
-		                     "db-unknown: the database is at revision %s, which no file declares", st.current);
+	if (!rc && cmig_dbstate_unknown(&st))
+		rc = cmig_dbstate_report_unknown(st.current, CMIG_ENOTFOUND, false, d);
 	if (!rc && !all && only > st.current_pos)
 		rc = cmig_diag_error(d, c->revs[only]->path, c->revs[only]->id_line, CMIG_ERROR, NULL,
 		                     "revision %s is not applied (the database is at %s): nothing to rehash",
 		                     c->revs[only]->id, st.current ? st.current : "base");
 	for (long i = all ? 0 : only; !rc && i <= (all ? st.current_pos : only); i++) {
-		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, dialect_of(rt->url));
+		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, cmig_runtime_dialect(rt));
 		struct cmig_history_row row;
 		char at[32];
 		if (!sec)
@@ -111,8 +105,7 @@ static int applied_set(bool *applied, const struct cmig_revfile **cur_out,
 		return rc;
 	struct cmig_revfile *r = cmig_strmap_get(&rt->scripts->chain.byid, cur, strlen(cur));
 	if (!r)
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
-		                     "db-unknown: the database is at revision %s, which no file declares", cur);
+		rc = cmig_dbstate_report_unknown(cur, CMIG_ENOTFOUND, false, d);
 	*cur_out = r;
 	/* files[i] == &scripts->files[i], so a file's index is its offset in that array */
 	(void)files;

@@ -30,7 +30,7 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static cmig_dialect_kind dialect_of(const struct cmig_runtime *rt)
+cmig_dialect_kind cmig_runtime_dialect(const struct cmig_runtime *rt)
 {
 	return rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
 }
@@ -51,7 +51,7 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->on_wait = o->on_wait;
 	s->on_progress = o->on_progress;
 	s->on_output = o->on_output;
-	s->offline_dialect = dialect_of(rt);
+	s->offline_dialect = cmig_runtime_dialect(rt);
 	s->pg_lock_timeout = rt->config->pg_lock_timeout;
 	s->payload = o->payload;
 }
@@ -192,19 +192,12 @@ static void failed_note(cmig_diags *d, const cmig_step *st)
 static int refuse_bad_state(const struct cmig_dbstate *s, const struct cmig_chain *c, int direction,
                             cmig_diags *d)
 {
-	if (s->current && s->current_pos == -2)
-		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, "db-unknown", NULL, 0, 0, NULL,
-		                      "Restore the missing migration file, or 'cmig stamp' the database to a known revision.",
-		                      "db-unknown: the database is at revision %s, which no file declares",
-		                      s->current);
+	if (cmig_dbstate_unknown(s))
+		return cmig_dbstate_report_unknown(s->current, CMIG_ENOTFOUND, true, d);
 	if (direction == CMIG_UP) {
 		long k = cmig_dbstate_first_skipped(s);
 		if (k >= 0)
-			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "db-skipped", c->revs[k]->path,
-			                      c->revs[k]->id_line, 0, NULL,
-			                      "The chain was rewritten under a deployed database; apply the revision by hand or restore the old order.",
-			                      "db-skipped: revision %s comes before the current revision %s but was never applied",
-			                      c->revs[k]->id, s->current);
+			return cmig_dbstate_report_skipped(s, c, k, true, d);
 		if ((k = cmig_dbstate_first_reordered(s)) >= 0)
 			return cmig_dbstate_report_reordered(s, c, k, d);
 	}
@@ -306,7 +299,7 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
                      size_t *pending_out, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	cmig_dialect_kind dialect = dialect_of(rt);
+	cmig_dialect_kind dialect = cmig_runtime_dialect(rt);
 	struct cmig_backend_settings s;
 	struct cmig_backend *be = NULL;
 	struct cmig_dbstate state;
@@ -513,10 +506,8 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 		return rc;
 	rc = cmig_dbstate_load(&state, be, c, d);
 	be->ops->close(be);
-	if (!rc && state.current && state.current_pos == -2)
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
-		                     "db-unknown: the database is at revision %s, which no file declares",
-		                     state.current);
+	if (!rc && cmig_dbstate_unknown(&state))
+		rc = cmig_dbstate_report_unknown(state.current, CMIG_ENOTFOUND, false, d);
 	for (size_t i = 0; !rc && i < c->n; i++) {
 		cmig_status_row row;
 		const struct cmig_dbrev *r = &state.revs[i];
@@ -543,19 +534,8 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 	}
 	/* the §7 database problems follow, reported but not failing: `check` judges */
 	if (!rc) {
-		long k = cmig_dbstate_first_skipped(&state);
-		for (long i = k; k >= 0 && i < state.current_pos; i++)
-			if (!state.revs[i].up_id && !state.revs[i].stamp_id)
-				cmig_diag_error(d, c->revs[i]->path, c->revs[i]->id_line, CMIG_ERROR, "db-skipped",
-				                "db-skipped: revision %s comes before the current revision %s but was never applied",
-				                c->revs[i]->id, state.current);
-		for (long i = cmig_dbstate_first_reordered(&state); i >= 0 && (size_t)i < state.n; i++)
-			if (state.revs[i].applied)
-				cmig_dbstate_report_reordered(&state, c, i, d);
-		for (size_t i = 0; i < state.nmissing; i++)
-			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-missing",
-			                "db-missing: the history says revision %s is applied, but no file declares it",
-			                state.missing[i]);
+		cmig_dbstate_report_order(&state, c, d);
+		cmig_dbstate_report_missing(&state, d);
 	}
 	if (!rc) {
 		cmig_migrate_result(rt->result, state.current, state.current,

@@ -30,6 +30,9 @@ struct cmig_runtime {
 	                         * run that changed the database (SPEC §8; never for §11 fleets) */
 };
 
+/* The dialect whose sections the project's database runs: the one URL-kind -> dialect map. */
+cmig_dialect_kind cmig_runtime_dialect(const struct cmig_runtime *rt);
+
 /* The backend settings of a run: cmig's table names and foreign-key rule from the config,
  * lock timeout, --wait and the callbacks from o. */
 void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,

@@ -107,8 +107,36 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 1' INT TERM
 
+# ---------------------------------------------------------------- check output helpers
+# `check --format json` in $OUT, one diagnostic a line (T separates the fields); json_top:
+# its counts; summary: the last stderr line of text-format check ("N errors, M warnings").
+json_diags() { # [CODE] : severity<TAB>code<TAB>path<TAB>line<TAB>message of $OUT
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+want = sys.argv[1] if len(sys.argv) > 1 else None
+def s(v): return "null" if v is None else str(v)
+for x in d["diagnostics"]:
+    if want is None or x["code"] == want:
+        print("\t".join(s(x[k]) for k in ("severity", "code", "path", "line", "message")))
+' "$@"
+}
+json_top() {
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+print("ok=%s errors=%d warnings=%d" % (str(d["ok"]).lower(), d["errors"], d["warnings"]))'
+}
+summary() { printf '%s\n' "$ERR" | tail -n 1; }
+T=$'\t'
+
 _summary() {
 	_FINISHED=1
+	# a test that asserted nothing proves nothing: it fails (issue 11)
+	if [ "$_PASSES" -eq 0 ] && [ "$_FAILS" -eq 0 ]; then
+		echo "FAIL [$TEST_NAME/$CMIG_TEST_BACKEND]: no assertion ran" >&2
+		_FAILS=1
+	fi
 	if [ "$_FAILS" -eq 0 ]; then
 		echo "# $TEST_NAME [$CMIG_TEST_BACKEND]: $_PASSES passed, 0 failed"
 	else

@@ -41,22 +41,7 @@ print("ok=%s errors=%d warnings=%d n=%d" % ("true" if d["ok"] else "false", d["e
 '
 }
 
-# json_diags [CODE] : the diagnostics of $OUT (of that code), one a line:
-# severity<TAB>code<TAB>path<TAB>line<TAB>message, null for a JSON null
-json_diags() {
-	printf '%s' "$OUT" | python3 -c '
-import json, sys
-d = json.loads(sys.stdin.read())
-want = sys.argv[1] if len(sys.argv) > 1 else None
-def s(v): return "null" if v is None else str(v)
-for x in d.get("diagnostics", []):
-    if want is None or x.get("code") == want:
-        print("\t".join(s(x.get(k)) for k in ("severity", "code", "path", "line", "message")))
-' "$@" 2>/dev/null
-}
-
-summary() { printf '%s\n' "$ERR" | tail -n 1; }
-T=$'\t'
+# json_diags [CODE], summary, T: tests/cli/lib.sh
 
 # json_one CODE SEVERITY PATH LINE [WHAT] : exactly one diagnostic of CODE, with those fields
 # (LINE "int" = any line number, "null" = JSON null)
@@ -261,7 +246,8 @@ cp cmig.yaml "$TEST_DIR/noroot/"
 )
 cd "$TEST_DIR/noroot" || _die cd
 assert_exit 1 check --format json
-assert_match "$(json_diags)" "^error${T}(roots|cycle)${T}" "no root (s1 follows itself): reported as roots or cycle"
+assert_match "$(json_diags roots)" "^error${T}roots${T}null${T}null${T}roots: no root" "no root (s1 follows itself): roots"
+assert_match "$(json_diags cycle)" "^error${T}cycle${T}versions/s1_[a-z0-9_]*\.sql${T}2${T}cycle: s1 -> s1" "s1 follows itself: cycle"
 cd "$PROJ" || _die cd
 
 # ---- filename ----------------------------------------------------------------------------------

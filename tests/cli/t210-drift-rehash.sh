@@ -13,25 +13,6 @@
 command -v python3 >/dev/null || _die "python3 is needed"
 command -v sha256sum >/dev/null || _die "sha256sum is needed"
 
-json_diags() { # [CODE] : severity<TAB>code<TAB>path<TAB>line<TAB>message of $OUT
-	printf '%s' "$OUT" | python3 -c '
-import json, sys
-d = json.loads(sys.stdin.read())
-want = sys.argv[1] if len(sys.argv) > 1 else None
-def s(v): return "null" if v is None else str(v)
-for x in d["diagnostics"]:
-    if want is None or x["code"] == want:
-        print("\t".join(s(x[k]) for k in ("severity", "code", "path", "line", "message")))
-' "$@"
-}
-json_top() {
-	printf '%s' "$OUT" | python3 -c '
-import json, sys
-d = json.loads(sys.stdin.read())
-print("ok=%s errors=%d warnings=%d" % (str(d["ok"]).lower(), d["errors"], d["warnings"]))'
-}
-summary() { printf '%s\n' "$ERR" | tail -n 1; }
-T=$'\t'
 # lines_sha FILE A B : SHA-256 of lines A..B of FILE, CR before LF dropped
 lines_sha() { sed -n "$2,$3p" "$1" | sed 's/\r$//' | sha256sum | cut -d' ' -f1; }
 # hist_rows REV DIR : number of history rows of REV with that direction

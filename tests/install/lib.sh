@@ -42,6 +42,8 @@ check_eq() {
 	fi
 }
 finish() {
+	# a test that asserted nothing proves nothing: it fails (issue 11)
+	[ "$_passes" -gt 0 ] || [ "$_fails" -gt 0 ] || fail "no assertion ran"
 	echo "$TEST_NAME: $_passes passed, $_fails failed" >&2
 	[ "$_fails" -eq 0 ]
 	exit $?

@@ -64,8 +64,9 @@ static void put(const char *path, const char *text)
 static int load(struct fixture *x, const char *path, bool required, const char *flag,
                 const char *env)
 {
+	struct cmig_config_given given = { .url = flag, .env_url = env };
 	cmig_config_release(&x->c);
-	return cmig_config_load(&x->c, path, required, flag, env, &x->d);
+	return cmig_config_load(&x->c, path, required, &given, &x->d);
 }
 
 static void assert_defaults_except_paths(const struct cmig_config *c)
