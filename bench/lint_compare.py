@@ -263,13 +263,13 @@ def reason(side, code, stmt, stmts, idx, extra, case, ctx):
                     "index build as lint-add-unique")
         if code == "lint-not-idempotent" and "transaction:false" not in section:
             return ("a transactional section rolls back whole on failure, so its re-run starts "
-                    "clean; IF [NOT] EXISTS matters only in transaction:false sections (SPEC §2)")
+                    "clean; IF [NOT] EXISTS matters only in transaction:false sections")
         t = touched_table(sql)
         if t and t in created_before(stmts, idx):
             return "the table is created earlier in the same section: an empty new table blocks no one"
         if code == "lint-not-idempotent" and "transaction:false" not in section:
             return ("a transactional section rolls back whole on failure, so its re-run starts "
-                    "clean; IF [NOT] EXISTS matters only in transaction:false sections (SPEC §2)")
+                    "clean; IF [NOT] EXISTS matters only in transaction:false sections")
         if code == "lint-lock-timeout" and any("pg_lock_timeout" in e for e in extra):
             return "pg_lock_timeout in cmig.yaml: cmig itself runs SET LOCAL lock_timeout first"
         if code == "lint-lock-timeout" and "transaction:false" in section:
@@ -291,7 +291,7 @@ def reason(side, code, stmt, stmts, idx, extra, case, ctx):
                     "catalog: no rewrite")
         if code == "lint-constraint-not-valid" and re.search(r"(?i)^alter table .* add (column )?", low) and "references" in low and "foreign key" not in low:
             return ("ADD COLUMN … REFERENCES: the new column is all NULL, there is nothing to "
-                    "scan; not a SPEC §10 form")
+                    "scan; not a form cmig lints")
         if code == "lint-constraint-not-valid" and "validate constraint" in low:
             return "VALIDATE CONSTRAINT is the safe second step (SHARE UPDATE EXCLUSIVE)"
         if code == "lint-not-idempotent" and "transaction:false" in section:
@@ -459,7 +459,7 @@ def main():
     n = sum(tot)
     lines.append("| all | %d | %d | %d | %d | %.1f%% |" % (tot[0], tot[1], tot[2], tot[3], 100.0 * (tot[0] + tot[1]) / n))
     lines.append("")
-    lines.append("squawk findings outside SPEC §10 (not compared): " +
+    lines.append("squawk findings outside cmig's rule list (not compared): " +
                  ", ".join("%s %d" % (k, v) for k, v in sorted(other_rules.items())))
     lines.append("")
     lines.append("Every disagreement (%d):" % len(disagreements))

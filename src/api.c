@@ -15,6 +15,7 @@
 #include "config.h"
 #include "copy.h"
 #include "init.h"
+#include "dbident.h"
 #include "lint.h"
 #include "dbstate.h"
 #include "diag.h"
@@ -273,7 +274,25 @@ static void runtime_of(struct cmig_runtime *rt, const cmig_project *p)
 	rt->config = &p->config;
 	rt->scripts = &p->scripts;
 	rt->url = &p->url;
+	rt->result = NULL;
 	rt->write_dump_file = true; /* every entry point here runs on one database */
+}
+
+/* A run against another database than the project's (SPEC §11): its URL, parsed for this
+ * run only (relative SQLite paths relative to the current directory), owned by the caller's
+ * `own` and released by leave(). The project itself is only read, so runs on several
+ * threads can share it; such a run is one of many, so it never rewrites dump_file. */
+static int runtime_url(struct cmig_runtime *rt, cmig_dburl *own, const char *url, cmig_diags *d)
+{
+	memset(own, 0, sizeof(*own));
+	if (!url)
+		return CMIG_OK;
+	int rc = cmig_dburl_parse(own, url, NULL, d);
+	if (!rc) {
+		rt->url = own;
+		rt->write_dump_file = false;
+	}
+	return rc;
 }
 
 /* Every run-style entry point starts the same way: check the arguments, wire the caller's
@@ -287,74 +306,125 @@ static int url_problem(cmig_diags *d, const cmig_project *p)
 	                      p->config.url_problem);
 }
 
-static int enter(cmig_diags *d, struct cmig_runtime *rt, const cmig_project *p,
+static int enter(cmig_diags *d, struct cmig_runtime *rt, cmig_dburl *own, const cmig_project *p,
                  const cmig_run_options *o, bool need_chain)
 {
+	int rc;
+	memset(own, 0, sizeof(*own));
 	if (!p || !o || !version_ok(o->version, CMIG_RUN_OPTIONS_VERSION))
 		return CMIG_EUSAGE;
 	cmig_diags_init(d, o->on_diag, o->payload);
-	if (p->config.url_problem) {
-		int rc = url_problem(d, p);
+	/* the project's own URL matters only to a run that does not bring its own */
+	if (p->config.url_problem && !(o->version >= 2 && o->url && !(o->flags & CMIG_RUN_OFFLINE))) {
+		rc = url_problem(d, p);
 		cmig_diags_release(d);
 		return rc;
 	}
 	if (need_chain && !p->chain_ok) {
-		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run 'cmig check'");
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
+		                     "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
 	runtime_of(rt, p);
-	return CMIG_OK;
+	/* version 1 callers' structs end before url and result: never read them */
+	if (o->version >= 2)
+		rt->result = o->result;
+	if ((rc = runtime_url(rt, own, o->version < 2 || (o->flags & CMIG_RUN_OFFLINE) ? NULL : o->url,
+	                      d)) != CMIG_OK)
+		cmig_diags_release(d);
+	return rc;
 }
 
-static int leave(cmig_diags *d, int rc)
+static int leave(cmig_diags *d, cmig_dburl *own, int rc)
 {
+	cmig_dburl_release(own);
 	return finish(d, rc);
+}
+
+void cmig_run_result_release(cmig_run_result *r)
+{
+	if (!r)
+		return;
+	free(r->before);
+	free(r->after);
+	memset(r, 0, sizeof(*r));
+}
+
+int cmig_url_describe(char **display_out, char **identity_out, const char *url,
+                      cmig_diag_cb on_diag, void *payload)
+{
+	cmig_diags d;
+	cmig_dburl u;
+	int rc;
+
+	*display_out = NULL;
+	*identity_out = NULL;
+	if (!url)
+		return CMIG_EUSAGE;
+	cmig_diags_init(&d, on_diag, payload);
+	rc = cmig_dburl_parse(&u, url, NULL, &d);
+	if (!rc) {
+		*display_out = cmig_strdup(u.display);
+		*identity_out = cmig_dburl_identity(&u);
+		if (!*display_out || !*identity_out) {
+			free(*display_out);
+			free(*identity_out);
+			*display_out = *identity_out = NULL;
+			rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		}
+		cmig_dburl_release(&u);
+	}
+	cmig_diags_release(&d);
+	return rc;
 }
 
 int cmig_upgrade(size_t *pending_out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	int rc;
 	if (pending_out)
 		*pending_out = 0;
-	rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
+	rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_run(&rt, opts, CMIG_UP, pending_out, &d));
 }
 
 int cmig_downgrade(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d));
+	int rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_run(&rt, opts, CMIG_DOWN, NULL, &d));
 }
 
 int cmig_stamp(cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
-	int rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_stamp(&rt, opts, &d));
+	int rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_stamp(&rt, opts, &d));
 }
 
 int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	cmig_buf b = CMIG_BUF_INIT;
 	int rc;
 	*out = NULL;
-	rc = enter(&d, &rt, p, opts, false);
+	rc = enter(&d, &rt, &own, p, opts, false);
 	if (rc)
 		return rc;
 	rc = cmig_schemaops_dump(&b, &rt, opts, &d);
 	if (!rc && !(*out = cmig_buf_detach(&b)))
 		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 	cmig_buf_release(&b);
-	return leave(&d, rc);
+	return leave(&d, &own, rc);
 }
 
 /* SPEC §8 comparisons: the chain must be linear (it is replayed). */
@@ -366,7 +436,7 @@ static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_proje
 	cmig_diags_init(d, o->on_diag, o->payload);
 	if (!p->chain_ok) {
 		int rc = cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, NULL,
-		                         "versions/ is not one linear chain: run `cmig check`");
+		                         "versions/ is not one linear chain: run 'cmig check'");
 		cmig_diags_release(d);
 		return rc;
 	}
@@ -385,7 +455,7 @@ int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opt
 	rc = cmig_autogen_diff(&n, &rt, opts, &d);
 	if (count_out)
 		*count_out = n;
-	return leave(&d, rc);
+	return leave(&d, NULL, rc);
 }
 
 int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
@@ -399,7 +469,7 @@ int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_opti
 	rc = cmig_autogen_check(&n, &rt, opts, &d);
 	if (count_out)
 		*count_out = n;
-	return leave(&d, rc);
+	return leave(&d, NULL, rc);
 }
 
 int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_schema_options *opts)
@@ -412,36 +482,39 @@ int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_sche
 	*path_out = NULL;
 	if ((rc = enter_schema(&d, &rt, p, opts)))
 		return rc;
-	return leave(&d, cmig_autogen_revision(path_out, &rt, opts, &d));
+	return leave(&d, NULL, cmig_autogen_revision(path_out, &rt, opts, &d));
 }
 
 int cmig_current(char **out, cmig_project *p, const cmig_run_options *opts)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	int rc;
 	*out = NULL;
-	rc = enter(&d, &rt, p, opts, false);
-	return rc ? rc : leave(&d, cmig_migrate_current(out, &rt, opts, &d));
+	rc = enter(&d, &rt, &own, p, opts, false);
+	return rc ? rc : leave(&d, &own, cmig_migrate_current(out, &rt, opts, &d));
 }
 
 int cmig_status_walk(char **current_out, cmig_project *p, const cmig_run_options *opts,
                      cmig_status_cb cb)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	int rc;
 	*current_out = NULL;
 	if (!cb)
 		return CMIG_EUSAGE;
-	rc = enter(&d, &rt, p, opts, true);
-	return rc ? rc : leave(&d, cmig_migrate_status(current_out, &rt, opts, cb, &d));
+	rc = enter(&d, &rt, &own, p, opts, true);
+	return rc ? rc : leave(&d, &own, cmig_migrate_status(current_out, &rt, opts, cb, &d));
 }
 
 int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_options *opts,
                 const char *rev, unsigned flags)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	size_t count = 0;
 	bool all = (flags & CMIG_REHASH_ALL) != 0;
@@ -450,24 +523,25 @@ int cmig_rehash(size_t *count_out, cmig_project *p, const cmig_run_options *opts
 		*count_out = 0;
 	if (!rev && !all)
 		return CMIG_EUSAGE;
-	rc = enter(&d, &rt, p, opts, true);
+	rc = enter(&d, &rt, &own, p, opts, true);
 	if (rc)
 		return rc;
 	rc = cmig_maintain_rehash(&rt, opts, rev, all, &count, &d);
 	if (count_out)
 		*count_out = count;
-	return leave(&d, rc);
+	return leave(&d, &own, rc);
 }
 
 int cmig_linearize(cmig_project *p, const cmig_run_options *opts, unsigned flags,
                    cmig_relink_cb on_change)
 {
 	struct cmig_runtime rt;
+	cmig_dburl own;
 	cmig_diags d;
 	bool dry_run = (flags & CMIG_LINEARIZE_DRY_RUN) != 0;
-	int rc = enter(&d, &rt, p, opts, false);
-	return rc ? rc : leave(&d, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
-	                                                   on_change, opts->payload, &d));
+	int rc = enter(&d, &rt, &own, p, opts, false);
+	return rc ? rc : leave(&d, &own, cmig_maintain_linearize(&rt, opts, &p->file_diags, dry_run,
+	                                                         on_change, opts->payload, &d));
 }
 
 int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_options *opts)
@@ -483,8 +557,8 @@ int cmig_revision_create(char **path_out, cmig_project *p, const cmig_revision_o
 		return CMIG_EUSAGE;
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	if (!p->chain_ok)
-		return leave(&d, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
-		                                  "versions/ is not one linear chain: run 'cmig check'"));
+		return leave(&d, NULL, cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
+		                                        "versions/ is not one linear chain: run 'cmig check'"));
 	if (opts->rev_id) {
 		rev = opts->rev_id;
 		if (!cmig_text_valid_id(rev, strlen(rev))) {
@@ -528,11 +602,30 @@ int cmig_check(size_t *errors_out, size_t *warnings_out, cmig_project *p,
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	d.strict = (opts->flags & CMIG_CHECK_STRICT) != 0;
 	d.keep = false;
-	for (size_t i = 0; i < p->file_diags.n; i++)
+	if (opts->version >= 3 && opts->url) {
+		/* one database of many (SPEC §11): the files were checked by the caller already */
+		struct cmig_runtime rt;
+		cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
+		cmig_dburl own;
+		memset(&own, 0, sizeof(own));
+		ro.payload = opts->payload;
+		if (opts->lock_timeout > 0)
+			ro.lock_timeout = opts->lock_timeout;
+		ro.wait = opts->wait;
+		runtime_of(&rt, p);
+		rt.result = opts->result;
+		if (!p->chain_ok)
+			cmig_diag_error(&d, NULL, 0, CMIG_ECHAIN, NULL,
+			                "versions/ is not one linear chain: run `cmig check`");
+		else if (runtime_url(&rt, &own, opts->url, &d) == CMIG_OK)
+			cmig_check_database(&rt, &ro, &d);
+		cmig_dburl_release(&own);
+	} else for (size_t i = 0; i < p->file_diags.n; i++)
 		cmig_diags_push(&d, &p->file_diags.items[i]);
-	if ((opts->flags & CMIG_CHECK_WITH_DATABASE) && p->config.url_problem)
+	if (!(opts->version >= 3 && opts->url) && (opts->flags & CMIG_CHECK_WITH_DATABASE) &&
+	    p->config.url_problem)
 		url_problem(&d, p);
-	else if (p->chain_ok) {
+	else if (!(opts->version >= 3 && opts->url) && p->chain_ok) {
 		struct cmig_runtime rt;
 		runtime_of(&rt, p);
 		cmig_check_run(&rt, (opts->flags & CMIG_CHECK_WITH_DATABASE) != 0, opts->payload, &d);
@@ -579,5 +672,5 @@ int cmig_copy(cmig_project *p, const cmig_copy_options *opts)
 	cmig_diags_init(&d, opts->on_diag, opts->payload);
 	runtime_of(&rt, p);
 	rc = cmig_copy_run(&rt, opts, &d);
-	return leave(&d, rc);
+	return leave(&d, NULL, rc);
 }

@@ -48,7 +48,7 @@ _cmig() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-c | --config | --url | --lock-timeout | --wait | -m | --message | --rev-id | -r | --rev-range | --format | \
+		-c | --config | --url | --urls | --jobs | --on-error | --lock-timeout | --wait | -m | --message | --rev-id | -r | --rev-range | --format | \
 		--from | --to | --tables | --exclude)
 			((i++)) ;;
 		-[0-9]*) [ -n "$cmd" ] && ((npos++)) ;;
@@ -59,8 +59,11 @@ _cmig() {
 
 	# option values
 	case $prev in
-	-c | --config)
+	-c | --config | --urls)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--on-error)
+		COMPREPLY=($(compgen -W "stop continue" -- "$cur"))
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "text json" -- "$cur"))
@@ -68,7 +71,7 @@ _cmig() {
 	-r | --rev-range)
 		COMPREPLY=($(compgen -W "$(_cmig_revisions) head base current" -- "$cur"))
 		return ;;
-	--url | --lock-timeout | --wait | -m | --message | --rev-id | --from | --to | --tables | --exclude)
+	--url | --jobs | --lock-timeout | --wait | -m | --message | --rev-id | --from | --to | --tables | --exclude)
 		return ;;
 	esac
 

@@ -181,6 +181,17 @@ typedef void (*cmig_output_cb)(const char *text, size_t len, void *payload);
 /* Called once when a run has waited a second for the lock (SPEC §4). */
 typedef void (*cmig_wait_cb)(const char *what, void *payload);
 
+/* What one run found and did, for a caller that reports on many databases (SPEC §11): point
+ * cmig_run_options.result (or cmig_check_options.result) at one, zeroed; it is filled in
+ * whatever the status. Release it with cmig_run_result_release(). */
+typedef struct {
+	bool known;           /* the database's revision was read (false: failed before that) */
+	char *before;         /* its revision when the run started, NULL = base */
+	char *after;          /* its revision when the run ended, NULL = base */
+	size_t steps;         /* migrations run; for check-only, current, status, check: pending */
+} cmig_run_result;
+CMIG_EXTERN void cmig_run_result_release(cmig_run_result *r);
+
 /* cmig_run_options.flags */
 enum {
 	CMIG_RUN_OFFLINE = 1u << 0,    /* --sql: print SQL through on_output, never connect */
@@ -201,11 +212,18 @@ typedef struct {
 	cmig_wait_cb on_wait;
 	cmig_diag_cb on_diag;
 	void *payload;
+	/* Version 2 (SPEC §11). url NULL: the project's database. Else run against this URL
+	 * instead (a relative SQLite path is relative to the current directory): one open
+	 * project, many databases, each run independent, from as many threads as you like (one
+	 * run per thread at a time). */
+	const char *url;
+	cmig_run_result *result;   /* optional: filled in (see cmig_run_result) */
 } cmig_run_options;
-#define CMIG_RUN_OPTIONS_VERSION 1
+#define CMIG_RUN_OPTIONS_VERSION 2
 #define CMIG_RUN_OPTIONS_INIT { .version = CMIG_RUN_OPTIONS_VERSION, .flags = 0,            \
 	.target = NULL, .lock_timeout = 300.0, .wait = 0.0, .on_progress = NULL,                \
-	.on_output = NULL, .on_wait = NULL, .on_diag = NULL, .payload = NULL }
+	.on_output = NULL, .on_wait = NULL, .on_diag = NULL, .payload = NULL, .url = NULL,     \
+	.result = NULL }
 CMIG_EXTERN int cmig_run_options_init(cmig_run_options *opts, unsigned version);
 
 /* Upgrade/downgrade. With CMIG_RUN_CHECK_ONLY, returns CMIG_OK with *pending_out (optional)
@@ -278,10 +296,17 @@ typedef struct {
 	/* version 2 */
 	const char *lint_dialect;  /* "sqlite" | "postgresql": lint every section for it alone */
 	const char *lint_since;    /* a revision: lint only the revisions after it */
+	/* Version 3 (SPEC §11). url set: check only this database against the files (their own
+	 * problems are not replayed: check the files once without url, then each database with
+	 * it). */
+	const char *url;
+	cmig_run_result *result;   /* optional, with url: current revision and pending count */
+	double lock_timeout, wait; /* with url: as in cmig_run_options (0: defaults) */
 } cmig_check_options;
-#define CMIG_CHECK_OPTIONS_VERSION 2
+#define CMIG_CHECK_OPTIONS_VERSION 3
 #define CMIG_CHECK_OPTIONS_INIT { .version = CMIG_CHECK_OPTIONS_VERSION, .flags = 0,        \
-	.on_diag = NULL, .payload = NULL, .lint_dialect = NULL, .lint_since = NULL }
+	.on_diag = NULL, .payload = NULL, .lint_dialect = NULL, .lint_since = NULL, .url = NULL, \
+	.result = NULL, .lock_timeout = 0.0, .wait = 0.0 }
 CMIG_EXTERN int cmig_check_options_init(cmig_check_options *opts, unsigned version);
 
 /* One lint rule (SPEC §10), for SARIF's rule list: static strings. */
@@ -359,6 +384,13 @@ CMIG_EXTERN int cmig_revision_autogenerate(char **path_out, cmig_project *p,
  * created_cb is told each path created. */
 CMIG_EXTERN int cmig_init(const char *dir, void (*created_cb)(const char *path, void *payload),
                           cmig_diag_cb on_diag, void *payload);
+
+/* A database URL as people see it (password hidden) and a key naming the database it reaches
+ * (SQLite: the file's device and inode, or its real path when it does not exist yet;
+ * PostgreSQL: host, port, database and schema=), for refusing a database listed twice
+ * (SPEC §11). Both yours (cmig_free); a bad URL is an error through on_diag. */
+CMIG_EXTERN int cmig_url_describe(char **display_out, char **identity_out, const char *url,
+                                  cmig_diag_cb on_diag, void *payload);
 
 /* ---- copy (SPEC §9) --------------------------------------------------------------------- */
 

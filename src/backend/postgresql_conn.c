@@ -530,6 +530,45 @@ static PGconn *connect_once(struct pg_backend *be, const char *const *keys,
 	return c;
 }
 
+/* The startup `options` that make schema the whole search_path (SPEC §11): the URL's own
+ * options first, then `-c search_path="NAME"`, with the server's escapes (a backslash before
+ * a space or a backslash) and the identifier's quotes doubled. */
+static int search_path_options(cmig_buf *out, PQconninfoOption *opts, const char *schema)
+{
+	int rc = CMIG_OK;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "options") && o->val && *o->val) {
+			rc |= cmig_buf_puts(out, o->val);
+			rc |= cmig_buf_putc(out, ' ');
+		}
+	rc |= cmig_buf_puts(out, "-c search_path=\"");
+	for (const char *p = schema; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
+			rc |= cmig_buf_putc(out, '\\');
+		if (*p == '"')
+			rc |= cmig_buf_putc(out, '"');
+		rc |= cmig_buf_putc(out, *p);
+	}
+	rc |= cmig_buf_putc(out, '"');
+	return rc ? CMIG_ENOMEM : CMIG_OK;
+}
+
+/* SET search_path after connecting, for a pooler that does not pass startup options on
+ * (pgbouncer=true in the URL). */
+static int set_search_path(struct pg_backend *be, cmig_diags *d)
+{
+	cmig_buf sql = CMIG_BUF_INIT;
+	int rc;
+	if (cmig_buf_puts(&sql, "SET search_path = \"") || cmig_buf_add_quoted(&sql, be->url->schema, '"') ||
+	    cmig_buf_putc(&sql, '"')) {
+		cmig_buf_release(&sql);
+		return cmig_diag_oom(d);
+	}
+	rc = cmig_pg_exec(be, sql.ptr, "setting search_path to the URL's schema", d);
+	cmig_buf_release(&sql);
+	return rc;
+}
+
 int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 {
 	const struct cmig_backend_settings *s = be->base.settings;
@@ -537,16 +576,23 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 	double deadline = cmig_pg_now() + (s->wait > 0 ? s->wait : 0), timeout;
 	char *perr = NULL;
 	PQconninfoOption *opts;
-	int n = 0;
+	cmig_buf options = CMIG_BUF_INIT;
+	int n = 0, rc;
 
 	/* A URL libpq cannot parse will not parse better later: no retries for it. */
 	opts = PQconninfoParse(be->url->pg_conninfo, &perr);
 	if (!opts) {
-		int rc = connect_error(be, NULL, perr ? perr : "out of memory", d);
+		rc = connect_error(be, NULL, perr ? perr : "out of memory", d);
 		PQfreemem(perr);
 		return rc;
 	}
 	timeout = attempt_timeout(opts);
+	if (be->url->schema && !be->url->pgbouncer &&
+	    search_path_options(&options, opts, be->url->schema) != CMIG_OK) {
+		PQconninfoFree(opts);
+		cmig_buf_release(&options);
+		return cmig_diag_oom(d);
+	}
 	PQconninfoFree(opts);
 
 	/* Before dbname: defaults the URL may override. After it: what cmig needs. */
@@ -560,20 +606,25 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 	}
 	keys[n] = "client_encoding"; /* migration files are UTF-8 (SPEC §2); positions count UTF-8 */
 	vals[n++] = "UTF8";
+	if (options.len) {
+		keys[n] = "options";
+		vals[n++] = options.ptr;
+	}
 	keys[n] = NULL;
 	vals[n] = NULL;
 
 	for (;;) {
 		bool timed_out;
 		PGconn *c = connect_once(be, keys, vals, timeout, &timed_out);
-		if (!c)
+		if (!c) {
+			cmig_buf_release(&options);
 			return cmig_diag_oom(d);
+		}
 		if (!timed_out && PQstatus(c) == CONNECTION_OK) {
 			be->conn = c;
 			break;
 		}
 		if (cmig_pg_now() >= deadline) {
-			int rc;
 			if (timed_out) {
 				char msg[96];
 				snprintf(msg, sizeof(msg), "connection to server timed out after %g second%s "
@@ -583,13 +634,17 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 				rc = connect_error(be, c, PQerrorMessage(c), d);
 			}
 			PQfinish(c);
+			cmig_buf_release(&options);
 			return rc;
 		}
 		PQfinish(c);
 		cmig_pg_sleep_ms(250);
 	}
+	cmig_buf_release(&options);
 	if (PQsetnonblocking(be->conn, 1) != 0)
 		return report_error(be, NULL, NULL, d);
+	if (be->url->schema && be->url->pgbouncer && (rc = set_search_path(be, d)) != CMIG_OK)
+		return rc;
 	return CMIG_OK;
 }
 

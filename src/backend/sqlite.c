@@ -315,8 +315,7 @@ static int sq_open(struct cmig_backend **out, const cmig_dburl *url,
 int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
                             cmig_diags *d)
 {
-	static const cmig_dburl mem = { CMIG_DB_SQLITE, NULL, NULL, (char *)":memory:", NULL, NULL,
-	                                NULL, NULL, NULL };
+	static const cmig_dburl mem = { .kind = CMIG_DB_SQLITE, .sqlite_path = (char *)":memory:" };
 	struct cmig_backend *be = NULL;
 	int rc = sq_open(&be, &mem, st, d);
 	*out = (struct sqlite_backend *)be;

@@ -11,12 +11,17 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fleet.h"
 #include "man.h"
 #include "out.h"
 
 static const struct cli_opt global_opts[] = {
 	{ "config", 'c', "FILE", "configuration file (default ./cmig.yaml)" },
-	{ "url", 0, "URL", "database URL (overrides DATABASE_URL and cmig.yaml)" },
+	{ "url", 0, "URL", "database URL (overrides DATABASE_URL and cmig.yaml); repeat it, or use a sqlite:///dir/*.db pattern, for many databases" },
+	{ "urls", 0, "FILE", "many databases: one URL a line ('-' reads stdin; # comments)" },
+	{ "jobs", 0, "N", "many databases: run N at a time (default: the CPUs, at most 8)" },
+	{ "on-error", 0, "MODE", "many databases: stop (default when writing) or continue after a failure" },
+	{ "format", 0, "FORMAT", "many databases: the report as text (default) or json" },
 	{ "lock-timeout", 0, "SECONDS", "give up waiting for the migration lock after this long (default 300)" },
 	{ "wait", 0, "SECONDS", "keep retrying the connection this long (databases still starting)" },
 	{ "quiet", 'q', NULL, "no progress output (errors still print)" },
@@ -24,7 +29,8 @@ static const struct cli_opt global_opts[] = {
 	{ "help", 'h', NULL, "show help (also per command: cmig COMMAND --help)" },
 	{ "version", 0, NULL, "print cmig's version and the sqlite and libpq versions" },
 };
-enum { G_CONFIG, G_URL, G_LOCK_TIMEOUT, G_WAIT, G_QUIET, G_VERBOSE, G_HELP, G_VERSION, G_COUNT };
+enum { G_CONFIG, G_URL, G_URLS, G_JOBS, G_ON_ERROR, G_FORMAT, G_LOCK_TIMEOUT, G_WAIT, G_QUIET,
+       G_VERBOSE, G_HELP, G_VERSION, G_COUNT };
 #define NGLOBALS (sizeof(global_opts) / sizeof(global_opts[0]))
 
 /* The command table: `cmig --help` and completion read it too. */
@@ -185,6 +191,47 @@ static int open_project(struct cli_ctx *ctx)
 	return EXIT_OK;
 }
 
+/* The commands SPEC §11 runs over many databases. */
+static bool fleet_command(const struct cli_command *c)
+{
+	static const char *const names[] = { "upgrade", "downgrade", "stamp", "current", "status",
+	                                     "check" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(c->name, names[i]))
+			return true;
+	return false;
+}
+
+/* --jobs, --on-error and --format (global: SPEC §11), checked whether or not they are used. */
+static int fleet_options(struct fleet_options *fo, struct cli_ctx *ctx, const struct cli_parsed *args,
+                         bool fleet)
+{
+	/* a command's own --format (check's) is the report's only over many databases */
+	const char *fmt = fleet ? cli_opt_value(ctx, "format") : NULL;
+	memset(fo, 0, sizeof(*fo));
+	fo->on_error = -1;
+	if (args->seen[G_JOBS]) {
+		char *end;
+		long n = strtol(args->values[G_JOBS], &end, 10);
+		if (*end || end == args->values[G_JOBS] || n < 1 || n > 256)
+			return cli_usage_error(ctx, "--jobs needs a number from 1 to 256, not '%s'",
+			                       args->values[G_JOBS]);
+		fo->jobs = (unsigned)n;
+	}
+	if (args->seen[G_ON_ERROR]) {
+		const char *m = args->values[G_ON_ERROR];
+		if (strcmp(m, "stop") && strcmp(m, "continue"))
+			return cli_usage_error(ctx, "--on-error is stop or continue, not '%s'", m);
+		fo->on_error = !strcmp(m, "continue");
+	}
+	if (!fmt && args->seen[G_FORMAT])
+		fmt = args->values[G_FORMAT];
+	if (fmt && strcmp(fmt, "text") && strcmp(fmt, "json"))
+		return cli_usage_error(ctx, "--format is text or json, not '%s'", fmt);
+	fo->json = fmt && !strcmp(fmt, "json");
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_parsed args;
@@ -248,6 +295,40 @@ int main(int argc, char **argv)
 		return cli_usage_error(&ctx, "'%s' needs %s", ctx.cmd->name, ctx.cmd->usage);
 	if (args.npos > ctx.cmd->max_args)
 		return cli_usage_error(&ctx, "unexpected argument '%s'", args.pos[ctx.cmd->max_args]);
+	if (fleet_wanted(&args, G_URL, G_URLS)) {
+		struct fleet_options fo;
+		struct fleet_list list;
+		if (!fleet_command(ctx.cmd))
+			return cli_usage_error(&ctx, "'%s' runs on one database: give one --url (many "
+			                       "databases: upgrade, downgrade, stamp, current, status, check)",
+			                       ctx.cmd->name);
+		if (cli_opt_given(&ctx, "sql"))
+			return cli_usage_error(&ctx, "--sql prints the SQL for one database: give one --url");
+		if ((code = fleet_options(&fo, &ctx, &args, true)) != EXIT_OK)
+			return code;
+		code = fleet_list_build(&list, &args, G_URL, G_URLS);
+		if (code == EXIT_OK) {
+			ctx.url = list.items[0].url; /* settles cmig.yaml's database_url: not read */
+			code = open_project(&ctx);
+			if (code == EXIT_OK)
+				code = fleet_run(&ctx, &list, &fo);
+			cmig_project_free(ctx.project);
+		}
+		fleet_list_release(&list);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "cmig: error: cannot write to standard output\n");
+			return EXIT_FAIL;
+		}
+		return code;
+	}
+	if (args.seen[G_FORMAT] && !cli_opt_given(&ctx, "format"))
+		return cli_usage_error(&ctx, "--format is for the report of a run over many databases; "
+		                       "'%s' on one database has no --format", ctx.cmd->name);
+	{
+		struct fleet_options fo;
+		if ((code = fleet_options(&fo, &ctx, &args, false)) != EXIT_OK)
+			return code;
+	}
 
 	if (ctx.cmd->flags & (CMD_NEEDS_PROJECT | CMD_NEEDS_CHAIN)) {
 		code = open_project(&ctx);

@@ -131,7 +131,12 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 			return -1;
 		out->seen[idx] = true;
 		out->values[idx] = val;
-		if (val && out->nall < CLI_MAX_ARGS) { /* every value, for repeatable options */
+		if (val) { /* every value, for repeatable options (never one dropped: an error) */
+			if (out->nall >= CLI_MAX_ARGS) {
+				fprintf(stderr, "cmig: error: more than %d option values (many databases: "
+				        "list them in a file with --urls FILE)\n", CLI_MAX_ARGS);
+				return -1;
+			}
 			out->all_idx[out->nall] = idx;
 			out->all[out->nall++] = val;
 		}

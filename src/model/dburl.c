@@ -142,6 +142,52 @@ static int parse_hosts(cmig_dburl *u, const char *h, size_t len, cmig_diags *d)
 	return CMIG_OK;
 }
 
+/* The query parameters cmig reads: schema=NAME and pgbouncer=true (SPEC §11), which libpq
+ * would refuse, and host/port/dbname/user, which it also reads (kept for it; remembered here
+ * to tell two URLs of one database apart). Returns 1 for a parameter cmig takes out of the
+ * URL, CMIG_OK for one left to libpq, or an error. */
+static int take_param(cmig_dburl *u, const char *p, size_t plen, cmig_diags *d)
+{
+	static const char *const kept[] = { "host=", "port=", "dbname=", "user=" };
+	const char *eq = memchr(p, '=', plen);
+	size_t klen = eq ? (size_t)(eq - p) + 1 : plen;
+	bool bad;
+	char *v;
+
+	if (!eq)
+		return CMIG_OK;
+	v = percent_decode(eq + 1, plen - klen, &bad);
+	if (!v)
+		return bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                             "database URL has a bad percent-encoding in its %.*s parameter",
+		                             (int)(klen - 1), p) : cmig_diag_oom(d);
+	if (klen == 7 && !strncmp(p, "schema=", 7)) {
+		if (!*v || strlen(v) > 63) {
+			free(v);
+			return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+			                       "database URL's schema= must name a schema of 1 to 63 bytes");
+		}
+		free(u->schema);
+		u->schema = v;
+		return 1;
+	}
+	if (klen == 10 && !strncmp(p, "pgbouncer=", 10)) {
+		u->pgbouncer = !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes");
+		free(v);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char **slot = i == 0 ? &u->qhost : i == 1 ? &u->qport : i == 2 ? &u->dbname : &u->user;
+		if (klen == strlen(kept[i]) && !strncmp(p, kept[i], klen)) {
+			free(*slot);
+			*slot = v;
+			return CMIG_OK;
+		}
+	}
+	free(v);
+	return CMIG_OK;
+}
+
 static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cmig_diags *d)
 {
 	const char *auth_end = rest + strcspn(rest, "/?#");
@@ -167,6 +213,11 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	if (at) {
 		colon = memchr(rest, ':', (size_t)(at - rest));
 		hosts = at + 1;
+		u->user = percent_decode(rest, (size_t)((colon ? colon : at) - rest), &bad);
+		if (!u->user && !bad) {
+			rc = cmig_diag_oom(d);
+			goto done;
+		}
 		if (colon) {
 			size_t plen = (size_t)(at - colon - 1);
 			u->password_raw = cmig_strndup(colon + 1, plen);
@@ -202,6 +253,13 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 	}
 	if ((rc = parse_hosts(u, hosts, (size_t)(auth_end - hosts), d)) != CMIG_OK)
 		goto done;
+	if (*auth_end == '/' && auth_end[1] && auth_end[1] != '?' && auth_end[1] != '#') {
+		size_t n = strcspn(auth_end + 1, "?#");
+		if (!(u->dbname = percent_decode(auth_end + 1, n, &bad)) && !bad) {
+			rc = cmig_diag_oom(d);
+			goto done;
+		}
+	}
 
 	/* Path, then the query with any password=… parameter taken out. */
 	q = strchr(auth_end, '?');
@@ -235,6 +293,14 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 				}
 				cmig_buf_puts(&disp, disp_first ? "?" : "&");
 				cmig_buf_puts(&disp, "password=***");
+				disp_first = false;
+			} else if ((rc = take_param(u, p, plen, d)) != CMIG_OK) {
+				if (rc < 0)
+					goto done;
+				rc = CMIG_OK;
+				/* cmig's own parameter: shown to people, never handed to libpq */
+				cmig_buf_puts(&disp, disp_first ? "?" : "&");
+				cmig_buf_add(&disp, p, plen);
 				disp_first = false;
 			} else if (plen) {
 				cmig_buf_puts(&conn, conn_first ? "?" : "&");
@@ -366,6 +432,11 @@ void cmig_dburl_release(cmig_dburl *u)
 	free(u->password_raw);
 	free(u->host);
 	free(u->port);
+	free(u->qhost);
+	free(u->qport);
+	free(u->dbname);
+	free(u->user);
+	free(u->schema);
 	memset(u, 0, sizeof(*u));
 }
 

@@ -21,6 +21,11 @@ typedef struct {
 	char *password_raw;  /* PostgreSQL: the password as written in the URL (percent-encoded) */
 	char *host;          /* PostgreSQL: host as written (for messages), NULL when none */
 	char *port;          /* PostgreSQL: port as written, NULL when none */
+	char *qhost, *qport; /* PostgreSQL: ?host= and ?port= (decoded; libpq prefers them) */
+	char *dbname;        /* PostgreSQL: database name as written (decoded), NULL when none */
+	char *user;          /* PostgreSQL: user name as written (decoded), NULL when none */
+	char *schema;        /* PostgreSQL: ?schema=NAME (SPEC §11), taken out of pg_conninfo */
+	bool pgbouncer;      /* PostgreSQL: ?pgbouncer=true, taken out of pg_conninfo */
 } cmig_dburl;
 
 /* Parse url. base_dir: the directory a relative sqlite path is relative to (NULL = cwd).

@@ -114,7 +114,7 @@ static void parse_codes(struct walk *w, const char *p, const char *e, unsigned l
 				*mask |= 1u << k;
 			else if (warn)
 				cmig_diag_full(w->d, CMIG_DIAG_WARNING, CMIG_OK, "lint-ignore", w->r->path, line, 0,
-				               NULL, "the lint codes are listed by `cmig help check`",
+				               NULL, "the lint codes are listed by 'cmig help check'",
 				               "lint-ignore: unknown lint code '%.*s' (nothing silenced by it)",
 				               (int)(q - p), p);
 		}

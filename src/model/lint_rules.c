@@ -130,16 +130,16 @@ static const char *where(const struct lint_section *s, bool notx)
 	bool need_notx = notx && s->sec->transactional;
 	if (s->also_sqlite) {
 		if (s->down)
-			return need_notx ? "in a `-- migrate:down dialect:postgresql transaction:false` section "
-			                   "(the plain statement in a `dialect:sqlite` one): "
-			                 : "in a `-- migrate:down dialect:postgresql` section "
-			                   "(the plain statement in a `dialect:sqlite` one): ";
-		return need_notx ? "in a `-- migrate:up dialect:postgresql transaction:false` section "
-		                   "(the plain statement in a `dialect:sqlite` one): "
-		                 : "in a `-- migrate:up dialect:postgresql` section "
-		                   "(the plain statement in a `dialect:sqlite` one): ";
+			return need_notx ? "in a '-- migrate:down dialect:postgresql transaction:false' section "
+			                   "(the plain statement in a 'dialect:sqlite' one): "
+			                 : "in a '-- migrate:down dialect:postgresql' section "
+			                   "(the plain statement in a 'dialect:sqlite' one): ";
+		return need_notx ? "in a '-- migrate:up dialect:postgresql transaction:false' section "
+		                   "(the plain statement in a 'dialect:sqlite' one): "
+		                 : "in a '-- migrate:up dialect:postgresql' section "
+		                   "(the plain statement in a 'dialect:sqlite' one): ";
 	}
-	return need_notx ? "in a `transaction:false` section: " : "";
+	return need_notx ? "in a 'transaction:false' section: " : "";
 }
 
 /* Hints are cut at the buffer's size rather than failing: they are advice, not data. */
@@ -486,7 +486,7 @@ static int alter_action(struct lint_section *s, const struct lint_stmt *st, stru
 		if (is_col && !s->down && !a->is_new)
 			s->emit(s, st, "lint-drop",
 			        HINT("stop reading and writing %s.%s in a deploy first, then drop it in a "
-			             "later migration (silence this with `-- cmig:lint-ignore lint-drop` "
+			             "later migration (silence this with '-- cmig:lint-ignore lint-drop' "
 			             "above the statement once nothing uses it)", a->table, col),
 			        s->pg ? "DROP COLUMN %s.%s takes an ACCESS EXCLUSIVE lock on %s and loses "
 			                "the column's data; code still using it breaks"
@@ -784,7 +784,7 @@ static void drop_table(struct lint_section *s, const struct lint_stmt *st)
 	if (!s->down)
 		s->emit(s, st, "lint-drop",
 		        HINT("stop reading and writing %s in a deploy first, then drop it in a later "
-		             "migration (silence this with `-- cmig:lint-ignore lint-drop` above the "
+		             "migration (silence this with '-- cmig:lint-ignore lint-drop' above the "
 		             "statement once nothing uses it)", name),
 		        s->pg ? "DROP TABLE %s takes an ACCESS EXCLUSIVE lock on %s and loses its data; "
 		                "code still using it breaks"

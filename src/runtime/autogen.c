@@ -167,7 +167,7 @@ static int hints(struct renames *r, const char *text, bool fold, cmig_diags *d)
 			if (!old) {
 				free(tn);
 				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-				                       "a `-- cmig:renamed-from` line without a name");
+				                       "a '-- cmig:renamed-from' line without a name");
 			}
 			if (tn) {
 				x.table = cmig_arena_strdup(&r->strings, old);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dbstate.h"
+#include "target.h"
 
 
 static void check_dialect_sections(const struct cmig_runtime *rt, cmig_dialect_kind dialect,
@@ -45,7 +46,7 @@ static void span_lines(const struct cmig_revfile *r, const cmig_section *s, unsi
 		*b = *a;
 }
 
-static void check_database(const struct cmig_runtime *rt, void *payload, cmig_diags *d)
+void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *o, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
 	struct cmig_backend_settings s;
@@ -53,9 +54,7 @@ static void check_database(const struct cmig_runtime *rt, void *payload, cmig_di
 	struct cmig_dbstate st;
 	cmig_dialect_kind dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
 	                                                              : CMIG_DIALECT_SQLITE;
-	cmig_run_options o = CMIG_RUN_OPTIONS_INIT;
-	o.payload = payload;
-	cmig_migrate_settings(&s, rt, &o, true);   /* read-only: never creates the database */
+	cmig_migrate_settings(&s, rt, o, true);   /* read-only: never creates the database */
 	if (cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d))
 		return;
 	if (cmig_dbstate_load(&st, be, c, d)) {
@@ -64,6 +63,8 @@ static void check_database(const struct cmig_runtime *rt, void *payload, cmig_di
 		return;
 	}
 	be->ops->close(be);
+	cmig_migrate_result(rt->result, st.current, st.current, st.current_pos >= CMIG_POS_BASE ?
+	                    (size_t)((long)c->n - 1 - st.current_pos) : 0);
 	if (st.current && st.current_pos == -2)
 		cmig_diag_error(d, NULL, 0, CMIG_ERROR, "db-unknown",
 		                "db-unknown: the database is at revision %s, which no file declares", st.current);
@@ -100,7 +101,10 @@ int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payl
 {
 	check_dialect_sections(rt, rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
 	                                                               : CMIG_DIALECT_SQLITE, d);
-	if (with_database)
-		check_database(rt, payload, d);
+	if (with_database) {
+		cmig_run_options o = CMIG_RUN_OPTIONS_INIT;
+		o.payload = payload;
+		cmig_check_database(rt, &o, d);
+	}
 	return d->errors ? CMIG_ERROR : CMIG_OK;
 }

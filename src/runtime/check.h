@@ -14,4 +14,8 @@
 int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payload,
                    cmig_diags *d);
 
+/* The database half alone (SPEC §11 runs it once per database after one file check):
+ * o's lock_timeout, wait, payload and result are used. */
+void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *o, cmig_diags *d);
+
 #endif

@@ -38,7 +38,7 @@ int cmig_check_lint(const struct cmig_runtime *rt, unsigned flags, const char *d
 		if (!rt->config->url_configured && o.only == CMIG_DIALECT_ANY)
 			cmig_diag_full(d, CMIG_DIAG_NOTE, CMIG_OK, "lint-dialects", NULL, 0, 0, NULL, NULL,
 			               "lint: sqlite only, the dialect of the default database URL "
-			               "(set `dialects` in cmig.yaml)");
+			               "(set 'dialects' in cmig.yaml)");
 	}
 	if (since) {
 		long pos;

@@ -114,7 +114,7 @@ static int read_revision(struct run *r, bool source, char **rev)
 		return ops->copy_query_int(be, r->sql.ptr, &n, r->d);
 	if (rc)
 		return cmig_diag_full(r->d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, NULL, 0, 0, NULL,
-		                      "run `cmig upgrade` on it first: the schema is the migrations' job",
+		                      "run 'cmig upgrade' on it first: the schema is the migrations' job",
 		                      "the %s %s is not a cmig database (it has no %s table)",
 		                      source ? "source" : "target", u->display, s->tables.version);
 	return ops->version_read(be, rev, r->d);

@@ -39,7 +39,8 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
                            const cmig_run_options *o, bool readonly)
 {
 	memset(s, 0, sizeof(*s));
-	s->tables.schema = rt->config->version_table_schema;
+	/* a URL's schema=NAME wins over version_table_schema (SPEC §11) */
+	s->tables.schema = rt->url->schema ? rt->url->schema : rt->config->version_table_schema;
 	s->tables.version = rt->config->version_table;
 	s->tables.history = rt->config->history_table;
 	s->sqlite_foreign_keys = rt->config->sqlite_foreign_keys;
@@ -84,6 +85,19 @@ static void disconnect(struct cmig_backend *be)
 		return;
 	be->ops->unlock(be);
 	be->ops->close(be);
+}
+
+void cmig_migrate_result(cmig_run_result *r, const char *before, const char *after, size_t steps)
+{
+	if (!r)
+		return;
+	free(r->before);
+	free(r->after);
+	r->before = before ? cmig_strdup(before) : NULL;
+	r->after = after ? cmig_strdup(after) : NULL;
+	/* a copy that failed would read as base: say the revision is unknown instead */
+	r->known = (!before || r->before) && (!after || r->after);
+	r->steps = steps;
 }
 
 static const char *rev_label(const char *id)
@@ -320,6 +334,8 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	/* the version row; upgrade also reads the history, since it refuses a hole before the
 	 * current revision even when nothing is pending (SPEC §4); downgrade does not need it */
 	rc = cmig_dbstate_load_version(&state, be, c, d);
+	if (!rc)
+		cmig_migrate_result(rt->result, state.current, state.current, 0);
 	if (!rc && direction == CMIG_UP)
 		rc = cmig_dbstate_load_history(&state, be, c, d);
 	if (!rc)
@@ -332,6 +348,8 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	if (rc || (o->flags & CMIG_RUN_CHECK_ONLY) != 0) {
 		if (!rc && pending_out)
 			*pending_out = plan.n;
+		if (!rc && rt->result)
+			rt->result->steps = plan.n;
 		for (size_t i = 0; !rc && (o->flags & CMIG_RUN_CHECK_ONLY) && i < plan.n; i++) {
 			const char *id = plan.items[i].rev->id;
 			if (o->on_output) {
@@ -387,6 +405,13 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 			break;
 		}
 		pos += direction == CMIG_UP ? 1 : -1;
+		if (rt->result && rt->result->known) {
+			char *after = st.to ? cmig_strdup(st.to) : NULL;
+			rt->result->known = !st.to || after;
+			free(rt->result->after);
+			rt->result->after = after;
+			rt->result->steps++;
+		}
 		changed = true;
 	}
 	if (changed)
@@ -405,6 +430,7 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 	struct cmig_backend *be = NULL;
 	struct cmig_history_row row;
 	char at[32], *cur = NULL;
+	bool read;
 	long to;
 	int rc;
 
@@ -420,6 +446,7 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 	rc = be->ops->begin(be, d);
 	if (!rc && !(o->flags & CMIG_RUN_OFFLINE))
 		rc = be->ops->version_read(be, &cur, d);
+	read = !rc;
 	if (!rc)
 		rc = be->ops->version_write(be, to >= 0 ? c->revs[to]->id : NULL, d);
 	if (!rc) {
@@ -436,6 +463,10 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 		rc = be->ops->commit(be, d);
 	if (rc)
 		be->ops->rollback(be);
+	if (!(o->flags & CMIG_RUN_OFFLINE) && rt->result && read) {
+		cmig_migrate_result(rt->result, cur, rc ? cur : (to >= 0 ? c->revs[to]->id : NULL),
+		                    rc ? 0 : 1);
+	}
 	else if (!(o->flags & CMIG_RUN_OFFLINE))
 		cmig_schemaops_dump_file(rt, be, d);
 	free(cur);
@@ -457,6 +488,12 @@ int cmig_migrate_current(char **out, const struct cmig_runtime *rt, const cmig_r
 		return rc;
 	rc = be->ops->version_read(be, out, d);
 	be->ops->close(be);
+	if (!rc && rt->result) {
+		long pos = *out ? cmig_chain_index(&rt->scripts->chain, *out) : CMIG_POS_BASE;
+		/* a revision no file declares has nothing pending that could be counted */
+		cmig_migrate_result(rt->result, *out, *out, !*out || pos >= 0 ?
+		                    (size_t)((long)rt->scripts->chain.n - 1 - pos) : 0);
+	}
 	return rc;
 }
 
@@ -521,6 +558,8 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 			                state.missing[i]);
 	}
 	if (!rc) {
+		cmig_migrate_result(rt->result, state.current, state.current,
+		                    (size_t)((long)c->n - 1 - state.current_pos));
 		*current_out = state.current;
 		state.current = NULL;
 	}

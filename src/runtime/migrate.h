@@ -25,6 +25,7 @@ struct cmig_runtime {
 	const struct cmig_config *config;
 	const struct cmig_scriptdir *scripts;
 	const cmig_dburl *url;
+	cmig_run_result *result;       /* the caller's, to fill in, or NULL */
 	bool write_dump_file;   /* a single-database command: rewrite config->dump_file after a
 	                         * run that changed the database (SPEC §8; never for §11 fleets) */
 };
@@ -33,6 +34,9 @@ struct cmig_runtime {
  * lock timeout, --wait and the callbacks from o. */
 void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
                            const cmig_run_options *o, bool readonly);
+
+/* Fill r (when not NULL) with copies of before and after, and steps. */
+void cmig_migrate_result(cmig_run_result *r, const char *before, const char *after, size_t steps);
 
 /* Upgrade (direction CMIG_UP) or downgrade per opts (target, offline, check_only...). */
 int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *opts,

@@ -114,7 +114,7 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 	if (!dev)
 		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, rt->config->path, 0, 0,
 		                      NULL,
-		                      "Add `dev_url: postgresql://…/postgres` (a server where cmig may "
+		                      "Add 'dev_url: postgresql://…/postgres' (a server where cmig may "
 		                      "create and drop databases) to cmig.yaml.",
 		                      "this command needs dev_url on PostgreSQL: the schema at head is "
 		                      "replayed in a scratch database, never in the configured one");

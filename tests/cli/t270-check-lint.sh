@@ -112,7 +112,7 @@ ALTER TABLE users DROP COLUMN age;
 X
 assert_exit 0 check --lint
 assert_contains "$ERR" "versions/d4_risky.sql:6: warning: lint-index-not-concurrent: CREATE INDEX on users takes a SHARE lock on users" "the statement's first line, the lock"
-assert_contains "$ERR" "hint: in a \`-- migrate:up dialect:postgresql transaction:false\` section" "hint for a dialect:postgresql section"
+assert_contains "$ERR" "hint: in a '-- migrate:up dialect:postgresql transaction:false' section" "hint for a dialect:postgresql section"
 assert_contains "$ERR" "versions/d4_risky.sql:12: warning: lint-not-null-without-default:" "not-null-without-default"
 assert_contains "$ERR" "versions/d4_risky.sql:3: warning: lint-ignore: unknown lint code 'lint-nonsense'" "unknown code in the header"
 assert_contains "$ERR" "versions/d4_risky.sql:11: warning: lint-ignore: unknown lint code 'lint-bogus'" "unknown code on an ignore line"

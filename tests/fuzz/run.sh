@@ -3,7 +3,7 @@
 # (tests/fuzz/corpus/<target>/, one case per SPEC §6 form for alter and table) for SECONDS
 # (default 60), printing libFuzzer's exec count. Exit 1 on any crash, leak, timeout or OOM.
 #
-#   tests/fuzz/run.sh [SECONDS] [TARGET...]      targets: alter table sqlsplit revfile lint
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]      targets: alter table sqlsplit revfile lint convert
 #
 # Environment: CC (default clang), OUT (build dir, default a mktemp -d). New inputs found are
 # written to OUT/new-<target>/, never into the seed corpus.
@@ -14,7 +14,7 @@ src=$(cd "$here/../../src" && pwd)
 inc=$(cd "$here/../../include" && pwd)
 secs=${1:-60}
 shift || true
-targets=${*:-alter table sqlsplit revfile lint}
+targets=${*:-alter table sqlsplit revfile lint convert}
 CC=${CC:-clang}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/cmig-fuzz.XXXXXX")}
 mkdir -p "$OUT"
@@ -23,7 +23,7 @@ command -v "$CC" >/dev/null || { echo "run.sh: $CC not found (libFuzzer needs cl
 flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$src/util -I$src/model -I$src/batch -I$inc"
 # every file of the pure layers the targets use (util/ whole, so a new util file needs no edit)
-lib_src="$src/util/*.c $src/model/sqllex.c $src/model/sqlsplit.c $src/model/revfile.c $src/model/lint*.c
+lib_src="$src/util/*.c $src/model/sqllex.c $src/model/sqlsplit.c $src/model/revfile.c $src/model/lint*.c $src/model/convert*.c
          $src/batch/*.c"
 status=0
 for t in $targets; do

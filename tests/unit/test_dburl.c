@@ -237,6 +237,36 @@ static void test_dburl_scrub(void **state)
 	cmig_dburl_scrub(NULL, short_pw);
 }
 
+/* SPEC §11: schema= and pgbouncer= are cmig's, taken out of what libpq sees and kept in what
+ * people see; host/port/dbname/user in the query are remembered for identity and left to
+ * libpq. */
+static void test_dburl_schema_and_pgbouncer(void **state)
+{
+	(void)state;
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql://app:pw@db1:6432/shop?sslmode=disable&schema=Tenant%2042&pgbouncer=true&connect_timeout=3",
+	                                  NULL, &d), CMIG_OK);
+	assert_string_equal(u.schema, "Tenant 42");
+	assert_true(u.pgbouncer);
+	assert_string_equal(u.dbname, "shop");
+	assert_string_equal(u.user, "app");
+	assert_string_equal(u.pg_conninfo, "postgresql://app@db1:6432/shop?sslmode=disable&connect_timeout=3");
+	assert_string_equal(u.display, "postgresql://app:***@db1:6432/shop?sslmode=disable&schema=Tenant%2042&pgbouncer=true&connect_timeout=3");
+	cmig_dburl_release(&u);
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql:///shop?host=/tmp/s&port=7&schema=a&dbname=other", NULL, &d), CMIG_OK);
+	assert_string_equal(u.schema, "a");
+	assert_false(u.pgbouncer);
+	assert_string_equal(u.qhost, "/tmp/s");
+	assert_string_equal(u.qport, "7");
+	assert_string_equal(u.dbname, "other");
+	assert_null(u.host);
+	assert_string_equal(u.pg_conninfo, "postgresql:///shop?host=/tmp/s&port=7&dbname=other");
+	cmig_dburl_release(&u);
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql:///shop?schema=", NULL, &d), CMIG_ERROR);
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql:///shop?schema=0123456789012345678901234567890123456789012345678901234567890123",
+	                                  NULL, &d), CMIG_ERROR);
+	assert_int_equal(cmig_dburl_parse(&u, "postgresql:///shop?schema=%zz", NULL, &d), CMIG_ERROR);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -255,6 +285,7 @@ int main(void)
 		T(test_dburl_unencoded_slash_in_password_is_refused),
 		T(test_dburl_unknown_scheme_names_scheme_only),
 		T(test_dburl_scrub),
+		T(test_dburl_schema_and_pgbouncer),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
