@@ -1416,7 +1416,8 @@ int cmig_schema_diff(struct cmig_changes *out, const struct cmig_schema *from,
 			for (size_t i = 0; i < n; i++)
 				if (out->items.items[i].phase == ph)
 					sorted[k++] = out->items.items[i];
-		memcpy(out->items.items, sorted, k * sizeof(*sorted));
+		if (k)
+			memcpy(out->items.items, sorted, k * sizeof(*sorted));
 		free(sorted);
 	}
 	(void)cmp_phase;
