@@ -173,6 +173,16 @@ struct cmig_backend_ops {
 	 * replays the chain up to FROM so batch mode knows the tables (SPEC §6). */
 	int (*replay_section)(struct cmig_backend *be, const struct cmig_exec_section *s,
 	                      cmig_diags *d);
+	/* Optional (CMIG_BE_REBUILDS_ALTER): what the --sql sink asks of its shadow database (an
+	 * in-memory one opened with this backend's open()) to print batch mode's rebuilds.
+	 * needs_fk_off: whether section s runs with foreign keys off (it holds an ALTER TABLE that
+	 * may need a rebuild); pure, needs no handle. script_statement: run statement *i of s as
+	 * run_section() would (in a transactional section an ALTER TABLE runs natively or as a
+	 * rebuild folding the ALTERs on the same table that follow it), append every statement
+	 * run to script, each ending in ";\n", and advance *i past the statements consumed. */
+	bool (*needs_fk_off)(const struct cmig_exec_section *s);
+	int (*script_statement)(struct cmig_backend *be, const struct cmig_exec_section *s,
+	                        size_t *i, cmig_buf *script, cmig_diags *d);
 
 	/* Optional (live backends): `cmig copy`, SPEC §9; see copy_io.h. copy_exec runs cmig's own
 	 * SQL (no rows); copy_query_int reads one integer (first column of the first row);

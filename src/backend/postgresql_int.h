@@ -6,6 +6,11 @@
 #ifndef CMIG_BACKEND_POSTGRESQL_INT_H
 #define CMIG_BACKEND_POSTGRESQL_INT_H
 
+/* Defined for backend/postgresql.c and backend/postgresql_*.c alone (src/CMakeLists.txt). */
+#ifndef CMIG_PRIVATE_POSTGRESQL
+#error "postgresql_int.h is private to backend/postgresql*.c: use the layer's public header instead"
+#endif
+
 #include "pq_dl.h"  /* libpq through dlopen: see pq_dl.h */
 
 #include "backend.h"

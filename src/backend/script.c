@@ -6,19 +6,19 @@
  * live backends execute. For SQLite, a shadow in-memory database (opened through the SQLite
  * backend) replays the chain up to the starting revision and then runs every printed
  * statement too, so batch mode can learn each table's definition and print its rebuild
- * statements (SPEC §6).
+ * statements (SPEC §6). The shadow is reached only through the seam (backend.h): the SQLite
+ * backend's open(), needs_fk_off and script_statement, never its private handle.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite_batch.h"
-#include "sqlite_int.h"
+#include "backend.h"
 
 struct script_backend {
 	struct cmig_backend base;
 	const struct cmig_dialect *dl;
 	struct cmig_backend_settings shadow_settings;
-	struct sqlite_backend *shadow;  /* SQLite dialect only */
+	struct cmig_backend *shadow;    /* SQLite dialect only */
 	bool tables_printed;
 	bool fk_off;                    /* this step printed PRAGMA foreign_keys=OFF */
 	cmig_buf out;
@@ -35,6 +35,7 @@ static void emit(struct script_backend *be)
 static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
                    const struct cmig_backend_settings *settings, cmig_diags *d)
 {
+	static const cmig_dburl memory = { .kind = CMIG_DB_SQLITE, .sqlite_path = (char *)":memory:" };
 	struct script_backend *be = calloc(1, sizeof(*be));
 	int rc;
 	(void)url;
@@ -53,7 +54,7 @@ static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
 		be->shadow_settings.readonly = false;
 		be->shadow_settings.sqlite_foreign_keys = false;
 		be->shadow_settings.on_progress = NULL;
-		rc = cmig_sqlite_open_memory(&be->shadow, &be->shadow_settings, d);
+		rc = cmig_backend_sqlite.open(&be->shadow, &memory, &be->shadow_settings, d);
 		if (rc) {
 			free(be);
 			return rc;
@@ -69,7 +70,7 @@ static void sc_close(struct cmig_backend *base)
 	if (!be)
 		return;
 	if (be->shadow)
-		cmig_backend_sqlite.close(&be->shadow->base);
+		be->shadow->ops->close(be->shadow);
 	cmig_buf_release(&be->out);
 	free(be);
 }
@@ -93,7 +94,7 @@ static int sc_prepare_step(struct cmig_backend *base, const struct cmig_exec_sec
 {
 	struct script_backend *be = (struct script_backend *)base;
 	be->fk_off = be->shadow && s && s->sec && s->sec->transactional &&
-	             cmig_sqlite_batch_needs_fk_off(s);
+	             be->shadow->ops->needs_fk_off(s);
 	if (be->fk_off) {
 		if (cmig_buf_puts(&be->out, "PRAGMA foreign_keys=OFF;\n"))
 			return cmig_diag_oom(d);
@@ -156,8 +157,8 @@ static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 		return cmig_diag_oom(d);
 	while (i < v->n && rc == CMIG_OK) {
 		const cmig_stmt *st = &v->items[i];
-		if (be->shadow && s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE)) {
-			rc = cmig_sqlite_batch_alter(be->shadow, s, &i, &be->out, d);
+		if (be->shadow) {
+			rc = be->shadow->ops->script_statement(be->shadow, s, &i, &be->out, d);
 			emit(be);
 			continue;
 		}
@@ -165,8 +166,6 @@ static int sc_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 		    cmig_buf_puts(&be->out, ";\n"))
 			return cmig_diag_oom(d);
 		emit(be);
-		if (be->shadow)
-			rc = cmig_sqlite_exec_stmt(be->shadow, s, st, d);
 		i++;
 	}
 	if (rc == CMIG_OK && timeout && cmig_buf_puts(&be->out, CMIG_PG_RESET_LOCK_TIMEOUT ";\n"))
@@ -214,7 +213,7 @@ static int sc_replay_section(struct cmig_backend *base, const struct cmig_exec_s
 	struct script_backend *be = (struct script_backend *)base;
 	if (!be->shadow)
 		return CMIG_OK;
-	return cmig_backend_sqlite.run_section(&be->shadow->base, s, d);
+	return be->shadow->ops->run_section(be->shadow, s, d);
 }
 
 const struct cmig_backend_ops cmig_backend_script = {

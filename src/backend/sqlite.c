@@ -312,16 +312,6 @@ static int sq_open(struct cmig_backend **out, const cmig_dburl *url,
 	return CMIG_OK;
 }
 
-int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
-                            cmig_diags *d)
-{
-	static const cmig_dburl mem = { .kind = CMIG_DB_SQLITE, .sqlite_path = (char *)":memory:" };
-	struct cmig_backend *be = NULL;
-	int rc = sq_open(&be, &mem, st, d);
-	*out = (struct sqlite_backend *)be;
-	return rc;
-}
-
 static void sq_close(struct cmig_backend *base)
 {
 	struct sqlite_backend *be = (struct sqlite_backend *)base;
@@ -569,6 +559,21 @@ static int sq_replay_section(struct cmig_backend *base, const struct cmig_exec_s
 	return sq_run_section(base, s, d);
 }
 
+/* The --sql sink's shadow: the statement is printed first, so a failing one still shows. */
+static int sq_script_statement(struct cmig_backend *base, const struct cmig_exec_section *s,
+                               size_t *i, cmig_buf *script, cmig_diags *d)
+{
+	struct sqlite_backend *be = (struct sqlite_backend *)base;
+	const cmig_stmt *st = &s->sec->stmts.items[*i];
+	if (s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE))
+		return cmig_sqlite_batch_alter(be, s, i, script, d);
+	if (cmig_buf_add(script, s->text + st->start, st->end - st->start) ||
+	    cmig_buf_puts(script, ";\n"))
+		return cmig_diag_oom(d);
+	(*i)++;
+	return cmig_sqlite_exec_stmt(be, s, st, d);
+}
+
 const struct cmig_backend_ops cmig_backend_sqlite = {
 	.name = "sqlite",
 	.caps = CMIG_BE_TRANSACTIONAL_DDL | CMIG_BE_REBUILDS_ALTER,
@@ -587,6 +592,8 @@ const struct cmig_backend_ops cmig_backend_sqlite = {
 	.history_append = sq_history_append,
 	.history_read = sq_history_read,
 	.replay_section = sq_replay_section,
+	.needs_fk_off = cmig_sqlite_batch_needs_fk_off,
+	.script_statement = sq_script_statement,
 	.copy_exec = cmig_sqlite_copy_exec,
 	.copy_query_int = cmig_sqlite_copy_query_int,
 	.copy_snapshot = cmig_sqlite_copy_snapshot,

@@ -5,6 +5,11 @@
 #ifndef CMIG_BACKEND_SQLITE_INT_H
 #define CMIG_BACKEND_SQLITE_INT_H
 
+/* Defined for backend/sqlite.c and backend/sqlite_*.c alone (src/CMakeLists.txt). */
+#ifndef CMIG_PRIVATE_SQLITE
+#error "sqlite_int.h is private to backend/sqlite*.c: use the layer's public header instead"
+#endif
+
 #include <sqlite3.h>
 
 #include "backend.h"
@@ -35,10 +40,6 @@ int cmig_sqlite_exec_stmt(struct sqlite_backend *be, const struct cmig_exec_sect
 /* Report SQLite's current error for a statement of s starting at st (st may be NULL). */
 int cmig_sqlite_report(struct sqlite_backend *be, const struct cmig_exec_section *s,
                        const cmig_stmt *st, int offset, cmig_diags *d);
-
-/* Open an in-memory database through the seam (offline replay for --sql). */
-int cmig_sqlite_open_memory(struct sqlite_backend **out, const struct cmig_backend_settings *st,
-                            cmig_diags *d);
 
 /* `cmig copy` (sqlite_copy.c, see copy_io.h): the copy_* ops. */
 struct cmig_copy_table;

@@ -6,6 +6,11 @@
 #ifndef CMIG_BATCH_REBUILD_INT_H
 #define CMIG_BATCH_REBUILD_INT_H
 
+/* Defined for batch/rebuild.c and batch/rebuild_*.c alone (src/CMakeLists.txt). */
+#ifndef CMIG_PRIVATE_REBUILD
+#error "rebuild_int.h is private to batch/rebuild*.c: use the layer's public header instead"
+#endif
+
 #include "pgnames.h"
 #include "rebuild.h"
 #include "table.h"

@@ -5,6 +5,11 @@
 #ifndef CMIG_MODEL_CONVERT_INT_H
 #define CMIG_MODEL_CONVERT_INT_H
 
+/* Defined for model/convert.c and model/convert_*.c alone (src/CMakeLists.txt). */
+#ifndef CMIG_PRIVATE_CONVERT
+#error "convert_int.h is private to model/convert*.c: use the layer's public header instead"
+#endif
+
 #include "convert.h"
 
 /* Length of the valid UTF-8 sequence at p (p < e, *p >= 0x80), or 0. */

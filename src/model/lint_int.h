@@ -10,6 +10,11 @@
 #ifndef CMIG_MODEL_LINT_INT_H
 #define CMIG_MODEL_LINT_INT_H
 
+/* Defined for model/lint.c and model/lint_*.c alone (src/CMakeLists.txt). */
+#ifndef CMIG_PRIVATE_LINT
+#error "lint_int.h is private to model/lint*.c: use the layer's public header instead"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 
