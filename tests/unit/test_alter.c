@@ -20,61 +20,35 @@
 #include "fs.h"
 #include "sqlsplit.h"
 
-static void run_case(const char *dir, const char *name, size_t *count)
+#include "datacase.h"
+
+/* A case holds one statement, split as a migration's would be. */
+static void alter_case(struct datacase *c, void *payload)
 {
-	char *sqlpath = cmig_path_join(dir, name), *exppath;
-	cmig_buf sql = CMIG_BUF_INIT, exp = CMIG_BUF_INIT, got = CMIG_BUF_INIT;
 	cmig_diags d = CMIG_DIAGS_INIT;
 	cmig_stmt_vec v = CMIG_VEC_INIT;
 	struct cmig_alter a;
-	size_t nl = strlen(sqlpath);
-
-	exppath = cmig_strdup(sqlpath);
-	memcpy(exppath + nl - 4, ".exp", 4);
-	exppath = realloc(exppath, nl + 6);
-	strcpy(exppath + nl - 4, ".expected");
-	assert_int_equal(cmig_fs_read(&sql, sqlpath, sqlpath, CMIG_FILE_MAX, &d), 0);
-	assert_int_equal(cmig_fs_read(&exp, exppath, exppath, CMIG_FILE_MAX, &d), 0);
-	assert_int_equal(cmig_sqlsplit(&v, sql.ptr, 0, sql.len, 1), 0);
+	(void)payload;
+	assert_int_equal(cmig_sqlsplit(&v, c->text, 0, c->len, 1), 0);
 	assert_int_equal(v.n, 1);
-	if (cmig_alter_parse(&a, sql.ptr, v.items[0].start, v.items[0].end, "f.sql",
+	if (cmig_alter_parse(&a, c->text, v.items[0].start, v.items[0].end, "f.sql",
 	                     v.items[0].line, &d) == 0) {
-		cmig_alter_describe(&got, &a);
+		cmig_alter_describe(&c->got, &a);
 		cmig_alter_release(&a);
 	} else {
 		const cmig_diag *e = cmig_diags_last_error(&d);
 		assert_non_null(e);
-		cmig_buf_printf(&got, "error: %u: %s\n", e->line, e->message);
+		cmig_buf_printf(&c->got, "error: %u: %s\n", e->line, e->message);
 	}
-	if (strcmp(got.ptr, exp.ptr) != 0)
-		fail_msg("%s:\n--- expected\n%s--- got\n%s", name, exp.ptr, got.ptr);
-	(*count)++;
 	free(v.items);
 	cmig_diags_release(&d);
-	cmig_buf_release(&sql);
-	cmig_buf_release(&exp);
-	cmig_buf_release(&got);
-	free(sqlpath);
-	free(exppath);
 }
 
 /* SPEC §6: every listed form parses, over the shared tokenizer */
 static void test_alter_data_cases(void **state)
 {
-	const char *dir = CMIG_TEST_DATA "/alter";
-	char **names = NULL;
-	size_t n = 0, count = 0;
-	cmig_diags d = CMIG_DIAGS_INIT;
 	(void)state;
-	assert_int_equal(cmig_fs_list(&names, &n, dir, &d), 0);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(names[i]);
-		if (l > 4 && strcmp(names[i] + l - 4, ".sql") == 0)
-			run_case(dir, names[i], &count);
-	}
-	assert_true(count >= 30);
-	cmig_fs_names_free(names, n);
-	cmig_diags_release(&d);
+	assert_true(datacase_run(CMIG_TEST_DATA "/alter", ".sql", alter_case, NULL) >= 30);
 }
 
 /* SPEC §6: RENAME TABLE and RENAME COLUMN always run natively */

@@ -23,6 +23,8 @@
 #include "rebuild.h"
 #include "sqlsplit.h"
 
+#include "datacase.h"
+
 struct schema_rows {
 	struct cmig_schema_obj objs[64];
 	size_t n;
@@ -116,37 +118,26 @@ static char *part(const char *text, const char *marker, const char *next)
 	return cmig_strndup(a, (size_t)(b - a));
 }
 
+/* A case file holds its schema, its ALTER TABLE statements and the plan expected. */
+static void rebuild_case(struct datacase *c, void *payload)
+{
+	char *schema = part(c->text, "-- schema", "-- alter");
+	char *alter = part(c->text, "-- alter", "-- expected");
+	char *got = plan_text(schema, alter);
+	(void)payload;
+	free(c->want);
+	c->want = part(c->text, "-- expected", NULL);
+	assert_int_equal(cmig_buf_puts(&c->got, got), 0);
+	free(schema);
+	free(alter);
+	free(got);
+}
+
 /* SPEC §6 forms, planned as lang_altertable.html §7 prescribes */
 static void test_rebuild_data_cases(void **state)
 {
-	const char *dir = CMIG_TEST_DATA "/alter/rebuild";
-	char **names = NULL;
-	size_t n = 0, count = 0;
-	cmig_diags d = CMIG_DIAGS_INIT;
 	(void)state;
-	assert_int_equal(cmig_fs_list(&names, &n, dir, &d), 0);
-	for (size_t i = 0; i < n; i++) {
-		char *path = cmig_path_join(dir, names[i]);
-		cmig_buf text = CMIG_BUF_INIT;
-		char *schema, *alter, *expected, *got;
-		assert_int_equal(cmig_fs_read(&text, path, path, CMIG_FILE_MAX, &d), 0);
-		schema = part(text.ptr, "-- schema", "-- alter");
-		alter = part(text.ptr, "-- alter", "-- expected");
-		expected = part(text.ptr, "-- expected", NULL);
-		got = plan_text(schema, alter);
-		if (strcmp(got, expected) != 0)
-			fail_msg("%s:\n--- expected\n%s--- got\n%s", names[i], expected, got);
-		count++;
-		free(schema);
-		free(alter);
-		free(expected);
-		free(got);
-		free(path);
-		cmig_buf_release(&text);
-	}
-	assert_true(count >= 15);
-	cmig_fs_names_free(names, n);
-	cmig_diags_release(&d);
+	assert_true(datacase_run(CMIG_TEST_DATA "/alter/rebuild", ".txt", rebuild_case, NULL) >= 15);
 }
 
 static void parse(struct cmig_alter *a, const char *sql)

@@ -16,7 +16,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,8 @@
 
 #include "buf.h"
 #include "revfile.h"
+
+#include "datacase.h"
 
 #define DATA_DIR CMIG_TEST_DATA "/revfile"
 
@@ -43,22 +44,6 @@ static int parse_n(struct cmig_revfile *r, cmig_diags *d, const char *name, cons
 static int parse(struct cmig_revfile *r, cmig_diags *d, const char *name, const char *text)
 {
 	return parse_n(r, d, name, text, strlen(text));
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	cmig_buf b = CMIG_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(cmig_buf_add(&b, chunk, n), 0);
-	fclose(f);
-	*len = b.len;
-	return cmig_buf_detach(&b);
 }
 
 static void describe(cmig_buf *out, int rc, const struct cmig_revfile *r, const cmig_diags *d)
@@ -84,61 +69,30 @@ static void describe(cmig_buf *out, int rc, const struct cmig_revfile *r, const 
 		}
 }
 
-static int by_name(const void *a, const void *b)
+/* The parser takes the case's text; its diagnostics name the case and a line. */
+static void parse_case(struct datacase *c, void *payload)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	int rc;
+	(void)payload;
+	rc = cmig_revfile_parse(&r, c->name, NULL, c->text, c->len, &d);
+	c->text = NULL;
+	describe(&c->got, rc, &r, &d);
+	for (size_t j = 0; j < d.n; j++) {
+		assert_string_equal(d.items[j].path, c->name);
+		assert_true(d.items[j].line >= 1);
+	}
+	assert_int_equal(r.parsed, rc == 0);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
 }
 
 /* SPEC §2: every case of tests/data/revfile */
 static void test_revfile_data_cases(void **state)
 {
-	DIR *dir = opendir(DATA_DIR);
-	struct dirent *e;
-	char *names[512];
-	size_t n = 0, failed = 0;
-
 	(void)state;
-	assert_non_null(dir);
-	while ((e = readdir(dir)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0 && n < 512)
-			names[n++] = strdup(e->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(*names), by_name);
-	assert_true(n >= 15);
-	for (size_t i = 0; i < n; i++) {
-		char path[1024], *text, *want;
-		size_t len, wlen;
-		struct cmig_revfile r;
-		cmig_diags d = CMIG_DIAGS_INIT;
-		cmig_buf got = CMIG_BUF_INIT;
-		int rc;
-
-		snprintf(path, sizeof(path), "%s/%s", DATA_DIR, names[i]);
-		text = slurp(path, &len);
-		assert_non_null(text);
-		snprintf(path + strlen(path) - 4, 10, ".expected");
-		want = slurp(path, &wlen);
-		rc = cmig_revfile_parse(&r, names[i], NULL, text, len, &d);
-		describe(&got, rc, &r, &d);
-		if (!want || strcmp(got.ptr, want) != 0) {
-			print_error("%s: differs\n--- expected\n%s--- got\n%s", names[i],
-			            want ? want : "(no .expected file)\n", got.ptr);
-			failed++;
-		}
-		for (size_t j = 0; j < d.n; j++) {
-			assert_string_equal(d.items[j].path, names[i]);
-			assert_true(d.items[j].line >= 1);
-		}
-		assert_int_equal(r.parsed, rc == 0);
-		cmig_buf_release(&got);
-		cmig_diags_release(&d);
-		cmig_revfile_release(&r);
-		free(want);
-		free(names[i]);
-	}
-	assert_int_equal(failed, 0);
+	assert_true(datacase_run(DATA_DIR, ".sql", parse_case, NULL) >= 15);
 }
 
 static const char BASIC[] =

@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +20,9 @@
 #include "buf.h"
 #include "sqlsplit.h"
 
+#include "datacase.h"
+
 #define DATA_DIR CMIG_TEST_DATA "/sqlsplit"
-
-static char *slurp(const char *path, size_t *len)
-{
-	cmig_buf b = CMIG_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(cmig_buf_add(&b, chunk, n), 0);
-	fclose(f);
-	*len = b.len;
-	return cmig_buf_detach(&b);
-}
 
 static void render(cmig_buf *out, const char *text, const cmig_stmt_vec *v)
 {
@@ -59,60 +44,20 @@ static void render(cmig_buf *out, const char *text, const cmig_stmt_vec *v)
 	}
 }
 
-static int by_name(const void *a, const void *b)
+static void split_case(struct datacase *c, void *payload)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	cmig_stmt_vec v = CMIG_VEC_INIT;
+	(void)payload;
+	assert_int_equal(cmig_sqlsplit(&v, c->text, 0, c->len, 1), 0);
+	render(&c->got, c->text, &v);
+	free(v.items);
 }
 
 /* SPEC §2/§4: statements, their lines and flags, for every case in tests/data/sqlsplit */
 static void test_sqlsplit_data_cases(void **state)
 {
-	DIR *dir = opendir(DATA_DIR);
-	struct dirent *e;
-	char *names[512];
-	size_t n = 0, failed = 0;
-
 	(void)state;
-	assert_non_null(dir);
-	while ((e = readdir(dir)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0 && n < 512)
-			names[n++] = strdup(e->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(*names), by_name);
-	assert_true(n >= 15);
-	for (size_t i = 0; i < n; i++) {
-		char path[1024], *sql, *want;
-		size_t len, wlen;
-		cmig_stmt_vec v = CMIG_VEC_INIT;
-		cmig_buf got = CMIG_BUF_INIT;
-
-		snprintf(path, sizeof(path), "%s/%s", DATA_DIR, names[i]);
-		sql = slurp(path, &len);
-		assert_non_null(sql);
-		snprintf(path + strlen(path) - 4, 10, ".expected");
-		want = slurp(path, &wlen);
-		if (!want) {
-			print_error("%s: missing .expected file\n", names[i]);
-			failed++;
-			free(sql);
-			continue;
-		}
-		assert_int_equal(cmig_sqlsplit(&v, sql, 0, len, 1), 0);
-		render(&got, sql, &v);
-		if (strcmp(got.ptr, want) != 0) {
-			print_error("%s: statements differ\n--- expected\n%s--- got\n%s", names[i], want,
-			            got.ptr);
-			failed++;
-		}
-		cmig_buf_release(&got);
-		free(v.items);
-		free(sql);
-		free(want);
-		free(names[i]);
-	}
-	assert_int_equal(failed, 0);
+	assert_true(datacase_run(DATA_DIR, ".sql", split_case, NULL) >= 15);
 }
 
 /* Offsets are into the whole text and lines count from first_line; out is appended to. */
