@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <sqlite3.h>
 
 #include "cmig/cmig.h"
@@ -30,17 +32,13 @@
 /* ---- fixture and helpers ---------------------------------------------------------------- */
 
 struct fixture {
-	char old_cwd[4096];
-	char dir[64];
+	struct tmpdir tmp;
 };
 
 static int setup(void **state)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || !getcwd(x->old_cwd, sizeof(x->old_cwd)))
-		return -1;
-	snprintf(x->dir, sizeof(x->dir), "/tmp/cmig-test-api-XXXXXX");
-	if (!mkdtemp(x->dir) || chdir(x->dir) != 0)
+	if (!x || tmpdir_enter(&x->tmp, "api") != 0)
 		return -1;
 	*state = x;
 	return 0;
@@ -49,9 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->dir);
-	if (chdir(x->old_cwd) != 0 || system(cmd) != 0)
+	if (tmpdir_leave(&x->tmp) != 0)
 		return -1;
 	free(x);
 	return 0;

@@ -14,13 +14,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "buf.h"
 #include "config.h"
 #include "fs.h"
 
 struct fixture {
-	char old_cwd[4096];
-	char dir[64];
+	struct tmpdir tmp;
 	struct cmig_config c;
 	cmig_diags d;
 };
@@ -28,10 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || !getcwd(x->old_cwd, sizeof(x->old_cwd)))
-		return -1;
-	strcpy(x->dir, "/tmp/cmig-test-config-XXXXXX");
-	if (!mkdtemp(x->dir) || chdir(x->dir) != 0)
+	if (!x || tmpdir_enter(&x->tmp, "config") != 0)
 		return -1;
 	cmig_diags_init(&x->d, NULL, NULL);
 	*state = x;
@@ -41,12 +39,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	char *cmd = cmig_asprintf("rm -rf '%s'", x->dir);
 	cmig_config_release(&x->c);
 	cmig_diags_release(&x->d);
-	if (chdir(x->old_cwd) != 0 || !cmd || system(cmd) != 0)
+	if (tmpdir_leave(&x->tmp) != 0)
 		return -1;
-	free(cmd);
 	free(x);
 	return 0;
 }

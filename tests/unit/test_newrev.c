@@ -11,13 +11,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "buf.h"
 #include "fs.h"
 #include "newrev.h"
 
 struct fixture {
-	char old_cwd[4096];
-	char dir[64];
+	struct tmpdir tmp;
 	cmig_diags d;
 	cmig_buf out;
 	char *path;
@@ -27,10 +28,7 @@ static int setup(void **state)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
 	cmig_diags d = CMIG_DIAGS_INIT;
-	if (!x || !getcwd(x->old_cwd, sizeof(x->old_cwd)))
-		return -1;
-	strcpy(x->dir, "/tmp/cmig-test-newrev-XXXXXX");
-	if (!mkdtemp(x->dir) || chdir(x->dir) != 0 || cmig_fs_mkdirs("versions", &d) != CMIG_OK)
+	if (!x || tmpdir_enter(&x->tmp, "newrev") != 0 || cmig_fs_mkdirs("versions", &d) != CMIG_OK)
 		return -1;
 	cmig_diags_init(&x->d, NULL, NULL);
 	cmig_buf_init(&x->out, 0);
@@ -41,13 +39,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	char *cmd = cmig_asprintf("rm -rf '%s'", x->dir);
 	cmig_diags_release(&x->d);
 	cmig_buf_release(&x->out);
 	free(x->path);
-	if (chdir(x->old_cwd) != 0 || !cmd || system(cmd) != 0)
+	if (tmpdir_leave(&x->tmp) != 0)
 		return -1;
-	free(cmd);
 	free(x);
 	return 0;
 }

@@ -16,13 +16,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "buf.h"
 #include "fs.h"
 #include "scriptdir.h"
 
 struct fixture {
-	char old_cwd[4096];
-	char dir[64];
+	struct tmpdir tmp;
 	struct cmig_scriptdir s;
 	cmig_diags d;
 };
@@ -30,10 +31,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || !getcwd(x->old_cwd, sizeof(x->old_cwd)))
-		return -1;
-	strcpy(x->dir, "/tmp/cmig-test-scriptdir-XXXXXX");
-	if (!mkdtemp(x->dir) || chdir(x->dir) != 0)
+	if (!x || tmpdir_enter(&x->tmp, "scriptdir") != 0)
 		return -1;
 	cmig_diags_init(&x->d, NULL, NULL);
 	*state = x;
@@ -43,12 +41,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	char *cmd = cmig_asprintf("rm -rf '%s'", x->dir);
 	cmig_scriptdir_release(&x->s);
 	cmig_diags_release(&x->d);
-	if (chdir(x->old_cwd) != 0 || !cmd || system(cmd) != 0)
+	if (tmpdir_leave(&x->tmp) != 0)
 		return -1;
-	free(cmd);
 	free(x);
 	return 0;
 }
@@ -120,7 +116,7 @@ static void test_scriptdir_loads_migrations_only(void **state)
 static void test_scriptdir_absolute_dir_shown_relative(void **state)
 {
 	struct fixture *x = *state;
-	char *abs = cmig_asprintf("%s/versions", x->dir);
+	char *abs = cmig_asprintf("%s/versions", x->tmp.dir);
 	put_migration("1a2b_init.sql", "1a2b", NULL);
 	assert_int_equal(cmig_scriptdir_load(&x->s, abs, NULL, 0, &x->d), CMIG_OK);
 	assert_string_equal(x->s.files[0].path, "versions/1a2b_init.sql");

@@ -1,0 +1,35 @@
+/*
+ * tmpdir.h - the temporary-directory fixture the C tests share: a test runs inside a fresh
+ * /tmp/cmig-test-<tag>-XXXXXX, which is removed (with everything in it) when it ends, and the
+ * working directory is restored. Plain libc, so API tests that see only <cmig/cmig.h> use it.
+ */
+#ifndef CMIG_TESTS_TMPDIR_H
+#define CMIG_TESTS_TMPDIR_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct tmpdir {
+	char old_cwd[4096];
+	char dir[64];
+};
+
+/* Make the directory and enter it: 0, or -1 (a cmocka setup's failure). */
+static inline int tmpdir_enter(struct tmpdir *t, const char *tag)
+{
+	if (!getcwd(t->old_cwd, sizeof(t->old_cwd)))
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "/tmp/cmig-test-%s-XXXXXX", tag);
+	return mkdtemp(t->dir) && chdir(t->dir) == 0 ? 0 : -1;
+}
+
+/* Go back and remove it: 0, or -1. */
+static inline int tmpdir_leave(struct tmpdir *t)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	return chdir(t->old_cwd) == 0 && system(cmd) == 0 ? 0 : -1;
+}
+
+#endif
