@@ -4,28 +4,17 @@
 # error names file:line of the failing statement (its first line when the database gives no
 # position) and quotes the database's message (PostgreSQL: with SQLSTATE); exit 1.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/failing_k.sh"
 
-# write_k KIND : versions/c3_x.sql whose up section fails in the middle. Layout:
-#  5 -- migrate:up
-#  6 CREATE TABLE k_first (id INTEGER PRIMARY KEY, v TEXT NOT NULL);
-#  7 INSERT INTO k_first (id, v) VALUES (1, 'one');
-#  8 (blank)
-#  9 <failing statement, first line>   (run-time failures span lines 9-11)
-# ...
-#    CREATE TABLE k_after (id INTEGER);
-write_k() {
-	{
-		printf -- '-- revision: c3\n-- down_revision: b2\n-- message: fails\n\n-- migrate:up\n'
-		printf "CREATE TABLE k_first (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nINSERT INTO k_first (id, v) VALUES (1, 'one');\n\n"
-		case $1 in
-		syntax) printf 'CREATE TABLEX oops (id INTEGER);\n' ;;
-		unique) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (1, 'dup');\n" ;;
-		notnull) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (2, NULL);\n" ;;
-		divzero) printf "SELECT 1 /\n  (SELECT count(*) FROM k_first WHERE id < 0)\n  AS boom;\n" ;;
-		missing) printf "INSERT INTO no_such_table (id)\n  VALUES (1);\n" ;;
-		esac
-		printf "CREATE TABLE k_after (id INTEGER);\n\n-- migrate:down\nDROP TABLE k_after;\nDROP TABLE k_first;\n"
-	} >versions/c3_x.sql
+# k_stmt KIND : the statement that fails (first line at line 9 of c3_x.sql, see failing_k.sh)
+k_stmt() {
+	case $1 in
+	syntax) printf 'CREATE TABLEX oops (id INTEGER);\n' ;;
+	unique) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (1, 'dup');\n" ;;
+	notnull) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (2, NULL);\n" ;;
+	divzero) printf "SELECT 1 /\n  (SELECT count(*) FROM k_first WHERE id < 0)\n  AS boom;\n" ;;
+	missing) printf "INSERT INTO no_such_table (id)\n  VALUES (1);\n" ;;
+	esac
 }
 
 kinds="syntax unique notnull missing"
@@ -33,23 +22,8 @@ kinds="syntax unique notnull missing"
 n=0
 for kind in $kinds; do
 	n=$((n + 1))
-	new_db
-	new_project "$TEST_DIR/p$n"
-	chain a1 b2
-	write_k "$kind"
-	write_rev d4 c3
-	assert_exit 1 upgrade head
-	assert_backend_db
-	assert_db_version b2 "$kind: database at k-1"
-	assert_false "$kind: nothing of k applied (k_first)" db_has_table k_first
-	assert_false "$kind: nothing of k applied (k_after)" db_has_table k_after
-	assert_false "$kind: nothing after k (t_d4)" db_has_table t_d4
-	assert_true "$kind: earlier migrations stay (t_a1)" db_has_table t_a1
-	assert_true "$kind: earlier migrations stay (t_b2)" db_has_table t_b2
-	assert_eq "$(printf 'a1|up\nb2|up')" "$(db_query "SELECT revision, direction FROM cmig_history ORDER BY id")" "$kind: no history row for k"
+	run_failing_k "$TEST_DIR/p$n" "$kind" "$(k_stmt "$kind")"
 	assert_contains "$ERR" "versions/c3_x.sql:9" "$kind: names file:line of the failing statement"
-	assert_contains "$ERR" "Running upgrade b2 -> c3, fails" "$kind: progress up to k"
-	assert_not_contains "$ERR" "Running upgrade c3 -> d4" "$kind: stops at k"
 	case $CMIG_TEST_BACKEND/$kind in
 	sqlite/syntax) assert_contains "$ERR" 'near "TABLEX": syntax error' "SQLite's message" ;;
 	sqlite/unique) assert_contains "$ERR" "UNIQUE constraint failed: k_first.id" "SQLite's message" ;;

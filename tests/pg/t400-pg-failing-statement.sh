@@ -6,46 +6,29 @@
 # with SQLSTATE, message, the server's DETAIL and HINT (STYLE §5). Database at k-1, nothing
 # of k applied, the migrations before k stay.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../cli/failing_k.sh"
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
 
-# write_k KIND : versions/c3_x.sql. Lines: 5 marker, 6 CREATE TABLE k_first, 7 INSERT,
-# 8 blank, 9.. the failing statement, then CREATE TABLE k_after.
-write_k() {
-	{
-		printf -- '-- revision: c3\n-- down_revision: b2\n-- message: fails\n\n-- migrate:up\n'
-		printf "CREATE TABLE k_first (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nINSERT INTO k_first (id, v) VALUES (1, 'one');\n\n"
-		case $1 in
-		syntax) # the error is on the third line of the statement, after multi-byte characters
-			printf "SELECT 'ééé€€€ — ünïcödé',\n       1 +\n       FROM k_first;\n" ;;
-		unique) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (1, 'dup');\n" ;;
-		divzero) printf "SELECT 1 /\n  (SELECT count(*) FROM k_first WHERE id < 0)\n  AS boom;\n" ;;
-		nofunc) # undefined function: the position points at the call, the server adds a HINT
-			printf "SELECT id,\n  v,\n  no_such_fn(id)\nFROM k_first;\n" ;;
-		copyin) # COPY FROM STDIN: a migration has no data to give it; it must fail, not hang
-			printf 'COPY k_first (id, v)\n  FROM STDIN;\n' ;;
-		raise) # a PL/pgSQL exception with its own DETAIL, HINT and SQLSTATE
-			printf 'DO $body$\nBEGIN\n  RAISE EXCEPTION '"'"'boom %%'"'"', 42\n    USING DETAIL = '"'"'the detail text'"'"', HINT = '"'"'the hint text'"'"', ERRCODE = '"'"'P0042'"'"';\nEND\n$body$;\n' ;;
-		esac
-		printf "CREATE TABLE k_after (id INTEGER);\n\n-- migrate:down\nDROP TABLE k_after;\nDROP TABLE k_first;\n"
-	} >versions/c3_x.sql
+# k_stmt KIND : the statement that fails (first line at line 9 of c3_x.sql, see failing_k.sh)
+k_stmt() {
+	case $1 in
+	syntax) # the error is on the third line of the statement, after multi-byte characters
+		printf "SELECT 'ééé€€€ — ünïcödé',\n       1 +\n       FROM k_first;\n" ;;
+	unique) printf "INSERT INTO k_first (id, v)\n  VALUES\n  (1, 'dup');\n" ;;
+	divzero) printf "SELECT 1 /\n  (SELECT count(*) FROM k_first WHERE id < 0)\n  AS boom;\n" ;;
+	nofunc) # undefined function: the position points at the call, the server adds a HINT
+		printf "SELECT id,\n  v,\n  no_such_fn(id)\nFROM k_first;\n" ;;
+	copyin) # COPY FROM STDIN: a migration has no data to give it; it must fail, not hang
+		printf 'COPY k_first (id, v)\n  FROM STDIN;\n' ;;
+	raise) # a PL/pgSQL exception with its own DETAIL, HINT and SQLSTATE
+		printf 'DO $body$\nBEGIN\n  RAISE EXCEPTION '"'"'boom %%'"'"', 42\n    USING DETAIL = '"'"'the detail text'"'"', HINT = '"'"'the hint text'"'"', ERRCODE = '"'"'P0042'"'"';\nEND\n$body$;\n' ;;
+	esac
 }
 
 n=0
 for kind in syntax unique divzero nofunc raise copyin; do
 	n=$((n + 1))
-	new_db
-	new_project "$TEST_DIR/p$n"
-	chain a1 b2
-	write_k "$kind"
-	write_rev d4 c3
-	assert_exit 1 upgrade head
-	assert_backend_db
-	assert_db_version b2 "$kind: database at k-1"
-	assert_false "$kind: nothing of k applied (k_first)" db_has_table k_first
-	assert_false "$kind: nothing of k applied (k_after)" db_has_table k_after
-	assert_false "$kind: nothing after k" db_has_table t_d4
-	assert_true "$kind: earlier migrations stay" db_has_table t_b2
-	assert_eq 2 "$(db_history_count)" "$kind: no history row for k"
+	run_failing_k "$TEST_DIR/p$n" "$kind" "$(k_stmt "$kind")"
 	case $kind in
 	syntax)
 		assert_match "$ERR" '^versions/c3_x\.sql:11(:[0-9]+)?: error: .*42601' "syntax: line of the position (11), SQLSTATE"
