@@ -23,23 +23,10 @@
 #include "lint.h"
 #include "revfile.h"
 
+#include "datacase.h"
+
 #define DATA_DIR CMIG_TEST_DATA "/lint"
 #define MAXREV 16
-
-static char *slurp(const char *path, size_t *len)
-{
-	cmig_buf b = CMIG_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(cmig_buf_add(&b, chunk, n), 0);
-	fclose(f);
-	*len = b.len;
-	return cmig_buf_detach(&b);
-}
 
 /* "path:line code" for every finding / annotation, sorted, one a line. */
 static int cmp_str(const void *a, const void *b)
@@ -177,7 +164,7 @@ static size_t cases_run;
 static void run_file(const char *path)
 {
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = datacase_slurp(path, &len);
 	char *p;
 	assert_non_null(text);
 	p = strstr(text, "=== ");
