@@ -188,10 +188,104 @@ static int take_param(cmig_dburl *u, const char *p, size_t plen, cmig_diags *d)
 	return CMIG_OK;
 }
 
+#define PASSWORD_PARAM "password="
+#define PASSWORD_PARAM_LEN (sizeof(PASSWORD_PARAM) - 1)
+
+/* A password that would not decode: bad percent-encoding (an error naming the host part),
+ * or out of memory. */
+static int password_error(bool bad, const char *hosts, const char *auth_end, cmig_diags *d)
+{
+	if (!bad)
+		return cmig_diag_oom(d);
+	return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+	                       "database URL for host '%.*s' has a bad "
+	                       "percent-encoding in its password (write '%%' as %%25)",
+	                       (int)(auth_end - hosts), hosts);
+}
+
+/* The userinfo rest[0, at) ("user" or "user:password"): into u, and into conn as written and
+ * into disp with the password as "***", each followed by '@'. */
+static int parse_userinfo(cmig_dburl *u, const char *rest, const char *at, const char *auth_end,
+                          cmig_buf *conn, cmig_buf *disp, cmig_diags *d)
+{
+	const char *colon = memchr(rest, ':', (size_t)(at - rest)), *hosts = at + 1;
+	bool bad;
+
+	u->user = percent_decode(rest, (size_t)((colon ? colon : at) - rest), &bad);
+	if (!u->user && !bad)
+		return cmig_diag_oom(d);
+	if (colon) {
+		size_t plen = (size_t)(at - colon - 1);
+		u->password_raw = cmig_strndup(colon + 1, plen);
+		if (!u->password_raw)
+			return cmig_diag_oom(d);
+		u->password = percent_decode(colon + 1, plen, &bad);
+		if (!u->password)
+			return password_error(bad, hosts, auth_end, d);
+		cmig_buf_add(conn, rest, (size_t)(colon - rest));
+		cmig_buf_add(disp, rest, (size_t)(colon - rest));
+		cmig_buf_puts(disp, ":***");
+	} else {
+		cmig_buf_add(conn, rest, (size_t)(at - rest));
+		cmig_buf_add(disp, rest, (size_t)(at - rest));
+	}
+	cmig_buf_putc(conn, '@');
+	cmig_buf_putc(disp, '@');
+	return CMIG_OK;
+}
+
+/* The query parameters at p (after '?', up to '#'): a password=… goes into u and shows as
+ * "***" in disp only; cmig's own parameters (take_param) show in disp only; the rest go to
+ * both. */
+static int parse_query(cmig_dburl *u, const char *p, const char *hosts, const char *auth_end,
+                       cmig_buf *conn, cmig_buf *disp, cmig_diags *d)
+{
+	bool conn_first = true, disp_first = true, bad;
+	int rc;
+
+	while (*p) {
+		size_t plen = strcspn(p, "&#");
+		if (plen >= PASSWORD_PARAM_LEN && !strncmp(p, PASSWORD_PARAM, PASSWORD_PARAM_LEN)) {
+			const char *v = p + PASSWORD_PARAM_LEN;
+			size_t vlen = plen - PASSWORD_PARAM_LEN;
+			if (u->password_raw)
+				return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+				                       "database URL gives the password twice (in the user "
+				                       "part and as ?password=)");
+			if (!(u->password_raw = cmig_strndup(v, vlen)))
+				return cmig_diag_oom(d);
+			if (!(u->password = percent_decode(v, vlen, &bad)))
+				return password_error(bad, hosts, auth_end, d);
+			cmig_buf_puts(disp, disp_first ? "?" : "&");
+			cmig_buf_puts(disp, PASSWORD_PARAM "***");
+			disp_first = false;
+		} else if ((rc = take_param(u, p, plen, d)) != CMIG_OK) {
+			if (rc < 0)
+				return rc;
+			/* cmig's own parameter: shown to people, never handed to libpq */
+			cmig_buf_puts(disp, disp_first ? "?" : "&");
+			cmig_buf_add(disp, p, plen);
+			disp_first = false;
+		} else if (plen) {
+			cmig_buf_puts(conn, conn_first ? "?" : "&");
+			cmig_buf_add(conn, p, plen);
+			cmig_buf_puts(disp, disp_first ? "?" : "&");
+			cmig_buf_add(disp, p, plen);
+			conn_first = disp_first = false;
+		}
+		p += plen;
+		if (*p == '#')
+			break;
+		if (*p == '&')
+			p++;
+	}
+	return CMIG_OK;
+}
+
 static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cmig_diags *d)
 {
 	const char *auth_end = rest + strcspn(rest, "/?#");
-	const char *at = NULL, *colon, *hosts, *q;
+	const char *at = NULL, *hosts, *q;
 	cmig_buf conn = CMIG_BUF_INIT, disp = CMIG_BUF_INIT;
 	size_t prefix = (size_t)(rest - url);
 	int rc = CMIG_OK;
@@ -209,40 +303,9 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 			at = p;
 	cmig_buf_add(&conn, url, prefix);
 	cmig_buf_add(&disp, url, prefix);
-	hosts = rest;
-	if (at) {
-		colon = memchr(rest, ':', (size_t)(at - rest));
-		hosts = at + 1;
-		u->user = percent_decode(rest, (size_t)((colon ? colon : at) - rest), &bad);
-		if (!u->user && !bad) {
-			rc = cmig_diag_oom(d);
-			goto done;
-		}
-		if (colon) {
-			size_t plen = (size_t)(at - colon - 1);
-			u->password_raw = cmig_strndup(colon + 1, plen);
-			if (!u->password_raw) {
-				rc = cmig_diag_oom(d);
-				goto done;
-			}
-			u->password = percent_decode(colon + 1, plen, &bad);
-			if (!u->password) {
-				rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-				                           "database URL for host '%.*s' has a bad "
-				                           "percent-encoding in its password (write '%%' as %%25)",
-				                           (int)(auth_end - hosts), hosts) : cmig_diag_oom(d);
-				goto done;
-			}
-			cmig_buf_add(&conn, rest, (size_t)(colon - rest));
-			cmig_buf_add(&disp, rest, (size_t)(colon - rest));
-			cmig_buf_puts(&disp, ":***");
-		} else {
-			cmig_buf_add(&conn, rest, (size_t)(at - rest));
-			cmig_buf_add(&disp, rest, (size_t)(at - rest));
-		}
-		cmig_buf_putc(&conn, '@');
-		cmig_buf_putc(&disp, '@');
-	}
+	hosts = at ? at + 1 : rest;
+	if (at && (rc = parse_userinfo(u, rest, at, auth_end, &conn, &disp, d)) != CMIG_OK)
+		goto done;
 	/* "user:pa/ss@host": the authority ends early and the password's tail would show up
 	 * in the path or query; refuse rather than guess. */
 	if (memchr(hosts, ':', (size_t)(auth_end - hosts)) && strchr(auth_end, '@')) {
@@ -267,54 +330,10 @@ static int parse_postgresql(cmig_dburl *u, const char *url, const char *rest, cm
 		cmig_buf_puts(&conn, hosts);
 		cmig_buf_puts(&disp, hosts);
 	} else {
-		const char *p = q + 1;
-		bool conn_first = true, disp_first = true;
 		cmig_buf_add(&conn, hosts, (size_t)(q - hosts));
 		cmig_buf_add(&disp, hosts, (size_t)(q - hosts));
-		while (*p) {
-			size_t plen = strcspn(p, "&#");
-			if (plen >= 9 && !strncmp(p, "password=", 9)) {
-				if (u->password_raw) {
-					rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-					                     "database URL gives the password twice (in the user "
-					                     "part and as ?password=)");
-					goto done;
-				}
-				if (!(u->password_raw = cmig_strndup(p + 9, plen - 9))) {
-					rc = cmig_diag_oom(d);
-					goto done;
-				}
-				if (!(u->password = percent_decode(p + 9, plen - 9, &bad))) {
-					rc = bad ? cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
-					                           "database URL for host '%.*s' has a bad "
-					                           "percent-encoding in its password (write '%%' as %%25)",
-					                           (int)(auth_end - hosts), hosts) : cmig_diag_oom(d);
-					goto done;
-				}
-				cmig_buf_puts(&disp, disp_first ? "?" : "&");
-				cmig_buf_puts(&disp, "password=***");
-				disp_first = false;
-			} else if ((rc = take_param(u, p, plen, d)) != CMIG_OK) {
-				if (rc < 0)
-					goto done;
-				rc = CMIG_OK;
-				/* cmig's own parameter: shown to people, never handed to libpq */
-				cmig_buf_puts(&disp, disp_first ? "?" : "&");
-				cmig_buf_add(&disp, p, plen);
-				disp_first = false;
-			} else if (plen) {
-				cmig_buf_puts(&conn, conn_first ? "?" : "&");
-				cmig_buf_add(&conn, p, plen);
-				cmig_buf_puts(&disp, disp_first ? "?" : "&");
-				cmig_buf_add(&disp, p, plen);
-				conn_first = disp_first = false;
-			}
-			p += plen;
-			if (*p == '#')
-				break;
-			if (*p == '&')
-				p++;
-		}
+		if ((rc = parse_query(u, q + 1, hosts, auth_end, &conn, &disp, d)) != CMIG_OK)
+			goto done;
 	}
 	u->pg_conninfo = cmig_buf_detach(&conn);
 	u->display = cmig_buf_detach(&disp);
