@@ -101,12 +101,114 @@ static int find_cycle(struct node *nodes, struct cmig_revfile *start, size_t wal
 	return rc;
 }
 
+/* 1. ids -> files; a repeated id is reported at the later file. Counts the files that join
+ * the graph (*members) and the errors reported. CMIG_OK or CMIG_ENOMEM. */
+static int index_ids(struct cmig_chain *out, struct node *nodes, struct cmig_revfile **files,
+                     size_t n, size_t *members, size_t *errors, cmig_diags *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		void *prev = NULL;
+		struct cmig_revfile *r = files[i];
+		int put;
+		r->index = (long)i;
+		r->parent = NULL;
+		r->nchildren = 0;
+		if (!r->id)
+			continue;
+		put = cmig_strmap_put(&out->byid, r->id, strlen(r->id), r, &prev);
+		if (put < 0)
+			return CMIG_ENOMEM;
+		if (put == 1) {
+			report_duplicate(prev, r, d);
+			(*errors)++;
+			continue;
+		}
+		nodes[i].in_graph = true;
+		(*members)++;
+	}
+	return CMIG_OK;
+}
+
+/* 2. parents, branches and roots, in file-name order: the one root, or NULL (then why is
+ * reported, unless a file's parent is unknown and its parser said why). */
+static struct cmig_revfile *link_parents(const struct cmig_chain *out, struct node *nodes,
+                                         struct cmig_revfile **files, size_t n, size_t members,
+                                         size_t *errors, cmig_diags *d)
+{
+	struct cmig_revfile *root = NULL;
+	size_t unknown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct cmig_revfile *p, *r = files[i];
+		if (!nodes[i].in_graph)
+			continue;
+		if (!r->down) {
+			if (!declares_root(r)) {
+				unknown++; /* parent unknown: the parser said why */
+				continue;
+			}
+			if (root) {
+				cmig_diag_error(d, r->path, r->id_line, CMIG_ECHAIN, "roots",
+				                "roots: more than one root: %s (%s) and %s (%s)", root->id,
+				                root->path, r->id, r->path);
+				(*errors)++;
+			} else
+				root = r;
+			continue;
+		}
+		p = cmig_strmap_get(&out->byid, r->down, strlen(r->down));
+		if (!p) {
+			cmig_diag_error(d, r->path, r->down_line, CMIG_ECHAIN, "missing-parent",
+			                "missing-parent: %s follows %s, which no file declares", r->id,
+			                r->down);
+			(*errors)++;
+			continue;
+		}
+		r->parent = p;
+		p->nchildren++;
+		if (nodes[p->index].first_child) {
+			struct cmig_revfile *a = nodes[p->index].first_child;
+			cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECHAIN, "branch", a->path, a->down_line, 0,
+			               NULL, "Run 'cmig linearize' to put one branch after the other.",
+			               "branch: both %s (%s) and %s (%s) follow %s", a->id, a->path,
+			               r->id, r->path, p->id);
+			(*errors)++;
+		} else
+			nodes[p->index].first_child = r;
+	}
+	if (members > 0 && !root && !unknown) {
+		cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, "roots",
+		                "roots: no root: every revision follows another");
+		(*errors)++;
+	}
+	return root;
+}
+
+/* 4. heads (graph members nobody follows), in file-name order. CMIG_OK or CMIG_ENOMEM. */
+static int collect_heads(struct cmig_chain *out, const struct node *nodes,
+                         struct cmig_revfile **files, size_t n)
+{
+	size_t nheads = 0;
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i].in_graph && files[i]->nchildren == 0)
+			nheads++;
+	if (!nheads)
+		return CMIG_OK;
+	out->heads = malloc(nheads * sizeof(*out->heads));
+	if (!out->heads)
+		return CMIG_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i].in_graph && files[i]->nchildren == 0)
+			out->heads[out->nheads++] = files[i];
+	return CMIG_OK;
+}
+
 int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t n, cmig_diags *d)
 {
 	struct node *nodes = NULL;
 	struct cmig_revfile **scratch = NULL, *root = NULL, *r;
-	size_t i, members = 0, nheads = 0, errors = 0, unknown = 0;
-	int rc = CMIG_OK, put;
+	size_t i, members = 0, errors = 0;
+	int rc = CMIG_OK;
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0) {
@@ -120,74 +222,9 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 		goto done;
 	}
 
-	/* 1. ids -> files; a repeated id is reported at the later file. */
-	for (i = 0; i < n; i++) {
-		void *prev = NULL;
-		r = files[i];
-		r->index = (long)i;
-		r->parent = NULL;
-		r->nchildren = 0;
-		if (!r->id)
-			continue;
-		put = cmig_strmap_put(&out->byid, r->id, strlen(r->id), r, &prev);
-		if (put < 0) {
-			rc = CMIG_ENOMEM;
-			goto done;
-		}
-		if (put == 1) {
-			report_duplicate(prev, r, d);
-			errors++;
-			continue;
-		}
-		nodes[i].in_graph = true;
-		members++;
-	}
-
-	/* 2. parents, branches and roots, in file-name order. */
-	for (i = 0; i < n; i++) {
-		struct cmig_revfile *p;
-		r = files[i];
-		if (!nodes[i].in_graph)
-			continue;
-		if (!r->down) {
-			if (!declares_root(r)) {
-				unknown++; /* parent unknown: the parser said why */
-				continue;
-			}
-			if (root) {
-				cmig_diag_error(d, r->path, r->id_line, CMIG_ECHAIN, "roots",
-				                "roots: more than one root: %s (%s) and %s (%s)", root->id,
-				                root->path, r->id, r->path);
-				errors++;
-			} else
-				root = r;
-			continue;
-		}
-		p = cmig_strmap_get(&out->byid, r->down, strlen(r->down));
-		if (!p) {
-			cmig_diag_error(d, r->path, r->down_line, CMIG_ECHAIN, "missing-parent",
-			                "missing-parent: %s follows %s, which no file declares", r->id,
-			                r->down);
-			errors++;
-			continue;
-		}
-		r->parent = p;
-		p->nchildren++;
-		if (nodes[p->index].first_child) {
-			struct cmig_revfile *a = nodes[p->index].first_child;
-			cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ECHAIN, "branch", a->path, a->down_line, 0,
-			               NULL, "Run 'cmig linearize' to put one branch after the other.",
-			               "branch: both %s (%s) and %s (%s) follow %s", a->id, a->path,
-			               r->id, r->path, p->id);
-			errors++;
-		} else
-			nodes[p->index].first_child = r;
-	}
-	if (members > 0 && !root && !unknown) {
-		cmig_diag_error(d, NULL, 0, CMIG_ECHAIN, "roots",
-		                "roots: no root: every revision follows another");
-		errors++;
-	}
+	if ((rc = index_ids(out, nodes, files, n, &members, &errors, d)) != CMIG_OK)
+		goto done;
+	root = link_parents(out, nodes, files, n, members, &errors, d);
 
 	/* 3. cycles: each walk stops at the first node an earlier walk finished, so every
 	 * node is stepped on at most twice. */
@@ -198,20 +235,8 @@ int cmig_chain_build(struct cmig_chain *out, struct cmig_revfile **files, size_t
 			errors++;
 	}
 
-	/* 4. heads, in file-name order. */
-	for (i = 0; i < n; i++)
-		if (nodes[i].in_graph && files[i]->nchildren == 0)
-			nheads++;
-	if (nheads) {
-		out->heads = malloc(nheads * sizeof(*out->heads));
-		if (!out->heads) {
-			rc = CMIG_ENOMEM;
-			goto done;
-		}
-		for (i = 0; i < n; i++)
-			if (nodes[i].in_graph && files[i]->nchildren == 0)
-				out->heads[out->nheads++] = files[i];
-	}
+	if ((rc = collect_heads(out, nodes, files, n)) != CMIG_OK)
+		goto done;
 
 	/* 5. the chain itself, root first, when nothing above went wrong. */
 	if (errors == 0 && members == 0)
