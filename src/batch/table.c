@@ -359,43 +359,109 @@ static size_t tok_end(const cmig_stoks *t, size_t i)
 	return t->items[i].start + t->items[i].len;
 }
 
+/* The head, "CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name": the name into out, *name_at
+ * its token. */
+static int parse_head(struct cmig_table *out, cmig_stoks *t, size_t *name_at, cmig_diags *d)
+{
+	size_t k = 1;
+	if (!cmig_stoks_is(t, 0, "CREATE"))
+		return bad(d, t, 0, "CREATE TABLE");
+	if (cmig_stoks_is(t, k, "TEMP") || cmig_stoks_is(t, k, "TEMPORARY"))
+		k++;
+	if (!cmig_stoks_is(t, k++, "TABLE"))
+		return bad(d, t, k - 1, "TABLE");
+	if (cmig_stoks_is(t, k, "IF") && cmig_stoks_is(t, k + 1, "NOT") &&
+	    cmig_stoks_is(t, k + 2, "EXISTS"))
+		k += 3;
+	if (!cmig_stoks_is_name(t, k))
+		return bad(d, t, k, "a table name");
+	if (cmig_stoks_punct(t, k + 1, '.') && cmig_stoks_is_name(t, k + 2)) {
+		out->schema = cmig_stoks_name(t, k);
+		k += 2;
+	}
+	out->name = cmig_stoks_name(t, k);
+	out->name_quoted = cmig_stoks_is_quoted(t, k);
+	out->name_text = cmig_stoks_span(t, k, k);
+	if (!out->name || !out->name_text)
+		return cmig_diag_oom(d);
+	*name_at = k;
+	return CMIG_OK;
+}
+
+/* One element of the column list, tokens [k, e): a table constraint or (before any) a column,
+ * appended to out with the text around it (lead, after: taken, freed on failure). */
+static int add_element(struct cmig_table *out, cmig_stoks *t, size_t k, size_t e, char *lead,
+                       char *after, cmig_diags *d)
+{
+	int rc;
+	if (is_tcons_start(t, k)) {
+		struct cmig_cons c;
+		rc = parse_tcons(&c, t, k, e, d);
+		if (!rc) {
+			c.lead = lead;
+			c.after = after;
+			lead = after = NULL;
+			if (push_cons(&out->tcons, &out->ntcons, &c)) {
+				cmig_cons_release(&c);
+				rc = cmig_diag_oom(d);
+			}
+		}
+	} else if (out->ntcons) {
+		rc = bad(d, t, k, "a table constraint (columns come first)");
+	} else {
+		struct cmig_column c;
+		rc = parse_column(&c, t, k, e, d);
+		if (!rc) {
+			struct cmig_column *p = realloc(out->cols, (out->ncols + 1) * sizeof(*p));
+			c.lead = lead;
+			c.after = after;
+			lead = after = NULL;
+			if (!p) {
+				cmig_column_release(&c);
+				rc = cmig_diag_oom(d);
+			} else {
+				out->cols = p;
+				out->cols[out->ncols++] = c;
+			}
+		}
+	}
+	free(lead);
+	free(after);
+	return rc;
+}
+
+/* What follows the column list's ')' (token close): kept as text, WITHOUT ROWID and STRICT
+ * noted. */
+static int parse_options(struct cmig_table *out, const char *sql, cmig_stoks *t, size_t close,
+                         cmig_diags *d)
+{
+	/* the trail: after the last element's ',' region up to ')' is kept in `after`;
+	 * what follows a trailing element is empty unless comments sit before ')' */
+	out->trail = cmig_strdup("");
+	out->options = close + 1 < t->n ? gap(sql, tok_end(t, close), tok_end(t, t->n - 1))
+	                                : cmig_strdup("");
+	if (!out->trail || !out->options)
+		return cmig_diag_oom(d);
+	for (size_t k = close + 1; k < t->n; k++) {
+		if (cmig_stoks_is(t, k, "WITHOUT") && cmig_stoks_is(t, k + 1, "ROWID"))
+			out->without_rowid = true;
+		else if (cmig_stoks_is(t, k, "STRICT"))
+			out->strict = true;
+	}
+	return CMIG_OK;
+}
+
 int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 {
 	cmig_stoks t;
-	size_t k = 1, open, close, prev_end;
+	size_t k = 0, open, close, prev_end;
 	int rc = CMIG_OK;
 
 	memset(out, 0, sizeof(*out));
 	if (cmig_stoks_build(&t, sql, 0, strlen(sql)))
 		return cmig_diag_oom(d);
-	if (!cmig_stoks_is(&t, 0, "CREATE")) {
-		rc = bad(d, &t, 0, "CREATE TABLE");
+	if ((rc = parse_head(out, &t, &k, d)) != CMIG_OK)
 		goto done;
-	}
-	if (cmig_stoks_is(&t, k, "TEMP") || cmig_stoks_is(&t, k, "TEMPORARY"))
-		k++;
-	if (!cmig_stoks_is(&t, k++, "TABLE")) {
-		rc = bad(d, &t, k - 1, "TABLE");
-		goto done;
-	}
-	if (cmig_stoks_is(&t, k, "IF") && cmig_stoks_is(&t, k + 1, "NOT") &&
-	    cmig_stoks_is(&t, k + 2, "EXISTS"))
-		k += 3;
-	if (!cmig_stoks_is_name(&t, k)) {
-		rc = bad(d, &t, k, "a table name");
-		goto done;
-	}
-	if (cmig_stoks_punct(&t, k + 1, '.') && cmig_stoks_is_name(&t, k + 2)) {
-		out->schema = cmig_stoks_name(&t, k);
-		k += 2;
-	}
-	out->name = cmig_stoks_name(&t, k);
-	out->name_quoted = cmig_stoks_is_quoted(&t, k);
-	out->name_text = cmig_stoks_span(&t, k, k);
-	if (!out->name || !out->name_text) {
-		rc = cmig_diag_oom(d);
-		goto done;
-	}
 	open = k + 1;
 	if (!cmig_stoks_punct(&t, open, '(')) {
 		rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
@@ -430,39 +496,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 			rc = cmig_diag_oom(d);
 			break;
 		}
-		if (is_tcons_start(&t, k)) {
-			struct cmig_cons c;
-			rc = parse_tcons(&c, &t, k, e, d);
-			if (!rc) {
-				c.lead = lead;
-				c.after = after;
-				lead = after = NULL;
-				if (push_cons(&out->tcons, &out->ntcons, &c)) {
-					cmig_cons_release(&c);
-					rc = cmig_diag_oom(d);
-				}
-			}
-		} else if (out->ntcons) {
-			rc = bad(d, &t, k, "a table constraint (columns come first)");
-		} else {
-			struct cmig_column c;
-			rc = parse_column(&c, &t, k, e, d);
-			if (!rc) {
-				struct cmig_column *p = realloc(out->cols, (out->ncols + 1) * sizeof(*p));
-				c.lead = lead;
-				c.after = after;
-				lead = after = NULL;
-				if (!p) {
-					cmig_column_release(&c);
-					rc = cmig_diag_oom(d);
-				} else {
-					out->cols = p;
-					out->cols[out->ncols++] = c;
-				}
-			}
-		}
-		free(lead);
-		free(after);
+		rc = add_element(out, &t, k, e, lead, after, d);
 		prev_end = tok_end(&t, e);
 		k = e + 1;
 		if (e == close)
@@ -475,23 +509,7 @@ int cmig_table_parse(struct cmig_table *out, const char *sql, cmig_diags *d)
 		                     "batch mode: table %s has no columns", out->name);
 		goto done;
 	}
-	{
-		/* the trail: after the last element's ',' region up to ')' is kept in `after`;
-		 * what follows a trailing element is empty unless comments sit before ')' */
-		out->trail = cmig_strdup("");
-		out->options = close + 1 < t.n ? gap(sql, tok_end(&t, close), tok_end(&t, t.n - 1))
-		                               : cmig_strdup("");
-		if (!out->trail || !out->options) {
-			rc = cmig_diag_oom(d);
-			goto done;
-		}
-		for (k = close + 1; k < t.n; k++) {
-			if (cmig_stoks_is(&t, k, "WITHOUT") && cmig_stoks_is(&t, k + 1, "ROWID"))
-				out->without_rowid = true;
-			else if (cmig_stoks_is(&t, k, "STRICT"))
-				out->strict = true;
-		}
-	}
+	rc = parse_options(out, sql, &t, close, d);
 done:
 	cmig_stoks_release(&t);
 	if (rc)
