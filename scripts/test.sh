@@ -80,7 +80,7 @@ suite "unit (valgrind)" ctest --test-dir build-ci --output-on-failure -j"$jobs" 
 
 # 4. fuzzers, bounded
 if [ -x tests/fuzz/run.sh ]; then
-  suite "fuzz (bounded)" bash tests/fuzz/run.sh
+  suite "fuzz (bounded, 40 s a target)" bash tests/fuzz/run.sh 40
 fi
 
 echo "test: $passed passed, $failed failed"
