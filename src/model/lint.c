@@ -257,7 +257,7 @@ static unsigned section_dialects(const struct walk *w, int dir, int k)
 	if (k == CMIG_DIALECT_ANY) {
 		set = w->o->only != CMIG_DIALECT_ANY ? 1u << w->o->only : w->o->dialects;
 		for (int m = CMIG_DIALECT_SQLITE; m <= CMIG_DIALECT_POSTGRESQL; m++)
-			if (r->sections[dir][m].present)
+			if (r->sections[dir][m])
 				set &= ~(1u << m);   /* a marked section wins there */
 		return set;
 	}
@@ -296,17 +296,17 @@ int cmig_lint_chain(const struct cmig_revfile *const *revs, size_t n,
 				            r->headers[h].line, report, &w.file_mask);
 		for (int dir = CMIG_UP; dir <= (o->lint_down ? CMIG_DOWN : CMIG_UP) && rc == CMIG_OK; dir++)
 			for (int k = 0; k < CMIG_REVFILE_NSECT && rc == CMIG_OK; k++) {
-				const cmig_section *sec = &r->sections[dir][k];
+				const cmig_section *sec = r->sections[dir][k];
 				unsigned which;
 				bool also_sqlite, replay;
-				if (!sec->present)
+				if (!sec)
 					continue;
 				which = report ? section_dialects(&w, dir, k) : 0;
 				replay = sec == pgup;
 				if (!which && !replay)
 					continue;
 				also_sqlite = k == CMIG_DIALECT_ANY && (o->dialects & CMIG_LINT_SQLITE) &&
-				              !r->sections[dir][CMIG_DIALECT_SQLITE].present;
+				              !r->sections[dir][CMIG_DIALECT_SQLITE];
 				rc = lint_section(&w, sec, which, also_sqlite, dir == CMIG_DOWN, report,
 				                  replay ? &model : NULL, pg ? &model : NULL, &tv);
 				pgup_done |= replay;

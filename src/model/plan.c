@@ -54,8 +54,7 @@ static int pick_section(const cmig_section **out, const struct cmig_revfile *rev
 		/* Only sections marked for other dialects: name the first such marker. */
 		const cmig_section *other = NULL;
 		for (int k = 0; k < CMIG_REVFILE_NSECT && !other; k++)
-			if (rev->sections[direction][k].present)
-				other = &rev->sections[direction][k];
+			other = rev->sections[direction][k];
 		return cmig_diag_error(d, rev->path, other ? other->marker_line : 0, CMIG_ERROR, "parse",
 		                       "revision %s has no %s section for %s: its %s sections are "
 		                       "marked for dialect:%s only", rev->id, dir,

@@ -49,6 +49,9 @@ struct parser {
 	size_t headers_cap;   /* allocated length of r->headers */
 	bool bad_marker;      /* a marker-like line that is not a valid marker */
 	bool nomem;
+	/* the sections while parsing, with growable statement vectors; pack_sections() moves
+	 * the present ones into the file's section_block */
+	cmig_section tmp[2][CMIG_REVFILE_NSECT];
 };
 
 static void perr(struct parser *p, unsigned line, const char *fmt, ...)
@@ -445,13 +448,13 @@ static void parse_lines(struct parser *p)
 				p->bad_marker = true;
 				continue;
 			}
-			if (r->sections[dir][dialect].present) {
+			if (p->tmp[dir][dialect].present) {
 				perr(p, l.no, "repeated section '-- migrate:%s%s' (first at line %u)",
 				     direction_name(dir), dialect_suffix(dialect),
-				     r->sections[dir][dialect].marker_line);
+				     p->tmp[dir][dialect].marker_line);
 				continue;
 			}
-			cur = &r->sections[dir][dialect];
+			cur = &p->tmp[dir][dialect];
 			cur->present = true;
 			cur->direction = dir;
 			cur->dialect = dialect;
@@ -500,6 +503,59 @@ static void parse_lines(struct parser *p)
 		finish_section(p, cur);
 	}
 	cmig_strmap_release(&seen);
+}
+
+static void free_tmp(struct parser *p)
+{
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			free(p->tmp[dir][k].stmts.items);
+			p->tmp[dir][k].stmts.items = NULL;
+		}
+}
+
+/* Move the present sections and their statements into one allocation of exactly their size
+ * and point r->sections at them; the temporary vectors are freed. False on out-of-memory. */
+static bool pack_sections(struct parser *p)
+{
+	struct cmig_revfile *r = p->r;
+	size_t nsect = 0, nstmt = 0;
+	cmig_section *sect;
+	cmig_stmt *stmt;
+
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+			if (p->tmp[dir][k].present) {
+				nsect++;
+				nstmt += p->tmp[dir][k].stmts.n;
+			}
+	if (nsect == 0) {
+		free_tmp(p);
+		return true;
+	}
+	/* sections first: cmig_section's alignment is at least cmig_stmt's (both hold size_t) */
+	r->section_block = malloc(nsect * sizeof(cmig_section) + nstmt * sizeof(cmig_stmt));
+	if (!r->section_block) {
+		free_tmp(p);
+		return false;
+	}
+	sect = r->section_block;
+	stmt = (cmig_stmt *)(sect + nsect);
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			cmig_section *t = &p->tmp[dir][k];
+			if (!t->present)
+				continue;
+			*sect = *t;
+			sect->stmts.items = t->stmts.n ? stmt : NULL;
+			sect->stmts.cap = t->stmts.n;
+			if (t->stmts.n)
+				memcpy(stmt, t->stmts.items, t->stmts.n * sizeof(*stmt));
+			stmt += t->stmts.n;
+			r->sections[dir][k] = sect++;
+		}
+	free_tmp(p);
+	return true;
 }
 
 static void check_whole(struct parser *p, const char *name)
@@ -562,8 +618,16 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 		return CMIG_ERROR;
 	}
 	parse_lines(&p);
-	if (p.nomem)
+	if (p.nomem || !pack_sections(&p)) {
+		free_tmp(&p);
 		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
+	}
+	if (out->nheaders < p.headers_cap) {
+		/* the file keeps its headers for good: no spare slots (a failed shrink keeps them) */
+		cmig_header *fit = realloc(out->headers, out->nheaders * sizeof(*fit) + !out->nheaders);
+		if (fit)
+			out->headers = fit;
+	}
 	check_whole(&p, name);
 	out->parsed = p.errors == 0;
 	return p.errors == 0 ? CMIG_OK : CMIG_ERROR;
@@ -574,9 +638,7 @@ void cmig_revfile_release(struct cmig_revfile *r)
 	cmig_arena_release(&r->strings);
 	free(r->text);
 	free(r->headers);              /* its keys and values live in the arena */
-	for (int dir = 0; dir < 2; dir++)
-		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
-			free(r->sections[dir][k].stmts.items);
+	free(r->section_block);        /* the sections and their statements */
 	memset(r, 0, sizeof(*r));
 	r->index = -1;
 }
@@ -586,11 +648,9 @@ const cmig_section *cmig_revfile_section(const struct cmig_revfile *r, int direc
 {
 	if (direction != CMIG_UP && direction != CMIG_DOWN)
 		return NULL;
-	if (dialect != CMIG_DIALECT_ANY && r->sections[direction][dialect].present)
-		return &r->sections[direction][dialect];
-	if (r->sections[direction][CMIG_DIALECT_ANY].present)
-		return &r->sections[direction][CMIG_DIALECT_ANY];
-	return NULL;
+	if (dialect != CMIG_DIALECT_ANY && r->sections[direction][dialect])
+		return r->sections[direction][dialect];
+	return r->sections[direction][CMIG_DIALECT_ANY];
 }
 
 bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
@@ -598,7 +658,7 @@ bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
 	if (direction != CMIG_UP && direction != CMIG_DOWN)
 		return false;
 	for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
-		if (r->sections[direction][k].present)
+		if (r->sections[direction][k])
 			return true;
 	return false;
 }

@@ -2,7 +2,7 @@
  * revfile.h - one migration file: headers, sections, marker options, line numbers (SPEC §2).
  *
  * Pure: bytes in, struct and diagnostics out. The parsed struct keeps the file's text (owned)
- * and slices into it; every diagnostic names `path` (as it is printed) and a line.
+ * and slices into it (section bodies and statements are offsets into `text`, never copies); every diagnostic names `path` (as it is printed) and a line.
  */
 #ifndef CMIG_MODEL_REVFILE_H
 #define CMIG_MODEL_REVFILE_H
@@ -37,7 +37,7 @@ typedef struct {
 	unsigned line;
 } cmig_header;
 
-/* Sections are stored by [direction][dialect]. */
+/* Sections are looked up by [direction][dialect]. */
 #define CMIG_REVFILE_NSECT 3
 
 struct cmig_revfile {
@@ -55,7 +55,12 @@ struct cmig_revfile {
 	unsigned id_line, down_line, created_line;
 	cmig_header *headers;
 	size_t nheaders;
-	cmig_section sections[2][CMIG_REVFILE_NSECT];
+	/* [direction][dialect]: NULL when the file has no such section. The sections present
+	 * and their statements live in one allocation, `section_block` (owned; NULL when there
+	 * are none), sized to what the file has: a file with an up and a down section costs two
+	 * sections, not six, and no spare statement slots (issue 11, memory per revision). */
+	cmig_section *sections[2][CMIG_REVFILE_NSECT];
+	void *section_block;
 	/* set by the chain builder */
 	long index;                  /* position in the chain, -1 when not in it */
 	struct cmig_revfile *parent; /* the revision it follows, NULL for root */

@@ -23,8 +23,8 @@ static void check_dialect_sections(const struct cmig_runtime *rt, cmig_dialect_k
 			if (cmig_revfile_has_direction(r, dir) && !cmig_revfile_section(r, dir, dialect)) {
 				unsigned line = 0;
 				for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
-					if (r->sections[dir][k].present) {
-						line = r->sections[dir][k].marker_line;
+					if (r->sections[dir][k]) {
+						line = r->sections[dir][k]->marker_line;
 						break;
 					}
 				cmig_diag_error(d, r->path, line, CMIG_ERROR, "parse",

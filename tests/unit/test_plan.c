@@ -19,15 +19,17 @@
 
 struct fixture {
 	struct cmig_revfile f[3];
+	cmig_section own[3][2][CMIG_REVFILE_NSECT]; /* what f[i].sections point at */
 	struct cmig_revfile *p[3];
 	struct cmig_chain c;
 	cmig_diags d;
 	cmig_step_vec steps;
 };
 
-static void set_section(struct cmig_revfile *f, int dir, cmig_dialect_kind k, unsigned line)
+static void set_section(struct fixture *x, int i, int dir, cmig_dialect_kind k, unsigned line)
 {
-	cmig_section *s = &f->sections[dir][k];
+	cmig_section *s = &x->own[i][dir][k];
+	x->f[i].sections[dir][k] = s;
 	s->present = true;
 	s->direction = dir;
 	s->dialect = k;
@@ -49,8 +51,8 @@ static int setup(void **state)
 		x->f[i].name = cmig_asprintf("%s_step.sql", ids[i]);
 		x->f[i].parsed = true;
 		x->f[i].index = -1;
-		set_section(&x->f[i], CMIG_UP, CMIG_DIALECT_ANY, 6);
-		set_section(&x->f[i], CMIG_DOWN, CMIG_DIALECT_ANY, 9);
+		set_section(x, i, CMIG_UP, CMIG_DIALECT_ANY, 6);
+		set_section(x, i, CMIG_DOWN, CMIG_DIALECT_ANY, 9);
 		x->p[i] = &x->f[i];
 	}
 	cmig_diags_init(&none, NULL, NULL);
@@ -106,7 +108,7 @@ static void test_plan_upgrade_from_base_to_head(void **state)
 	assert_step(&x->steps.items[0], &x->f[0], CMIG_UP, NULL, "r1");
 	assert_step(&x->steps.items[1], &x->f[1], CMIG_UP, "r1", "r2");
 	assert_step(&x->steps.items[2], &x->f[2], CMIG_UP, "r2", "r3");
-	assert_ptr_equal(x->steps.items[1].section, &x->f[1].sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(x->steps.items[1].section, x->f[1].sections[CMIG_UP][CMIG_DIALECT_ANY]);
 	assert_int_equal(x->d.n, 0);
 }
 
@@ -143,7 +145,7 @@ static void test_plan_downgrade_newest_first(void **state)
 	assert_step(&x->steps.items[0], &x->f[2], CMIG_DOWN, "r3", "r2");
 	assert_step(&x->steps.items[1], &x->f[1], CMIG_DOWN, "r2", "r1");
 	assert_step(&x->steps.items[2], &x->f[0], CMIG_DOWN, "r1", NULL);
-	assert_ptr_equal(x->steps.items[0].section, &x->f[2].sections[CMIG_DOWN][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(x->steps.items[0].section, x->f[2].sections[CMIG_DOWN][CMIG_DIALECT_ANY]);
 }
 
 static void test_plan_downgrade_to_newer_target_refused(void **state)
@@ -184,11 +186,11 @@ static void test_plan_dialect_sections(void **state)
 {
 	struct fixture *x = *state;
 	/* r2: an unmarked up section and a dialect:sqlite one. */
-	set_section(&x->f[1], CMIG_UP, CMIG_DIALECT_SQLITE, 12);
+	set_section(x, 1, CMIG_UP, CMIG_DIALECT_SQLITE, 12);
 	assert_int_equal(plan(x, 0, 1, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_OK);
-	assert_ptr_equal(x->steps.items[0].section, &x->f[1].sections[CMIG_UP][CMIG_DIALECT_SQLITE]);
+	assert_ptr_equal(x->steps.items[0].section, x->f[1].sections[CMIG_UP][CMIG_DIALECT_SQLITE]);
 	assert_int_equal(plan(x, 0, 1, CMIG_UP, CMIG_DIALECT_POSTGRESQL), CMIG_OK);
-	assert_ptr_equal(x->steps.items[1].section, &x->f[1].sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(x->steps.items[1].section, x->f[1].sections[CMIG_UP][CMIG_DIALECT_ANY]);
 }
 
 static void test_plan_direction_without_section_for_dialect(void **state)
@@ -197,7 +199,7 @@ static void test_plan_direction_without_section_for_dialect(void **state)
 	const cmig_diag *g;
 	/* r3's up sections are for postgresql only. */
 	memset(&x->f[2].sections[CMIG_UP], 0, sizeof(x->f[2].sections[CMIG_UP]));
-	set_section(&x->f[2], CMIG_UP, CMIG_DIALECT_POSTGRESQL, 7);
+	set_section(x, 2, CMIG_UP, CMIG_DIALECT_POSTGRESQL, 7);
 	assert_int_equal(plan(x, CMIG_POS_BASE, 2, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_ERROR);
 	assert_int_equal(x->steps.n, 0);
 	g = &x->d.items[0];
@@ -209,7 +211,7 @@ static void test_plan_direction_without_section_for_dialect(void **state)
 	/* On PostgreSQL it runs. */
 	assert_int_equal(plan(x, CMIG_POS_BASE, 2, CMIG_UP, CMIG_DIALECT_POSTGRESQL), CMIG_OK);
 	assert_ptr_equal(x->steps.items[2].section,
-	                 &x->f[2].sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]);
+	                 x->f[2].sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]);
 	/* Stopping short of r3 on SQLite is fine too. */
 	x->steps.n = 0;
 	assert_int_equal(plan(x, CMIG_POS_BASE, 1, CMIG_UP, CMIG_DIALECT_SQLITE), CMIG_OK);
@@ -220,7 +222,7 @@ static void test_plan_down_for_other_dialect_only(void **state)
 {
 	struct fixture *x = *state;
 	memset(&x->f[0].sections[CMIG_DOWN], 0, sizeof(x->f[0].sections[CMIG_DOWN]));
-	set_section(&x->f[0], CMIG_DOWN, CMIG_DIALECT_SQLITE, 11);
+	set_section(x, 0, CMIG_DOWN, CMIG_DIALECT_SQLITE, 11);
 	assert_int_equal(plan(x, 2, CMIG_POS_BASE, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL), CMIG_ERROR);
 	assert_int_equal(x->d.items[0].line, 11);
 	assert_string_equal(x->d.items[0].kind, "parse");

@@ -59,8 +59,8 @@ static void describe(cmig_buf *out, int rc, const struct cmig_revfile *r, const 
 		                d->items[i].kind ? d->items[i].kind : "-", d->items[i].message);
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
-			const cmig_section *s = &r->sections[dir][k];
-			if (!s->present)
+			const cmig_section *s = r->sections[dir][k];
+			if (!s)
 				continue;
 			cmig_buf_printf(out, "section\t%s\t%s\ttransaction:%s\tmarker %u\tbody %u\t"
 			                "statements %zu\n", dir == CMIG_UP ? "up" : "down",
@@ -199,16 +199,16 @@ static void test_revfile_checksum_known_bodies(void **state)
 	/* no newline at the end of the file; an empty section; a marker on the last line */
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\n-- migrate:down\nDROP TABLE t;"), CMIG_OK);
-	assert_string_equal(cmig_revfile_checksum(&r, &r.sections[CMIG_UP][0]),
+	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_UP][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	assert_string_equal(cmig_revfile_checksum(&r, &r.sections[CMIG_DOWN][0]),
+	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_DOWN][0]),
 	                    "25dbe681998eeb28652fb3a57b6f0f1b4c66046d0f170f9cecfe9a2c1ec48a9a");
 	cmig_revfile_release(&r);
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\nSELECT 1;\n-- migrate:down"), CMIG_OK);
-	assert_int_equal(r.sections[CMIG_DOWN][0].body_start, r.len);
-	assert_int_equal(r.sections[CMIG_DOWN][0].body_end, r.len);
-	assert_string_equal(cmig_revfile_checksum(&r, &r.sections[CMIG_DOWN][0]),
+	assert_int_equal(r.sections[CMIG_DOWN][0]->body_start, r.len);
+	assert_int_equal(r.sections[CMIG_DOWN][0]->body_end, r.len);
+	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_DOWN][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_int_equal(d.n, 0);
 	cmig_diags_release(&d);
@@ -237,15 +237,15 @@ static void test_revfile_crlf_twin_same_checksum(void **state)
 	assert_string_equal(b.id, "abc");
 	assert_null(b.down);
 	for (int dir = 0; dir < 2; dir++) {
-		const cmig_section *x = &a.sections[dir][0], *y = &b.sections[dir][0];
-		assert_true(x->present && y->present);
+		const cmig_section *x = a.sections[dir][0], *y = b.sections[dir][0];
+		assert_true(x && y && x->present && y->present);
 		assert_string_equal(cmig_revfile_checksum(&a, x), cmig_revfile_checksum(&b, y));
 		assert_int_equal(x->marker_line, y->marker_line);
 		assert_int_equal(x->stmts.n, y->stmts.n);
 		for (size_t i = 0; i < x->stmts.n; i++)
 			assert_int_equal(x->stmts.items[i].line, y->stmts.items[i].line);
 	}
-	assert_int_equal(a.sections[CMIG_UP][0].stmts.items[1].line, 8);
+	assert_int_equal(a.sections[CMIG_UP][0]->stmts.items[1].line, 8);
 	cmig_diags_release(&d);
 	cmig_revfile_release(&a);
 	cmig_revfile_release(&b);
@@ -264,22 +264,39 @@ static void test_revfile_section_choice(void **state)
 	                       "-- migrate:up dialect:postgresql transaction:false\nSELECT 'pg';\n"
 	                       "-- migrate:down dialect:sqlite\nSELECT 'lite';\n"), CMIG_OK);
 	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_POSTGRESQL),
-	                 &r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]);
+	                 r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]);
 	assert_false(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_POSTGRESQL)->transactional);
 	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_SQLITE),
-	                 &r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	                 r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
 	assert_ptr_equal(cmig_revfile_section(&r, CMIG_UP, CMIG_DIALECT_ANY),
-	                 &r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	                 r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
 	assert_ptr_equal(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_SQLITE),
-	                 &r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE]);
+	                 r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE]);
 	/* a down section exists, but none this backend can run */
 	assert_null(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL));
 	assert_null(cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_ANY));
 	assert_true(cmig_revfile_has_direction(&r, CMIG_DOWN));
 	assert_true(cmig_revfile_has_direction(&r, CMIG_UP));
-	assert_int_equal(r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL].direction, CMIG_UP);
-	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE].direction, CMIG_DOWN);
-	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE].dialect, CMIG_DIALECT_SQLITE);
+	assert_int_equal(r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]->direction, CMIG_UP);
+	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE]->direction, CMIG_DOWN);
+	assert_int_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE]->dialect, CMIG_DIALECT_SQLITE);
+	/* only the sections the file has, packed in one block, statements without spare slots */
+	assert_null(r.sections[CMIG_UP][CMIG_DIALECT_SQLITE]);
+	assert_null(r.sections[CMIG_DOWN][CMIG_DIALECT_ANY]);
+	assert_null(r.sections[CMIG_DOWN][CMIG_DIALECT_POSTGRESQL]);
+	assert_ptr_equal(r.section_block, r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL], r.sections[CMIG_UP][CMIG_DIALECT_ANY] + 1);
+	assert_ptr_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE], r.sections[CMIG_UP][CMIG_DIALECT_ANY] + 2);
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+			if (r.sections[dir][k]) {
+				assert_int_equal(r.sections[dir][k]->stmts.n, 1);
+				assert_int_equal(r.sections[dir][k]->stmts.cap, 1);
+			}
+	assert_ptr_equal(r.sections[CMIG_UP][CMIG_DIALECT_ANY]->stmts.items,
+	                 (const cmig_stmt *)(r.sections[CMIG_UP][CMIG_DIALECT_ANY] + 3));
+	assert_string_equal(r.text + r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL]->stmts.items[0].start,
+	                    "SELECT 'pg';\n-- migrate:down dialect:sqlite\nSELECT 'lite';\n");
 	/* a dialect-only down section still counts: no no-down warning */
 	assert_int_equal(d.n, 0);
 	cmig_diags_release(&d);
@@ -506,9 +523,9 @@ static void test_revfile_random_input_invariants(void **state)
 		(void)parse(&r, &d, "abc.sql", b.ptr);
 		for (int dir = 0; dir < 2; dir++)
 			for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
-				const cmig_section *s = &r.sections[dir][k];
+				const cmig_section *s = r.sections[dir][k];
 				unsigned last = 0;
-				if (!s->present)
+				if (!s)
 					continue;
 				assert_true(s->body_start <= s->body_end);
 				assert_true(s->body_end <= r.len);
@@ -550,9 +567,9 @@ static void test_revfile_large_file(void **state)
 	t0 = clock();
 	assert_int_equal(parse(&r, &d, "big.sql", b.ptr), CMIG_OK);
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 3.0);
-	assert_int_equal(r.sections[CMIG_UP][0].stmts.n, 200000);
-	assert_int_equal(r.sections[CMIG_UP][0].stmts.items[199999].line, 200004 + 199999);
-	assert_int_equal(r.sections[CMIG_DOWN][0].marker_line, 400004);
+	assert_int_equal(r.sections[CMIG_UP][0]->stmts.n, 200000);
+	assert_int_equal(r.sections[CMIG_UP][0]->stmts.items[199999].line, 200004 + 199999);
+	assert_int_equal(r.sections[CMIG_DOWN][0]->marker_line, 400004);
 	cmig_diags_release(&d);
 	cmig_revfile_release(&r);
 	cmig_buf_release(&b);
