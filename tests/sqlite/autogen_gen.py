@@ -107,13 +107,15 @@ def normalize(path):
     for name in sorted(tables):
         t = tables[name]
         out.append("TABLE %s" % name)
-        cons = [" ".join(c.split()) for c in t["cons"]]
+        # constraint names are not compared on SQLite (cmig's differ matches constraints by
+        # definition and never renames there; SQLite itself ignores them)
+        cons = [re.sub(r"^CONSTRAINT\s+\S+\s+", "", " ".join(c.split()), flags=re.I) for c in t["cons"]]
         # column order is not compared (as cmig's differ): a column dropped and added back by
         # a down section comes back last
         for c in sorted(t["cols"], key=colname):
             c = norm_col(c)
             # an inline UNIQUE is the table constraint UNIQUE (col): batch mode writes the latter
-            if " UNIQUE" in c and not re.search(r"\bCONSTRAINT\b", c):
+            if " UNIQUE" in c:
                 c = c.replace(" UNIQUE", "", 1)
                 cons.append("UNIQUE (%s)" % c.split()[0])
             out.append("  col " + c)
