@@ -174,6 +174,6 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 done
 echo "# t640: $SEEDS seeds from $SEED0: $written written ($rowfail upgrades and $downfail downgrades failed on rows, as marked), $none no change, $refused refused"
 # why the refusals were refused (names masked), for the longer runs
-[ -s "$TEST_DIR/refusals" ] && sed -E 's/[a-z]+[0-9]+_[0-9]+|(table|column) [a-z_.]+/\1 X/g' "$TEST_DIR/refusals" | sort | uniq -c | sed 's/^/#   /'
+[ -s "$TEST_DIR/refusals" ] && sed -E "s/'[^']*'/'…'/g; s/(table|column|index|view|trigger) [a-z_0-9.]+/\1 …/g" "$TEST_DIR/refusals" | sort | uniq -c | sed 's/^/#   /'
 assert_true "every seed has an outcome" [ "$((written + none + refused))" = "$SEEDS" ]
 finish
