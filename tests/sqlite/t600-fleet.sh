@@ -68,11 +68,14 @@ setup() {
 	LOCK_PID=$!
 	_BG_PIDS="$_BG_PIDS $LOCK_PID"
 	exec 7>"$TEST_DIR/lockfifo"
-	printf 'BEGIN IMMEDIATE;\nCREATE TABLE held(x);\n' >&7
-	for _ in $(seq 100); do
-		sqlite3 tenants/d49.db 'BEGIN IMMEDIATE; ROLLBACK' 2>/dev/null || break
+	# .timeout: the probe below may hold the lock for an instant just as the holder asks
+	printf '.timeout 30000\nBEGIN IMMEDIATE;\nCREATE TABLE held(x);\n' >&7
+	local held=no
+	for _ in $(seq 600); do
+		if ! sqlite3 tenants/d49.db 'BEGIN IMMEDIATE; ROLLBACK' 2>/dev/null; then held=yes; break; fi
 		sleep 0.05
 	done
+	[ "$held" = yes ] || _die "setup: the lock holder never took d49's write lock"
 	# d50: read-only, for root too
 	chmod 444 tenants/d50.db
 	if [ "$(id -u)" -eq 0 ]; then
