@@ -56,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&t, &text, &scratch);
 	}
 	(void)cmig_convert_json_ok((const char *)data, size, true, &why);
+	cmig_buf_clear(&shown); /* it served as scratch above: measure the shown value alone */
 	if (cmig_convert_show(&shown, &text) == 0 && shown.len > 2 + 4 * 80 + 4)
 		abort(); /* at most 80 bytes, each escaped to 4, plus quotes and the ellipsis */
 	if (cmig_convert_copy_escape(&esc, (const char *)data, size) == 0 &&

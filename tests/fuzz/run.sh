@@ -25,6 +25,12 @@ flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
 # every file of the pure layers the targets use (util/ whole, so a new util file needs no edit)
 lib_src="$src/util/*.c $src/model/sqllex.c $src/model/sqlsplit.c $src/model/revfile.c $src/model/lint*.c $src/model/convert*.c
          $src/batch/*.c"
+# the private-header guard (src/CMakeLists.txt) is the normal build's check; this one-command
+# build of the pure layers defines every module's flag so their own *_int.h compile
+for h in "$src"/model/*_int.h "$src"/batch/*_int.h; do
+	m=$(basename "$h" _int.h)
+	flags="$flags -DCMIG_PRIVATE_$(printf '%s' "$m" | tr '[:lower:]' '[:upper:]')"
+done
 status=0
 for t in $targets; do
 	# shellcheck disable=SC2086
