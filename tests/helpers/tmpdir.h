@@ -32,4 +32,34 @@ static inline int tmpdir_leave(struct tmpdir *t)
 	return chdir(t->old_cwd) == 0 && system(cmd) == 0 ? 0 : -1;
 }
 
+/* A cmocka setup/teardown pair: *state is a heap struct tmpdir entered under `tag`. */
+static inline int tmpdir_setup(void **state, const char *tag)
+{
+	struct tmpdir *t = calloc(1, sizeof(*t));
+	if (!t || tmpdir_enter(t, tag) != 0) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static inline int tmpdir_teardown(void **state)
+{
+	struct tmpdir *t = *state;
+	int rc = tmpdir_leave(t);
+	free(t);
+	return rc;
+}
+
+/* Write `text` to `path` (bytes as given): 0, or -1. */
+static inline int tmpdir_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	int ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
 #endif

@@ -22,34 +22,12 @@
 
 #include "cmig/cmig.h"
 
-struct fixture {
-	struct tmpdir tmp;
-};
-
-static int setup(void **state)
-{
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "copy") != 0)
-		return -1;
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *x = *state;
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
-}
+static int setup(void **state) { return tmpdir_setup(state, "copy"); }
+static int teardown(void **state) { return tmpdir_teardown(state); }
 
 static void write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tmpdir_write_file(path, text), 0);
 }
 
 static char last_error[512];

@@ -18,8 +18,8 @@
 #include <sqlite3.h>
 
 #include "cmig/cmig.h"
+#include "tmpdir.h"
 
-static char dir[256], prev[1024];
 
 struct seen {
 	int errors;
@@ -45,10 +45,7 @@ static void on_output(const char *text, size_t len, void *payload)
 
 static void write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(tmpdir_write_file(path, text), 0);
 }
 
 static int count_files(void)
@@ -66,12 +63,7 @@ static int count_files(void)
 
 static int setup(void **state)
 {
-	(void)state;
-	if (!getcwd(prev, sizeof(prev)))
-		return -1;
-	snprintf(dir, sizeof(dir), "/tmp/cmig_api_schema_%d", (int)getpid());
-	mkdir(dir, 0777);
-	if (chdir(dir) != 0)
+	if (tmpdir_setup(state, "schema") != 0)
 		return -1;
 	mkdir("versions", 0777);
 	write_file("cmig.yaml", "database_url: sqlite:///test.db\nversions_dir: versions\n");
@@ -83,12 +75,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-	(void)state;
-	if (chdir(prev) != 0)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_teardown(state);
 }
 
 static cmig_project *open_project(struct seen *s)
