@@ -497,6 +497,7 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 	struct cmig_backend_settings s;
 	struct cmig_backend *be = NULL;
 	struct cmig_dbstate state;
+	bool unknown;
 	int rc;
 
 	*current_out = NULL;
@@ -506,15 +507,15 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 		return rc;
 	rc = cmig_dbstate_load(&state, be, c, d);
 	be->ops->close(be);
-	if (!rc && cmig_dbstate_unknown(&state))
-		rc = cmig_dbstate_report_unknown(state.current, CMIG_ENOTFOUND, false, d);
+	unknown = !rc && cmig_dbstate_unknown(&state);
 	for (size_t i = 0; !rc && i < c->n; i++) {
 		cmig_status_row row;
 		const struct cmig_dbrev *r = &state.revs[i];
 		memset(&row, 0, sizeof(row));
 		row.rev = (const cmig_revision *)c->revs[i];
 		row.state = CMIG_REV_PENDING;
-		if ((long)i <= state.current_pos) {
+		/* at a revision no file declares (db-unknown), the history alone says what ran */
+		if (unknown ? r->applied : (long)i <= state.current_pos) {
 			/* SPEC §5: a revision whose up section ran is applied, even when a later stamp
 			 * also covers it; stamped only when a stamp covered it without running it */
 			if (r->up_id && (r->updown_up || !r->stamp_id)) {
@@ -532,14 +533,17 @@ int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
 		}
 		cb(&row, o->payload);
 	}
-	/* the §7 database problems follow, reported but not failing: `check` judges */
+	/* the §7 database problems follow, reported but not failing: `check` judges (SPEC §5) */
 	if (!rc) {
+		if (unknown)
+			cmig_dbstate_report_unknown(state.current, CMIG_ENOTFOUND, false, d);
 		cmig_dbstate_report_order(&state, c, d);
 		cmig_dbstate_report_missing(&state, d);
 	}
 	if (!rc) {
+		/* a revision no file declares has nothing pending that could be counted */
 		cmig_migrate_result(rt->result, state.current, state.current,
-		                    (size_t)((long)c->n - 1 - state.current_pos));
+		                    unknown ? 0 : (size_t)((long)c->n - 1 - state.current_pos));
 		*current_out = state.current;
 		state.current = NULL;
 	}
