@@ -232,24 +232,15 @@ static int run_one(struct cmig_scratch *s, const struct cmig_exec_section *x, co
                    bool write_version, cmig_diags *d)
 {
 	struct cmig_backend *be = s->be;
+	bool txn = x->sec->transactional;
 	int rc = be->ops->prepare_step(be, x, d);
 	if (rc)
 		return rc;
-	if (!x->sec->transactional) {
-		rc = be->ops->run_section(be, x, d);
-		if (!rc && write_version) {
-			rc = be->ops->begin(be, d);
-			if (!rc)
-				rc = be->ops->version_write(be, to, d);
-			if (!rc)
-				rc = be->ops->commit(be, d);
-			if (rc)
-				be->ops->rollback(be);
-		}
+	/* transaction:false runs outside any transaction; its version row follows in one */
+	if (!txn && ((rc = be->ops->run_section(be, x, d)) != CMIG_OK || !write_version))
 		return rc;
-	}
 	rc = be->ops->begin(be, d);
-	if (!rc)
+	if (!rc && txn)
 		rc = be->ops->run_section(be, x, d);
 	if (!rc && write_version)
 		rc = be->ops->version_write(be, to, d);
