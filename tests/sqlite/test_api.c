@@ -917,6 +917,23 @@ static void test_api_status_walk_rows(void **state)
 	assert_int_equal(s.rows, 3);
 	assert_string_equal(s.row_text, "a1 applied stamped\nb2 applied\nc3 pending\n");
 	cmig_free(cur);
+
+	/* SPEC §5: at a revision no file declares, status reports db-unknown and succeeds; the
+	 * rows come from the history alone */
+	{
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open("test.db", &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE cmig_version SET version_num = 'zz9'", NULL,
+		                              NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(cmig_status_walk(&cur, p, &o, on_row), CMIG_OK);
+	assert_string_equal(cur, "zz9");
+	assert_string_equal(s.row_text, "a1 applied stamped\nb2 applied\nc3 pending\n");
+	assert_int_equal(s.errors, 1);
+	assert_non_null(strstr(s.text, "db-unknown: the database is at revision zz9"));
+	cmig_free(cur);
 	assert_int_equal(cmig_status_walk(&cur, p, &o, NULL), CMIG_EUSAGE);
 	cmig_project_free(p);
 }
