@@ -85,10 +85,8 @@ static int open_side(struct run *r, bool source)
 	/* the source is only read; the target is locked as a migration locks it */
 	rc = cmig_session_open(ss, r->rt, u, r->ro,
 	                       source ? CMIG_SESSION_READONLY : CMIG_SESSION_LOCK, r->d);
-	if (source)
-		r->src = ss->be, r->sops = ss->be ? ss->be->ops : NULL;
-	else
-		r->dst = ss->be, r->dops = ss->be ? ss->be->ops : NULL;
+	*(source ? &r->src : &r->dst) = ss->be;
+	*(source ? &r->sops : &r->dops) = ss->be ? ss->be->ops : NULL;
 	return rc;
 }
 
