@@ -123,7 +123,7 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 	if (s->admin.kind != CMIG_DB_POSTGRESQL)
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
 		                       "dev_url must be a postgresql:// URL");
-	if (same_target(&s->admin, rt->url))
+	if (rt->url->kind == CMIG_DB_POSTGRESQL && same_target(&s->admin, rt->url))
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
 		                       "dev_url names the configured database itself (same host, port and "
 		                       "database): refused, scratch databases are created beside it");
@@ -168,17 +168,20 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 }
 
 int cmig_scratch_open(struct cmig_scratch *out, const struct cmig_runtime *rt,
-                      const cmig_run_options *o, cmig_diags *d)
+                      cmig_dialect_kind dialect, const cmig_run_options *o, cmig_diags *d)
 {
 	int rc;
 	memset(out, 0, sizeof(*out));
 	out->watch_fd = -1;
 	out->pos = CMIG_POS_BASE;
-	out->dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-	                                                   : CMIG_DIALECT_SQLITE;
+	out->dialect = dialect ? dialect : cmig_runtime_dialect(rt);
 	cmig_migrate_settings(&out->settings, rt, o, false);
 	out->settings.lock_timeout = 5;
-	if (rt->url->kind == CMIG_DB_POSTGRESQL) {
+	out->settings.offline_dialect = out->dialect;
+	if (out->dialect != cmig_runtime_dialect(rt))
+		out->settings.tables.schema = out->dialect == CMIG_DIALECT_POSTGRESQL
+		                              ? rt->config->version_table_schema : NULL;
+	if (out->dialect == CMIG_DIALECT_POSTGRESQL) {
 		rc = open_pg(out, rt, d);
 	} else {
 		rc = cmig_dburl_parse(&out->url, "sqlite:///:memory:", NULL, d);
