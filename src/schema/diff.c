@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diff_match.h"
 #include "sqllex.h"
 #include "sqltext.h"
 #include "table.h"
@@ -30,6 +31,9 @@ struct differ {
 	bool sqlite;
 	int rc;
 	cmig_diags *d;
+	/* name indexes of a [0] and b [1]: tables and views by (schema, name), triggers by
+	 * (schema, table, name) with a's tables under their new names when renamed */
+	struct cmig_nameidx tables[2], views[2], triggers[2];
 };
 
 static const char *astr(struct differ *x, const char *s)
@@ -451,15 +455,29 @@ static bool column_is_new(const struct differ *x, const struct cmig_sch_table *t
 	return is_new;
 }
 
+struct cons_pair {
+	const struct differ *x;
+	const struct cmig_sch_table *ta, *tb;
+};
+
+/* Equal definitions pair; in the first pass only with equal names too. */
+static bool cons_ok(void *ctx, size_t ia, size_t ib, bool by_name)
+{
+	const struct cons_pair *p = ctx;
+	return !by_name || name_eq(p->x, p->ta->constraints.items[ia].name,
+	                           p->tb->constraints.items[ib].name);
+}
+
 static void diff_constraints(struct differ *x, const struct cmig_sch_table *ta,
                              const struct cmig_sch_table *tb)
 {
 	size_t na = ta->constraints.n, nb = tb->constraints.n;
 	char **ka = calloc(na + 1, sizeof(char *)), **kb = calloc(nb + 1, sizeof(char *));
 	bool *ma = calloc(na + 1, 1), *mb = calloc(nb + 1, 1);
+	size_t *b_to_a = malloc((nb + 1) * sizeof(size_t));
 	struct cmig_change *c;
 
-	if (!ka || !kb || !ma || !mb) {
+	if (!ka || !kb || !ma || !mb || !b_to_a) {
 		x->rc = -8;
 		goto out;
 	}
@@ -467,21 +485,28 @@ static void diff_constraints(struct differ *x, const struct cmig_sch_table *ta,
 		ka[i] = cons_key(x, &ta->constraints.items[i]);
 	for (size_t i = 0; i < nb; i++)
 		kb[i] = cons_key(x, &tb->constraints.items[i]);
-	for (size_t i = 0; i < nb; i++)
-		for (size_t j = 0; j < na; j++)
-			if (!ma[j] && ka[j] && kb[i] && strcmp(ka[j], kb[i]) == 0) {
-				const struct cmig_sch_constraint *A = &ta->constraints.items[j];
-				const struct cmig_sch_constraint *B = &tb->constraints.items[i];
-				ma[j] = mb[i] = true;
-				if (!x->sqlite && !eqs(A->name, B->name) && cons_named_by_user(tb, B) &&
-				    (c = add(x, CMIG_CHG_RENAME_CONSTRAINT, 32))) {
-					c->table = tb;
-					c->cons = B;
-					c->name = A->name;
-					c->new_name = B->name;
-				}
-				break;
-			}
+	{
+		struct cons_pair cp = { x, ta, tb };
+		if (cmig_match_by_key(b_to_a, ka, na, kb, nb, cons_ok, &cp)) {
+			x->rc = -8;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nb; i++) {
+		size_t j = b_to_a[i];
+		if (j == (size_t)-1)
+			continue;
+		const struct cmig_sch_constraint *A = &ta->constraints.items[j];
+		const struct cmig_sch_constraint *B = &tb->constraints.items[i];
+		ma[j] = mb[i] = true;
+		if (!x->sqlite && !eqs(A->name, B->name) && cons_named_by_user(tb, B) &&
+		    (c = add(x, CMIG_CHG_RENAME_CONSTRAINT, 32))) {
+			c->table = tb;
+			c->cons = B;
+			c->name = A->name;
+			c->new_name = B->name;
+		}
+	}
 	for (size_t j = 0; j < na; j++)
 		if (!ma[j] && ta->constraints.items[j].kind != CMIG_SCH_EXCLUDE &&
 		    (c = add(x, CMIG_CHG_DROP_CONSTRAINT,
@@ -524,6 +549,7 @@ out:
 	free(kb);
 	free(ma);
 	free(mb);
+	free(b_to_a);
 }
 
 /* ---- tables ------------------------------------------------------------------------------ */
@@ -544,10 +570,8 @@ static const struct cmig_sch_table *find_table(const struct differ *x,
                                                const struct cmig_schema *s, const char *schema,
                                                const char *name)
 {
-	for (size_t i = 0; i < s->tables.n; i++)
-		if (eqs(s->tables.items[i].schema, schema) && name_eq(x, s->tables.items[i].name, name))
-			return &s->tables.items[i];
-	return NULL;
+	long i = cmig_nameidx_find(&x->tables[s == x->b], schema, NULL, name);
+	return i >= 0 ? &s->tables.items[i] : NULL;
 }
 
 static const struct cmig_sch_column *find_column(const struct differ *x,
@@ -836,15 +860,29 @@ static const char *renamed_table(const struct differ *x, const char *name)
 	return r ? r->new_name : name;
 }
 
+struct index_pair {
+	const struct differ *x;
+};
+
+/* Equal definitions in the same schema pair; in the first pass only with equal names too. */
+static bool index_ok(void *ctx, size_t ia, size_t ib, bool by_name)
+{
+	const struct differ *x = ((const struct index_pair *)ctx)->x;
+	const struct cmig_sch_index *IA = &x->a->indexes.items[ia], *IB = &x->b->indexes.items[ib];
+	return eqs(IA->schema, IB->schema) && (!by_name || name_eq(x, IA->name, IB->name));
+}
+
 static void diff_indexes(struct differ *x)
 {
 	const struct cmig_schema *A = x->a, *B = x->b;
 	size_t na = A->indexes.n, nb = B->indexes.n;
 	char **ka = calloc(na + 1, sizeof(char *)), **kb = calloc(nb + 1, sizeof(char *));
 	bool *ma = calloc(na + 1, 1), *mb = calloc(nb + 1, 1);
+	size_t *b_to_a = malloc((nb + 1) * sizeof(size_t));
+	struct cmig_nameidx byname = { CMIG_STRMAP_INIT, CMIG_ARENA_INIT, x->sqlite };
 	struct cmig_change *c;
 
-	if (!ka || !kb || !ma || !mb) {
+	if (!ka || !kb || !ma || !mb || !b_to_a) {
 		x->rc = -8;
 		goto out;
 	}
@@ -862,24 +900,51 @@ static void diff_indexes(struct differ *x)
 	for (size_t i = 0; i < nb; i++)
 		kb[i] = index_key(x, &B->indexes.items[i]);
 	for (size_t i = 0; i < nb; i++)
-		for (size_t j = 0; j < na; j++) {
-			const struct cmig_sch_index *IA = &A->indexes.items[j], *IB = &B->indexes.items[i];
-			bool same = ka[j] ? (kb[i] && strcmp(ka[j], kb[i]) == 0)
-			                  : name_eq(x, IA->name, IB->name);
-			if (ma[j] || !same || !eqs(IA->schema, IB->schema))
-				continue;
-			ma[j] = mb[i] = true;
-			if (!x->sqlite && !eqs(IA->name, IB->name) &&
-			    (c = add(x, CMIG_CHG_RENAME_INDEX, 33))) {
-				c->index = IB;
-				c->name = IA->name;
-				c->new_name = IB->name;
-			}
-			if (!x->sqlite)
-				comment_change(x, IA->comment, IB->comment, "INDEX", NULL, IB->schema, IB->name,
-				               NULL);
-			break;
+		b_to_a[i] = (size_t)-1;
+	/* an index whose key is NULL (of a renamed table, PostgreSQL) pairs by name */
+	for (size_t j = 0; j < na; j++)
+		if (!ka[j] && (x->rc = cmig_nameidx_add(&byname, A->indexes.items[j].schema, NULL,
+		                                        A->indexes.items[j].name, j)))
+			goto out;
+	for (size_t i = 0; byname.map.n && i < nb; i++) {
+		long j = cmig_nameidx_find(&byname, B->indexes.items[i].schema, NULL,
+		                           B->indexes.items[i].name);
+		if (j >= 0 && !ma[j]) {
+			ma[j] = true;
+			b_to_a[i] = (size_t)j;
+			free(kb[i]);
+			kb[i] = NULL; /* taken: not paired again by key */
 		}
+	}
+	{
+		size_t *by_key = malloc((nb + 1) * sizeof(size_t));
+		struct index_pair ip = { x };
+		if (!by_key || cmig_match_by_key(by_key, ka, na, kb, nb, index_ok, &ip)) {
+			free(by_key);
+			x->rc = -8;
+			goto out;
+		}
+		for (size_t i = 0; i < nb; i++)
+			if (by_key[i] != (size_t)-1)
+				b_to_a[i] = by_key[i];
+		free(by_key);
+	}
+	for (size_t i = 0; i < nb; i++) {
+		size_t j = b_to_a[i];
+		if (j == (size_t)-1)
+			continue;
+		const struct cmig_sch_index *IA = &A->indexes.items[j], *IB = &B->indexes.items[i];
+		ma[j] = mb[i] = true;
+		if (!x->sqlite && !eqs(IA->name, IB->name) &&
+		    (c = add(x, CMIG_CHG_RENAME_INDEX, 33))) {
+			c->index = IB;
+			c->name = IA->name;
+			c->new_name = IB->name;
+		}
+		if (!x->sqlite)
+			comment_change(x, IA->comment, IB->comment, "INDEX", NULL, IB->schema, IB->name,
+			               NULL);
+	}
 	for (size_t j = 0; j < na; j++) {
 		const struct cmig_sch_index *IA = &A->indexes.items[j];
 		if (ma[j] || table_goes(x, IA->schema, renamed_table(x, IA->table)))
@@ -910,6 +975,8 @@ out:
 	free(kb);
 	free(ma);
 	free(mb);
+	free(b_to_a);
+	cmig_nameidx_release(&byname);
 }
 
 /* Tables whose columns change in a way a view on them blocks (PostgreSQL). */
@@ -942,10 +1009,8 @@ static bool view_reads_reshaped(const struct differ *x, const struct cmig_sch_vi
 static const struct cmig_sch_view *find_view(const struct differ *x, const struct cmig_schema *s,
                                              const char *schema, const char *name)
 {
-	for (size_t i = 0; i < s->views.n; i++)
-		if (eqs(s->views.items[i].schema, schema) && name_eq(x, s->views.items[i].name, name))
-			return &s->views.items[i];
-	return NULL;
+	long i = cmig_nameidx_find(&x->views[s == x->b], schema, NULL, name);
+	return i >= 0 ? &s->views.items[i] : NULL;
 }
 
 static void diff_views(struct differ *x)
@@ -1025,11 +1090,10 @@ static void diff_triggers(struct differ *x)
 	struct cmig_change *c;
 	for (size_t i = 0; i < A->triggers.n; i++) {
 		const struct cmig_sch_trigger *ga = &A->triggers.items[i], *gb = NULL;
-		for (size_t k = 0; k < B->triggers.n && !gb; k++)
-			if (eqs(B->triggers.items[k].schema, ga->schema) &&
-			    name_eq(x, B->triggers.items[k].table, renamed_table(x, ga->table)) &&
-			    name_eq(x, B->triggers.items[k].name, ga->name))
-				gb = &B->triggers.items[k];
+		long k = cmig_nameidx_find(&x->triggers[1], ga->schema, renamed_table(x, ga->table),
+		                           ga->name);
+		if (k >= 0)
+			gb = &B->triggers.items[k];
 		bool same = gb && (x->sqlite ? norm_eq(ga->definition, gb->definition)
 		                             : eqs(ga->definition, gb->definition)) &&
 		            ga->enabled == gb->enabled &&
@@ -1055,12 +1119,9 @@ static void diff_triggers(struct differ *x)
 	}
 	for (size_t i = 0; i < B->triggers.n; i++) {
 		const struct cmig_sch_trigger *gb = &B->triggers.items[i], *ga = NULL;
-		for (size_t k = 0; k < A->triggers.n && !ga; k++) {
-			const struct cmig_sch_trigger *t = &A->triggers.items[k];
-			if (eqs(t->schema, gb->schema) && name_eq(x, renamed_table(x, t->table), gb->table) &&
-			    name_eq(x, t->name, gb->name))
-				ga = t;
-		}
+		long k = cmig_nameidx_find(&x->triggers[0], gb->schema, gb->table, gb->name);
+		if (k >= 0)
+			ga = &A->triggers.items[k];
 		if (ga && (x->sqlite ? norm_eq(ga->definition, gb->definition)
 		                     : eqs(ga->definition, gb->definition)) &&
 		    ga->enabled == gb->enabled && !view_recreated(x, gb->schema, gb->table))
@@ -1382,23 +1443,65 @@ static void order_views(struct cmig_changes *out, bool sqlite)
 	(void)sqlite;
 }
 
+/* The name indexes of both models (struct differ); x->rc on failure. */
+static void build_indexes(struct differ *x)
+{
+	const struct cmig_schema *m[2] = { x->a, x->b };
+	for (int k = 0; k < 2 && !x->rc; k++) {
+		x->tables[k].fold = x->views[k].fold = x->triggers[k].fold = x->sqlite;
+		for (size_t i = 0; i < m[k]->tables.n && !x->rc; i++)
+			x->rc = cmig_nameidx_add(&x->tables[k], m[k]->tables.items[i].schema, NULL,
+			                         m[k]->tables.items[i].name, i);
+		for (size_t i = 0; i < m[k]->views.n && !x->rc; i++)
+			x->rc = cmig_nameidx_add(&x->views[k], m[k]->views.items[i].schema, NULL,
+			                         m[k]->views.items[i].name, i);
+		for (size_t i = 0; i < m[k]->triggers.n && !x->rc; i++) {
+			const struct cmig_sch_trigger *t = &m[k]->triggers.items[i];
+			x->rc = cmig_nameidx_add(&x->triggers[k], t->schema,
+			                         k == 0 ? renamed_table(x, t->table) : t->table, t->name, i);
+		}
+	}
+}
+
+static void release_indexes(struct differ *x)
+{
+	for (int k = 0; k < 2; k++) {
+		cmig_nameidx_release(&x->tables[k]);
+		cmig_nameidx_release(&x->views[k]);
+		cmig_nameidx_release(&x->triggers[k]);
+	}
+}
+
 int cmig_schema_diff(struct cmig_changes *out, const struct cmig_schema *from,
                      const struct cmig_schema *to, const struct cmig_diff_options *o,
                      cmig_diags *d)
 {
-	struct differ x = { out, from, to, o, from->dialect == CMIG_SCH_SQLITE, 0, d };
+	struct differ x;
+	memset(&x, 0, sizeof(x));
+	x.out = out;
+	x.a = from;
+	x.b = to;
+	x.o = o;
+	x.sqlite = from->dialect == CMIG_SCH_SQLITE;
+	x.d = d;
 	memset(out, 0, sizeof(*out));
 	out->from = from;
 	out->to = to;
-	if (!x.sqlite)
+	build_indexes(&x);
+	if (!x.rc && !x.sqlite)
 		diff_pg_kinds(&x);
-	diff_tables(&x);
-	diff_indexes(&x);
-	diff_views(&x);
-	diff_triggers(&x);
-	if (!x.sqlite)
+	if (!x.rc)
+		diff_tables(&x);
+	if (!x.rc)
+		diff_indexes(&x);
+	if (!x.rc)
+		diff_views(&x);
+	if (!x.rc)
+		diff_triggers(&x);
+	if (!x.rc && !x.sqlite)
 		diff_grants(&x);
 	diff_unsupported(&x);
+	release_indexes(&x);
 	if (x.rc) {
 		cmig_changes_release(out);
 		return cmig_diag_oom(d);
