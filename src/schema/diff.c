@@ -34,6 +34,8 @@ struct differ {
 	/* name indexes of a [0] and b [1]: tables and views by (schema, name), triggers by
 	 * (schema, table, name) with a's tables under their new names when renamed */
 	struct cmig_nameidx tables[2], views[2], triggers[2];
+	/* PostgreSQL: functions by (schema, name, identity arguments); grants by everything */
+	struct cmig_nameidx functions[2], grants[2];
 };
 
 static const char *astr(struct differ *x, const char *s)
@@ -74,6 +76,13 @@ static bool name_eq(const struct differ *x, const char *a, const char *b)
 	if (!a || !b)
 		return !a && !b;
 	return x->sqlite ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/* A grant's key beside its object: kind, grantee, privilege, grant option (malloc'd). */
+static char *grant_who(const struct cmig_sch_grant *g)
+{
+	return cmig_asprintf("%c\x1e%s\x1e%s\x1e%d", g->objkind, g->grantee ? g->grantee : "\x01",
+	                     g->privilege ? g->privilege : "\x01", g->grantable);
 }
 
 /* ---- SQLite text normalization -------------------------------------------------------------- */
@@ -1407,11 +1416,9 @@ static void diff_pg_kinds(struct differ *x)
 	/* functions: by name and identity arguments */
 	for (size_t i = 0; i < B->functions.n; i++) {
 		const struct cmig_sch_function *fb = &B->functions.items[i], *fa = NULL;
-		for (size_t k = 0; k < A->functions.n; k++)
-			if (eqs(A->functions.items[k].schema, fb->schema) &&
-			    eqs(A->functions.items[k].name, fb->name) &&
-			    eqs(A->functions.items[k].identity_args, fb->identity_args))
-				fa = &A->functions.items[k];
+		long k = cmig_nameidx_find(&x->functions[0], fb->schema, fb->name, fb->identity_args);
+		if (k >= 0)
+			fa = &A->functions.items[k];
 		if (!fa) {
 			if ((c = add(x, CMIG_CHG_CREATE_FUNCTION, 17)))
 				c->function = fb;
@@ -1428,11 +1435,8 @@ static void diff_pg_kinds(struct differ *x)
 	}
 	for (size_t i = 0; i < A->functions.n; i++) {
 		const struct cmig_sch_function *fa = &A->functions.items[i];
-		bool have = false;
-		for (size_t k = 0; k < B->functions.n; k++)
-			have |= eqs(B->functions.items[k].schema, fa->schema) &&
-			        eqs(B->functions.items[k].name, fa->name) &&
-			        eqs(B->functions.items[k].identity_args, fa->identity_args);
+		bool have = cmig_nameidx_find(&x->functions[1], fa->schema, fa->name,
+		                              fa->identity_args) >= 0;
 		if (!have && (c = add(x, CMIG_CHG_DROP_FUNCTION, 70)))
 			c->function = fa;
 	}
@@ -1461,11 +1465,13 @@ static bool recreated(const struct differ *x, const struct cmig_sch_grant *g)
 	return false;
 }
 
-static bool grant_eq(const struct cmig_sch_grant *a, const struct cmig_sch_grant *b)
+/* Whether model `in` holds a grant equal to g (kind, object, grantee, privilege, option). */
+static bool has_grant(const struct differ *x, int in, const struct cmig_sch_grant *g)
 {
-	return a->objkind == b->objkind && eqs(a->schema, b->schema) && eqs(a->name, b->name) &&
-	       eqs(a->grantee, b->grantee) && eqs(a->privilege, b->privilege) &&
-	       a->grantable == b->grantable;
+	char *who = grant_who(g);
+	long k = who ? cmig_nameidx_find(&x->grants[in], g->schema, g->name, who) : -1;
+	free(who);
+	return k >= 0;
 }
 
 static void diff_grants(struct differ *x)
@@ -1474,9 +1480,7 @@ static void diff_grants(struct differ *x)
 	struct cmig_change *c;
 	for (size_t i = 0; i < A->grants.n; i++) {
 		const struct cmig_sch_grant *g = &A->grants.items[i];
-		bool have = false;
-		for (size_t k = 0; k < B->grants.n && !have; k++)
-			have = grant_eq(g, &B->grants.items[k]);
+		bool have = has_grant(x, 1, g);
 		/* objects dropped take their grants with them */
 		bool gone = (g->objkind == 't' && !find_table(x, B, g->schema, renamed_table(x, g->name))) ||
 		            (g->objkind == 'v' && !find_view(x, B, g->schema, g->name));
@@ -1485,9 +1489,7 @@ static void diff_grants(struct differ *x)
 	}
 	for (size_t i = 0; i < B->grants.n; i++) {
 		const struct cmig_sch_grant *g = &B->grants.items[i];
-		bool have = false;
-		for (size_t k = 0; k < A->grants.n && !have; k++)
-			have = grant_eq(g, &A->grants.items[k]);
+		bool have = has_grant(x, 0, g);
 		if ((!have || recreated(x, g)) && (c = add(x, CMIG_CHG_GRANT, 82)))
 			c->grant = g;
 	}
@@ -1575,6 +1577,17 @@ static void build_indexes(struct differ *x)
 			x->rc = cmig_nameidx_add(&x->triggers[k], t->schema,
 			                         k == 0 ? renamed_table(x, t->table) : t->table, t->name, i);
 		}
+		for (size_t i = 0; i < m[k]->functions.n && !x->rc; i++) {
+			const struct cmig_sch_function *f = &m[k]->functions.items[i];
+			x->rc = cmig_nameidx_add(&x->functions[k], f->schema, f->name, f->identity_args, i);
+		}
+		for (size_t i = 0; i < m[k]->grants.n && !x->rc; i++) {
+			char *who = grant_who(&m[k]->grants.items[i]);
+			x->rc = who ? cmig_nameidx_add(&x->grants[k], m[k]->grants.items[i].schema,
+			                               m[k]->grants.items[i].name, who, i)
+			            : -8;
+			free(who);
+		}
 	}
 }
 
@@ -1584,6 +1597,8 @@ static void release_indexes(struct differ *x)
 		cmig_nameidx_release(&x->tables[k]);
 		cmig_nameidx_release(&x->views[k]);
 		cmig_nameidx_release(&x->triggers[k]);
+		cmig_nameidx_release(&x->functions[k]);
+		cmig_nameidx_release(&x->grants[k]);
 	}
 }
 
