@@ -22,6 +22,11 @@ const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offl
 	return NULL;
 }
 
+const struct cmig_backend_ops *cmig_backend_for_dialect(cmig_dialect_kind kind)
+{
+	return kind == CMIG_DIALECT_POSTGRESQL ? &cmig_backend_postgresql : &cmig_backend_sqlite;
+}
+
 const struct cmig_dialect *cmig_dialect_of(cmig_dialect_kind kind)
 {
 	return kind == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql : &cmig_dialect_sqlite;

@@ -229,6 +229,8 @@ extern const struct cmig_backend_ops cmig_backend_script;
 
 /* The ops for a URL's kind (live), or the script sink when offline. */
 const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offline);
+/* The live backend that speaks a dialect (scratch databases of per-dialect schema files). */
+const struct cmig_backend_ops *cmig_backend_for_dialect(cmig_dialect_kind kind);
 /* The SQL text of a dialect (the --sql sink prints the URL's). */
 const struct cmig_dialect *cmig_dialect_of(cmig_dialect_kind kind);
 /* ops->absent of the URL's backend: the name of a database that does not exist yet, or

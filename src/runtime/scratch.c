@@ -124,7 +124,7 @@ static int open_server(struct cmig_scratch *s, const struct cmig_runtime *rt, cm
 	if (cmig_backend_for(&s->admin, false) != s->ops)
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
 		                       "dev_url must be a %s:// URL", s->ops->name);
-	if (same_target(&s->admin, rt->url))
+	if (cmig_backend_for(rt->url, false) == s->ops && same_target(&s->admin, rt->url))
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
 		                       "dev_url names the configured database itself (same host, port and "
 		                       "database): refused, scratch databases are created beside it");
@@ -169,16 +169,20 @@ static int open_server(struct cmig_scratch *s, const struct cmig_runtime *rt, cm
 }
 
 int cmig_scratch_open(struct cmig_scratch *out, const struct cmig_runtime *rt,
-                      const cmig_run_options *o, cmig_diags *d)
+                      cmig_dialect_kind dialect, const cmig_run_options *o, cmig_diags *d)
 {
 	int rc;
 	memset(out, 0, sizeof(*out));
 	out->watch_fd = -1;
 	out->pos = CMIG_POS_BASE;
-	out->dialect = cmig_runtime_dialect(rt);
-	out->ops = cmig_backend_for(rt->url, false);
+	out->dialect = dialect ? dialect : cmig_runtime_dialect(rt);
+	out->ops = cmig_backend_for_dialect(out->dialect);
 	cmig_migrate_settings(&out->settings, rt, o, false);
 	out->settings.lock_timeout = 5;
+	out->settings.offline_dialect = out->dialect;
+	if (out->dialect != cmig_runtime_dialect(rt))
+		out->settings.tables.schema = out->dialect == CMIG_DIALECT_POSTGRESQL
+		                              ? rt->config->version_table_schema : NULL;
 	if (out->ops->scratch_create) {
 		rc = open_server(out, rt, d);
 	} else if (out->ops->memory_url) {

@@ -33,10 +33,11 @@ struct cmig_scratch {
 	long pos;                       /* chain position replayed to (CMIG_POS_BASE at first) */
 };
 
-/* Create and open a scratch database for rt's backend kind. On failure nothing is left
- * behind. */
+/* Create and open a scratch database for a dialect (CMIG_DIALECT_ANY: rt's backend kind; a
+ * project on one backend may prove the other's sections, SPEC §8 per-dialect schema files).
+ * On failure nothing is left behind. */
 int cmig_scratch_open(struct cmig_scratch *out, const struct cmig_runtime *rt,
-                      const cmig_run_options *o, cmig_diags *d);
+                      cmig_dialect_kind dialect, const cmig_run_options *o, cmig_diags *d);
 /* Drop (PostgreSQL) and close. Safe on a zeroed or failed struct. */
 void cmig_scratch_close(struct cmig_scratch *s);
 
