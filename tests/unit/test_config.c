@@ -28,11 +28,9 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "config") != 0)
+	if (tmpdir_setup_fixture(state, "config", sizeof(struct fixture)) != 0)
 		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	*state = x;
+	cmig_diags_init(&((struct fixture *)*state)->d, NULL, NULL);
 	return 0;
 }
 
@@ -41,10 +39,7 @@ static int teardown(void **state)
 	struct fixture *x = *state;
 	cmig_config_release(&x->c);
 	cmig_diags_release(&x->d);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpdir_teardown(state);
 }
 
 static void put(const char *path, const char *text)

@@ -26,13 +26,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
+	struct fixture *x;
 	cmig_diags d = CMIG_DIAGS_INIT;
-	if (!x || tmpdir_enter(&x->tmp, "newrev") != 0 || cmig_fs_mkdirs("versions", &d) != CMIG_OK)
+	if (tmpdir_setup_fixture(state, "newrev", sizeof(struct fixture)) != 0 ||
+	    cmig_fs_mkdirs("versions", &d) != CMIG_OK)
 		return -1;
+	x = *state;
 	cmig_diags_init(&x->d, NULL, NULL);
 	cmig_buf_init(&x->out, 0);
-	*state = x;
 	return 0;
 }
 
@@ -42,10 +43,7 @@ static int teardown(void **state)
 	cmig_diags_release(&x->d);
 	cmig_buf_release(&x->out);
 	free(x->path);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpdir_teardown(state);
 }
 
 static char *slurp(const char *path)

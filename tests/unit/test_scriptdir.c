@@ -30,11 +30,9 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "scriptdir") != 0)
+	if (tmpdir_setup_fixture(state, "scriptdir", sizeof(struct fixture)) != 0)
 		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	*state = x;
+	cmig_diags_init(&((struct fixture *)*state)->d, NULL, NULL);
 	return 0;
 }
 
@@ -43,10 +41,7 @@ static int teardown(void **state)
 	struct fixture *x = *state;
 	cmig_scriptdir_release(&x->s);
 	cmig_diags_release(&x->d);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpdir_teardown(state);
 }
 
 /* A migration: revision on line 1, down_revision on line 2. */
