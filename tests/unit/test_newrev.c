@@ -63,23 +63,25 @@ static void test_newrev_template_file_matches_builtin(void **state)
 	free(text);
 }
 
+/* The default template rendered for 5d2e6f1a9b3c "add comments" after 1a2b3c4d5e6f. */
+static const char add_comments_rev[] = "-- revision: 5d2e6f1a9b3c\n"
+                                       "-- down_revision: 1a2b3c4d5e6f\n"
+                                       "-- message: add comments\n"
+                                       "-- created: 2026-11-22T10:15:00Z\n"
+                                       "\n"
+                                       "-- migrate:up\n"
+                                       "\n"
+                                       "\n"
+                                       "-- migrate:down\n"
+                                       "\n";
+
 static void test_newrev_render_default(void **state)
 {
 	struct fixture *x = *state;
 	assert_int_equal(cmig_newrev_render(&x->out, cmig_newrev_default_template, NULL,
 	                                    "5d2e6f1a9b3c", "1a2b3c4d5e6f", "add comments",
 	                                    "2026-11-22T10:15:00Z", &x->d), CMIG_OK);
-	assert_string_equal(x->out.ptr,
-	                    "-- revision: 5d2e6f1a9b3c\n"
-	                    "-- down_revision: 1a2b3c4d5e6f\n"
-	                    "-- message: add comments\n"
-	                    "-- created: 2026-11-22T10:15:00Z\n"
-	                    "\n"
-	                    "-- migrate:up\n"
-	                    "\n"
-	                    "\n"
-	                    "-- migrate:down\n"
-	                    "\n");
+	assert_string_equal(x->out.ptr, add_comments_rev);
 }
 
 static void test_newrev_render_root_and_control_chars(void **state)
@@ -157,17 +159,7 @@ static void test_newrev_file_content(void **state)
 	                                    &x->d), CMIG_OK);
 	assert_string_equal(x->path, "versions/5d2e6f1a9b3c_add_comments.sql");
 	text = slurp(x->path);
-	assert_string_equal(text,
-	                    "-- revision: 5d2e6f1a9b3c\n"
-	                    "-- down_revision: 1a2b3c4d5e6f\n"
-	                    "-- message: add comments\n"
-	                    "-- created: 2026-11-22T10:15:00Z\n"
-	                    "\n"
-	                    "-- migrate:up\n"
-	                    "\n"
-	                    "\n"
-	                    "-- migrate:down\n"
-	                    "\n");
+	assert_string_equal(text, add_comments_rev);
 	free(text);
 }
 
