@@ -66,6 +66,15 @@ both() {
 	fi
 }
 
+# parse_error PATH LINE TEXT : PATH holding TEXT (printf format) is the one parse error, at
+# LINE, in both forms; the file is removed afterwards
+parse_error() {
+	# shellcheck disable=SC2059 # TEXT is a printf format, as the cases write it
+	printf -- "$3" >"$1"
+	both parse error "$1" "$2" 1 "1 error, 0 warnings"
+	rm "$1"
+}
+
 new_db
 new_project
 chain a1 b2
@@ -103,12 +112,8 @@ assert_eq "1 error, 0 warnings" "$(summary)" "parse (no revision): summary"
 assert_match "$ERR" '^versions/p1_x\.sql(:[0-9]+)?: error: .*revision' "parse (no revision): text"
 rm versions/p1_x.sql
 # a bad revision id: reported at its header line (line 1)
-printf -- '-- revision: head\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n' >versions/head_x.sql
-both parse error versions/head_x.sql 1 1 "1 error, 0 warnings"
-rm versions/head_x.sql
-printf -- '-- revision: bad-id\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n' >versions/bad-id_x.sql
-both parse error versions/bad-id_x.sql 1 1 "1 error, 0 warnings"
-rm versions/bad-id_x.sql
+parse_error versions/head_x.sql 1 '-- revision: head\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n'
+parse_error versions/bad-id_x.sql 1 '-- revision: bad-id\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n'
 # no -- migrate:up (a file that is only headers): a parse error at the file; a no-down
 # warning beside it is tolerated (the file has no down section either)
 printf -- '-- revision: p2\n-- down_revision: b2\n' >versions/p2_x.sql
@@ -121,21 +126,13 @@ assert_match "$(summary)" "^1 error, [01] warnings?$" "parse (no up marker): sum
 assert_match "$ERR" '^versions/p2_x\.sql(:[0-9]+)?: error: ' "parse (no up marker): text"
 rm versions/p2_x.sql
 # a repeated section: at the second marker, line 7
-printf -- '-- revision: p3\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:up\nSELECT 2;\n\n-- migrate:down\nSELECT 1;\n' >versions/p3_x.sql
-both parse error versions/p3_x.sql 7 1 "1 error, 0 warnings"
-rm versions/p3_x.sql
+parse_error versions/p3_x.sql 7 '-- revision: p3\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:up\nSELECT 2;\n\n-- migrate:down\nSELECT 1;\n'
 # an invalid marker line is an error naming the line (line 8), never a comment
-printf -- '-- revision: p4\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\n-- migrate: up\nSELECT 1;\n' >versions/p4_x.sql
-both parse error versions/p4_x.sql 8 1 "1 error, 0 warnings"
-rm versions/p4_x.sql
+parse_error versions/p4_x.sql 8 '-- revision: p4\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\n\n-- migrate:down\n-- migrate: up\nSELECT 1;\n'
 # an unknown marker option (line 4)
-printf -- '-- revision: p5\n-- down_revision: b2\n\n-- migrate:up transaction:maybe\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n' >versions/p5_x.sql
-both parse error versions/p5_x.sql 4 1 "1 error, 0 warnings"
-rm versions/p5_x.sql
+parse_error versions/p5_x.sql 4 '-- revision: p5\n-- down_revision: b2\n\n-- migrate:up transaction:maybe\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n'
 # a COMMIT inside a transactional section: an error naming its line (line 6)
-printf -- '-- revision: p6\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\nCOMMIT;\n\n-- migrate:down\nSELECT 1;\n' >versions/p6_x.sql
-both parse error versions/p6_x.sql 6 1 "1 error, 0 warnings"
-rm versions/p6_x.sql
+parse_error versions/p6_x.sql 6 '-- revision: p6\n-- down_revision: b2\n\n-- migrate:up\nSELECT 1;\nCOMMIT;\n\n-- migrate:down\nSELECT 1;\n'
 # only dialect sections for the other backend: `check` reports it as parse
 case $CMIG_TEST_BACKEND in
 sqlite) other=postgresql ;;
