@@ -11,9 +11,7 @@ rev a2 a1 <<'EOF2'
 ALTER TABLE authors ALTER COLUMN name TYPE varchar(100);
 ALTER TABLE posts ALTER COLUMN author_id SET NOT NULL;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "rebuild parent and child" 0
 expect_eq "every post (ON DELETE CASCADE child of authors) survives" "$(q 'SELECT count(*) FROM posts')" "6"
