@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "config.h"
@@ -28,18 +28,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	if (tmpdir_setup_fixture(state, "config", sizeof(struct fixture)) != 0)
-		return -1;
-	cmig_diags_init(&((struct fixture *)*state)->d, NULL, NULL);
-	return 0;
+	return tmpfix_setup(state, "config", sizeof(struct fixture), offsetof(struct fixture, d));
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
 	cmig_config_release(&x->c);
-	cmig_diags_release(&x->d);
-	return tmpdir_teardown(state);
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 static void put(const char *path, const char *text)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "fs.h"
@@ -26,24 +26,20 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x;
 	cmig_diags d = CMIG_DIAGS_INIT;
-	if (tmpdir_setup_fixture(state, "newrev", sizeof(struct fixture)) != 0 ||
+	if (tmpfix_setup(state, "newrev", sizeof(struct fixture), offsetof(struct fixture, d)) != 0 ||
 	    cmig_fs_mkdirs("versions", &d) != CMIG_OK)
 		return -1;
-	x = *state;
-	cmig_diags_init(&x->d, NULL, NULL);
-	cmig_buf_init(&x->out, 0);
+	cmig_buf_init(&((struct fixture *)*state)->out, 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	cmig_diags_release(&x->d);
 	cmig_buf_release(&x->out);
 	free(x->path);
-	return tmpdir_teardown(state);
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 static char *slurp(const char *path)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "fs.h"
@@ -30,18 +30,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	if (tmpdir_setup_fixture(state, "scriptdir", sizeof(struct fixture)) != 0)
-		return -1;
-	cmig_diags_init(&((struct fixture *)*state)->d, NULL, NULL);
-	return 0;
+	return tmpfix_setup(state, "scriptdir", sizeof(struct fixture), offsetof(struct fixture, d));
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
 	cmig_scriptdir_release(&x->s);
-	cmig_diags_release(&x->d);
-	return tmpdir_teardown(state);
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 /* A migration: revision on line 1, down_revision on line 2. */
