@@ -265,46 +265,37 @@ assert_ne() {
 	fi
 }
 
-# assert_contains HAYSTACK NEEDLE [WHAT] (fixed string)
-assert_contains() {
-	if [[ "$1" == *"$2"* ]]; then
-		_pass "${3:-contains}"
+# _check OK PASS_WHAT FAIL_WHAT TEXT : pass when OK is 0, else fail showing TEXT's first lines
+_check() {
+	if [ "$1" = 0 ]; then
+		_pass "$2"
 	else
-		_fail "${3:-missing text}: expected to find '$2' in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
+		_fail "$3"
+		printf '%s\n' "$4" | head -30 | sed 's/^/    | /' >&2
 		return 1
 	fi
 }
 
+# assert_contains HAYSTACK NEEDLE [WHAT] (fixed string)
+assert_contains() {
+	[[ "$1" == *"$2"* ]]
+	_check $? "${3:-contains}" "${3:-missing text}: expected to find '$2' in:" "$1"
+}
+
 assert_not_contains() {
-	if [[ "$1" != *"$2"* ]]; then
-		_pass "${3:-not contains}"
-	else
-		_fail "${3:-unexpected text}: did not expect '$2' in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	[[ "$1" != *"$2"* ]]
+	_check $? "${3:-not contains}" "${3:-unexpected text}: did not expect '$2' in:" "$1"
 }
 
 # assert_match TEXT ERE [WHAT] : some line of TEXT matches the extended regex
 assert_match() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		_pass "${3:-match}"
-	else
-		_fail "${3:-no line matches} /$2/ in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	printf '%s\n' "$1" | grep -Eq -- "$2"
+	_check $? "${3:-match}" "${3:-no line matches} /$2/ in:" "$1"
 }
 
 assert_no_match() {
-	if ! printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		_pass "${3:-no match}"
-	else
-		_fail "${3:-a line matches} /$2/ in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	! printf '%s\n' "$1" | grep -Eq -- "$2"
+	_check $? "${3:-no match}" "${3:-a line matches} /$2/ in:" "$1"
 }
 
 # assert_true WHAT CMD... : CMD must succeed
