@@ -519,17 +519,28 @@ done:
 	return rc;
 }
 
+/* The tokens of text, which must be one element (no ',' at its top level): CMIG_OK with *t
+ * built (release it), or an error naming `what` with nothing left to release. */
+static int one_element(cmig_stoks *t, const char *text, const char *what, cmig_diags *d)
+{
+	int rc;
+	if (cmig_stoks_build(t, text, 0, strlen(text)))
+		return cmig_diag_oom(d);
+	if (t->n > 0 && cmig_stoks_element_end(t, 0) == t->n)
+		return CMIG_OK;
+	rc = bad(d, t, t->n ? cmig_stoks_element_end(t, 0) : 0, what);
+	cmig_stoks_release(t);
+	return rc;
+}
+
 int cmig_table_parse_column(struct cmig_column *out, const char *text, cmig_diags *d)
 {
 	cmig_stoks t;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return cmig_diag_oom(d);
-	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
-		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one column definition");
-	else
-		rc = parse_column(out, &t, 0, t.n, d);
+	if ((rc = one_element(&t, text, "one column definition", d)))
+		return rc;
+	rc = parse_column(out, &t, 0, t.n, d);
 	cmig_stoks_release(&t);
 	return rc;
 }
@@ -539,12 +550,9 @@ int cmig_table_parse_constraint(struct cmig_cons *out, const char *text, cmig_di
 	cmig_stoks t;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return cmig_diag_oom(d);
-	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
-		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one table constraint");
-	else
-		rc = parse_tcons(out, &t, 0, t.n, d);
+	if ((rc = one_element(&t, text, "one table constraint", d)))
+		return rc;
+	rc = parse_tcons(out, &t, 0, t.n, d);
 	cmig_stoks_release(&t);
 	return rc;
 }
