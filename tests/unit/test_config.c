@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "config.h"
@@ -28,23 +28,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "config") != 0)
-		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	*state = x;
-	return 0;
+	return tmpfix_setup(state, "config", sizeof(struct fixture), offsetof(struct fixture, d));
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
 	cmig_config_release(&x->c);
-	cmig_diags_release(&x->d);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 static void put(const char *path, const char *text)
