@@ -57,17 +57,17 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 	for (long i = all ? 0 : only; !rc && i <= (all ? st.current_pos : only); i++) {
 		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, cmig_runtime_dialect(rt));
 		struct cmig_history_row row;
-		char at[32];
+		char at[32], sum[65];
 		if (!sec)
 			continue;
 		/* SPEC §5: an unchanged checksum writes nothing (REV or --all); the caller says so */
-		if (!strcmp(cmig_revfile_checksum(c->revs[i], sec), st.revs[i].checksum))
+		if (!strcmp(cmig_revfile_checksum(sum, sec), st.revs[i].checksum))
 			continue;
 		cmig_text_now_iso(at, sizeof(at), false);
 		row.id = 0;
 		row.revision = c->revs[i]->id;
 		row.direction = "rehash";
-		row.checksum = cmig_revfile_checksum(c->revs[i], sec);
+		row.checksum = sum;
 		row.applied_at = at;
 		row.duration_ms = 0;
 		rc = be->ops->history_append(be, &row, d);
@@ -189,7 +189,10 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 		const struct cmig_linearize_move *m = &res.moves[i];
 		if (!dry_run) {
 			size_t len;
-			char *text = cmig_linearize_rewrite(m->rev, m->new_down, &len);
+			char *text = NULL;
+			if ((rc = cmig_revfile_load(m->rev, d)) != CMIG_OK)
+				break;
+			text = cmig_linearize_rewrite(m->rev, m->new_down, &len);
 			if (!text)
 				rc = cmig_diag_error(d, m->rev->path, m->rev->down_line, CMIG_ERROR, NULL,
 				                     "cannot rewrite the down_revision header");

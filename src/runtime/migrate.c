@@ -128,7 +128,7 @@ static void progress(const cmig_run_options *o, const cmig_step *st)
 
 static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, cmig_diags *d)
 {
-	char at[32];
+	char at[32], sum[65];
 	struct cmig_history_row row;
 	int rc = be->ops->version_write(be, st->to, d);
 	if (rc)
@@ -137,7 +137,7 @@ static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, c
 	row.id = 0;
 	row.revision = st->rev->id;
 	row.direction = st->direction == CMIG_UP ? "up" : "down";
-	row.checksum = cmig_revfile_checksum(st->rev, st->section);
+	row.checksum = cmig_revfile_checksum(sum, st->section);
 	row.applied_at = at;
 	row.duration_ms = (long long)(ms + 0.5);
 	return be->ops->history_append(be, &row, d);
