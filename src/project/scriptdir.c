@@ -97,12 +97,21 @@ static int read_again(const struct cmig_revsource *src, const struct cmig_revfil
 {
 	const struct dir_source *s = (const struct dir_source *)(const void *)src;
 	char *full = cmig_path_join(s->dir, r->name);
+	cmig_diags quiet;
 	int rc;
 
 	if (!full)
 		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse", "out of memory reading file");
-	rc = cmig_fs_read(out, full, r->path, CMIG_FILE_MAX, d);
+	cmig_diags_init(&quiet, NULL, NULL);
+	rc = cmig_fs_read(out, full, r->path, CMIG_FILE_MAX, &quiet);
 	free(full);
+	/* a file removed since it was parsed is a change too */
+	if (rc == CMIG_ENOTFOUND)
+		rc = cmig_diag_error(d, r->path, 0, CMIG_ERROR, "changed",
+		                     "file changed while cmig was running: it was removed");
+	else
+		cmig_diags_append(d, &quiet);
+	cmig_diags_release(&quiet);
 	return rc;
 }
 
