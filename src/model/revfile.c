@@ -67,8 +67,8 @@ struct parser {
 	bool keep;            /* keep the statements (the text is kept) */
 	bool bad_marker;      /* a marker-like line that is not a valid marker */
 	bool nomem;
-	/* the sections while parsing, with growable statement vectors; pack_sections() moves
-	 * the present ones into the file's section_block */
+	/* the sections while parsing, with growable statement vectors; build_block() copies
+	 * the present ones into the file's block */
 	cmig_section tmp[2][CMIG_REVFILE_NSECT];
 };
 
