@@ -30,8 +30,8 @@ typedef enum {
 } cmig_dialect_kind;
 
 typedef struct {
-	int direction;               /* CMIG_UP / CMIG_DOWN */
-	cmig_dialect_kind dialect;
+	unsigned char direction;     /* CMIG_UP / CMIG_DOWN */
+	unsigned char dialect;       /* cmig_dialect_kind (a byte: one struct per section kept) */
 	bool present;
 	bool transactional;          /* false for `transaction:false` */
 	unsigned marker_line;
