@@ -792,7 +792,8 @@ static int load_locked(struct cmig_revfile *r, cmig_diags *d)
 	cmig_buf buf = CMIG_BUF_INIT;
 	struct cmig_revfile fresh;
 	cmig_diags quiet;
-	size_t len;
+	cmig_stmt *stmts;
+	size_t len, nstmt = 0;
 	int rc;
 
 	if ((rc = r->source->read(r->source, r, &buf, d)) != CMIG_OK) {
@@ -816,14 +817,26 @@ static int load_locked(struct cmig_revfile *r, cmig_diags *d)
 		cmig_revfile_release(&fresh);
 		return changed(r, d);
 	}
+	/* the statements, all sections' in one array (the fresh copies of the headers and
+	 * strings go: r has them) */
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
-			if (r->sections[dir][k])
-				r->sections[dir][k]->stmts.items = fresh.sections[dir][k]->stmts.items;
-	/* the statements live in the fresh block, which r now owns */
-	r->loaded = fresh.block;
+			nstmt += r->sections[dir][k] ? r->sections[dir][k]->stmts.n : 0;
+	if (!(stmts = malloc(nstmt * sizeof(*stmts) + !nstmt))) {
+		cmig_revfile_release(&fresh);
+		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse", "out of memory reading the file again");
+	}
+	r->loaded = stmts;
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			cmig_section *x = r->sections[dir][k];
+			if (!x || !x->stmts.n)
+				continue;
+			memcpy(stmts, fresh.sections[dir][k]->stmts.items, x->stmts.n * sizeof(*stmts));
+			x->stmts.items = stmts;
+			stmts += x->stmts.n;
+		}
 	r->text = fresh.text;
-	fresh.block = NULL;
 	fresh.text = NULL;
 	cmig_revfile_release(&fresh);
 	return CMIG_OK;
@@ -839,7 +852,9 @@ int cmig_revfile_load(const struct cmig_revfile *r, cmig_diags *d)
 
 	pthread_mutex_lock(&fill);
 	if (!r->text && r->source)
-		rc = load_locked((struct cmig_revfile *)r, d);
+		rc = r->block ? load_locked((struct cmig_revfile *)r, d)
+		              : cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, "parse",
+		                                "out of memory parsing the file");
 	pthread_mutex_unlock(&fill);
 	return rc;
 }
