@@ -247,7 +247,7 @@ static void test_api_threads_one_shared_project(void **state)
 		jobs[k].p = p;
 		jobs[k].files = &files;
 		snprintf(jobs[k].db, sizeof(jobs[k].db), "%s/db%d.sqlite", root, k);
-		snprintf(jobs[k].url, sizeof(jobs[k].url), "sqlite:///%s", jobs[k].db);
+		snprintf(jobs[k].url, sizeof(jobs[k].url), "sqlite:///%s/db%d.sqlite", root, k);
 		assert_int_equal(pthread_create(&t[k], NULL, run_shared, &jobs[k]), 0);
 	}
 	for (int k = 0; k < NTHREADS; k++)
