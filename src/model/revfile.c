@@ -15,7 +15,7 @@
  * part of the upgrade.
  *
  * What a file keeps (see revfile.h): the parse reads the text once — lines, headers,
- * statements, every section's SHA-256 — then copies the header keys and values, the path and
+ * statements, and for a lean file every section's SHA-256 — then copies the header keys and values, the path and
  * the present sections into one block sized to them; the header fields (id, message, …)
  * point at the header values. A lean parse keeps no text and no statements: a load reads
  * the file again, checks it is unchanged and parses it again (the same bytes give the same
@@ -251,13 +251,17 @@ static void stmt_keyword(char out[32], const char *text, const cmig_stmt *s)
 	out[n] = '\0';
 }
 
-/* Hash and split a finished section, then apply the transactional-section rules. The
- * checksum is computed here, while the text is at hand: a lean file has none afterwards. */
+/* Split a finished section, then apply the transactional-section rules. A lean file's
+ * checksum is computed here, while the text is at hand: it has none afterwards (a kept text
+ * is hashed when the checksum is asked for: `check` without a database never does). */
 static void finish_section(struct parser *p, cmig_section *s)
 {
 	const char *text = p->text;
 
-	cmig_sha256_section_raw(s->sum, text + s->body_start, s->body_end - s->body_start);
+	if (!p->keep) {
+		cmig_sha256_section_raw(s->sum, text + s->body_start, s->body_end - s->body_start);
+		s->hashed = true;
+	}
 	if (cmig_sqlsplit(&s->stmts, text, s->body_start, s->body_end, s->body_line) != CMIG_OK) {
 		p->nomem = true;
 		return;
@@ -758,9 +762,15 @@ bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
 	return false;
 }
 
-const char *cmig_revfile_checksum(char out[65], const cmig_section *s)
+const char *cmig_revfile_checksum(char out[65], const struct cmig_revfile *r,
+                                  const cmig_section *s)
 {
-	cmig_sha256_to_hex(out, s->sum);
+	if (s->hashed)
+		cmig_sha256_to_hex(out, s->sum);
+	else if (r->text)
+		cmig_sha256_section(out, r->text + s->body_start, s->body_end - s->body_start);
+	else
+		out[0] = '\0';
 	return out;
 }
 
@@ -771,17 +781,23 @@ static int changed(const struct cmig_revfile *r, cmig_diags *d)
 	                      "file changed while cmig was running");
 }
 
-/* Whether the fresh parse has the same sections, at the same offsets, with the same
- * checksums and statement counts, as the first. */
+/* Whether the fresh parse (of a kept text) has the same sections, at the same offsets, with
+ * the same statement counts and checksums, as the lean first. */
 static bool same_sections(const struct cmig_revfile *a, const struct cmig_revfile *b)
 {
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
 			const cmig_section *x = a->sections[dir][k], *y = b->sections[dir][k];
+			unsigned char sum[32];
 			if (!x != !y)
 				return false;
-			if (x && (x->body_start != y->body_start || x->body_end != y->body_end ||
-			          x->stmts.n != y->stmts.n || memcmp(x->sum, y->sum, sizeof(x->sum))))
+			if (!x)
+				continue;
+			if (x->body_start != y->body_start || x->body_end != y->body_end ||
+			    x->stmts.n != y->stmts.n || !x->hashed)
+				return false;
+			cmig_sha256_section_raw(sum, b->text + y->body_start, y->body_end - y->body_start);
+			if (memcmp(x->sum, sum, sizeof(sum)))
 				return false;
 		}
 	return true;

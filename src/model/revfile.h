@@ -2,8 +2,8 @@
  * revfile.h - one migration file: headers, sections, marker options, line numbers (SPEC §2).
  *
  * Pure: bytes in, struct and diagnostics out. A parsed file keeps what `check`, `heads` and
- * `history` read — headers, section bounds and flags, the SPEC §4 checksum of every section,
- * computed while parsing — in one allocation per file. Its text and statements come in two
+ * `history` read — headers, section bounds and flags, and for a lean file the SPEC §4
+ * checksum of every section, computed while parsing — in one allocation per file. Its text and statements come in two
  * forms: kept from the parse (cmig_revfile_parse: the caller's text, owned), or, for files of a
  * versions directory (cmig_revfile_parse_lean), dropped after the parse and read again by
  * cmig_revfile_load only when a section is run, shown or linted; the bytes read again must
@@ -32,13 +32,15 @@ typedef enum {
 typedef struct {
 	unsigned char direction;     /* CMIG_UP / CMIG_DOWN */
 	unsigned char dialect;       /* cmig_dialect_kind (a byte: one struct per section kept) */
-	bool present;
-	bool transactional;          /* false for `transaction:false` */
+	bool present : 1;
+	bool transactional : 1;      /* false for `transaction:false` */
+	bool hashed : 1;             /* sum is set (a lean parse: the text will be gone) */
 	unsigned marker_line;
 	unsigned body_line;          /* line of body_start */
 	unsigned flags;              /* CMIG_STMT_* of its statements, or-ed */
 	size_t body_start, body_end; /* SPEC §4: byte after the marker line's newline .. next marker */
-	unsigned char sum[32];       /* SPEC §4 checksum (binary): cmig_revfile_checksum() */
+	unsigned char sum[32];       /* SPEC §4 checksum (binary) when hashed: read it through
+	                              * cmig_revfile_checksum() */
 	/* the body split into statements (offsets into text); stmts.n is always the count, but
 	 * stmts.items is NULL until the text is loaded (cmig_revfile_load) */
 	cmig_stmt_vec stmts;
@@ -119,9 +121,11 @@ int cmig_revfile_load(const struct cmig_revfile *r, cmig_diags *d);
  * dialect" with cmig_revfile_has_direction). */
 const cmig_section *cmig_revfile_section(const struct cmig_revfile *r, int direction,
                                          cmig_dialect_kind dialect);
-/* SPEC §4 checksum of a section (lowercase hex SHA-256, CRLF taken as LF) into out; returns
- * out. Computed while parsing: it needs no text. */
-const char *cmig_revfile_checksum(char out[65], const cmig_section *s);
+/* SPEC §4 checksum of a section of r (lowercase hex SHA-256, CRLF taken as LF) into out;
+ * returns out. A lean file's was computed while parsing; a kept text is hashed now (nothing
+ * is cached: several threads may share r). "" for a section with neither. */
+const char *cmig_revfile_checksum(char out[65], const struct cmig_revfile *r,
+                                  const cmig_section *s);
 
 /* Whether the file has any section (any dialect) for direction. */
 bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction);

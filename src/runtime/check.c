@@ -74,7 +74,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 		const char *rec = st.revs[i].checksum;
 		char sum[65];
 		unsigned a, b;
-		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(sum, sec), rec))
+		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(sum, r, sec), rec))
 			continue;
 		/* the lines are counted in the text, read again for the (rare) report */
 		if (cmig_revfile_load(r, d) != CMIG_OK)

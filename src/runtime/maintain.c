@@ -61,7 +61,7 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		if (!sec)
 			continue;
 		/* SPEC §5: an unchanged checksum writes nothing (REV or --all); the caller says so */
-		if (!strcmp(cmig_revfile_checksum(sum, sec), st.revs[i].checksum))
+		if (!strcmp(cmig_revfile_checksum(sum, c->revs[i], sec), st.revs[i].checksum))
 			continue;
 		cmig_text_now_iso(at, sizeof(at), false);
 		row.id = 0;

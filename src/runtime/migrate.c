@@ -137,7 +137,7 @@ static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, c
 	row.id = 0;
 	row.revision = st->rev->id;
 	row.direction = st->direction == CMIG_UP ? "up" : "down";
-	row.checksum = cmig_revfile_checksum(sum, st->section);
+	row.checksum = cmig_revfile_checksum(sum, st->rev, st->section);
 	row.applied_at = at;
 	row.duration_ms = (long long)(ms + 0.5);
 	return be->ops->history_append(be, &row, d);

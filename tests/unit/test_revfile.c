@@ -179,11 +179,13 @@ static void test_revfile_lean_then_load(void **state)
 	for (int dir = 0; dir < 2; dir++) {
 		const cmig_section *x = lean.sections[dir][0], *y = full.sections[dir][0];
 		assert_non_null(x);
+		assert_true(x->hashed);      /* lean: hashed while the text was there */
+		assert_false(y->hashed);     /* kept: hashed when asked */
 		assert_null(x->stmts.items);
 		assert_int_equal(x->stmts.n, y->stmts.n);
 		assert_int_equal(x->body_start, y->body_start);
 		assert_int_equal(x->flags, y->flags);
-		assert_string_equal(cmig_revfile_checksum(a, x), cmig_revfile_checksum(b, y));
+		assert_string_equal(cmig_revfile_checksum(a, &lean, x), cmig_revfile_checksum(b, &full, y));
 	}
 	assert_true(lean.sections[CMIG_UP][0]->flags & CMIG_STMT_ALTER_TABLE);
 	assert_false(lean.sections[CMIG_DOWN][0]->flags & CMIG_STMT_ALTER_TABLE);
@@ -350,9 +352,9 @@ static void test_revfile_checksum_known_bodies(void **state)
 	down = cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL);
 	assert_non_null(up);
 	assert_non_null(down);
-	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, up),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, up),
 	                    "cb7bba9473513daa6e6daf9337f9d5822cbc95cac71c944b6bf85958041038e1");
-	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, down),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, down),
 	                    "2b7ffedb74b81e66d9bf4a83e5d7eb5ef17380c664415459a009e2827d6b9dbd");
 	assert_int_equal(up->marker_line, 7);
 	assert_int_equal(up->body_line, 8);
@@ -369,16 +371,16 @@ static void test_revfile_checksum_known_bodies(void **state)
 	/* no newline at the end of the file; an empty section; a marker on the last line */
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\n-- migrate:down\nDROP TABLE t;"), CMIG_OK);
-	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, r.sections[CMIG_UP][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_UP][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, r.sections[CMIG_DOWN][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_DOWN][0]),
 	                    "25dbe681998eeb28652fb3a57b6f0f1b4c66046d0f170f9cecfe9a2c1ec48a9a");
 	cmig_revfile_release(&r);
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\nSELECT 1;\n-- migrate:down"), CMIG_OK);
 	assert_int_equal(r.sections[CMIG_DOWN][0]->body_start, r.len);
 	assert_int_equal(r.sections[CMIG_DOWN][0]->body_end, r.len);
-	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, r.sections[CMIG_DOWN][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_DOWN][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_int_equal(d.n, 0);
 	cmig_diags_release(&d);
@@ -409,7 +411,7 @@ static void test_revfile_crlf_twin_same_checksum(void **state)
 	for (int dir = 0; dir < 2; dir++) {
 		const cmig_section *x = a.sections[dir][0], *y = b.sections[dir][0];
 		assert_true(x && y && x->present && y->present);
-		assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, x), cmig_revfile_checksum((char[65]){ 0 }, y));
+		assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &a, x), cmig_revfile_checksum((char[65]){ 0 }, &b, y));
 		assert_int_equal(x->marker_line, y->marker_line);
 		assert_int_equal(x->stmts.n, y->stmts.n);
 		for (size_t i = 0; i < x->stmts.n; i++)
@@ -699,7 +701,7 @@ static void test_revfile_random_input_invariants(void **state)
 					continue;
 				assert_true(s->body_start <= s->body_end);
 				assert_true(s->body_end <= r.len);
-				assert_int_equal(strlen(cmig_revfile_checksum((char[65]){ 0 }, s)), 64);
+				assert_int_equal(strlen(cmig_revfile_checksum((char[65]){ 0 }, &r, s)), 64);
 				for (size_t i = 0; i < s->stmts.n; i++) {
 					const cmig_stmt *st = &s->stmts.items[i];
 					assert_true(st->start >= s->body_start);
