@@ -4,8 +4,8 @@
  * One pass over the lines: `-- key: value` headers until the first marker line, then marker
  * lines that cut the rest of the file into sections. Each section's body is the bytes from
  * the one after its marker line's newline up to the first byte of the next marker line (or
- * the end of the file); it is hashed (cmig_sha256_section) and split (cmig_sqlsplit) as is,
- * so offsets and lines stay those of the file.
+ * the end of the file); it is split (cmig_sqlsplit) and, in a lean parse, hashed
+ * (cmig_sha256_section_raw) as is, so offsets and lines stay those of the file.
  *
  * Every problem of the file is reported, not only the first; a file with any error is not
  * `parsed`, but a valid id and down_revision stay set so the chain builder can still name
@@ -15,11 +15,11 @@
  * part of the upgrade.
  *
  * What a file keeps (see revfile.h): the parse reads the text once — lines, headers,
- * statements, and for a lean file every section's SHA-256 — then copies the header keys and values, the path and
- * the present sections into one block sized to them; the header fields (id, message, …)
- * point at the header values. A lean parse keeps no text and no statements: a load reads
- * the file again, checks it is unchanged and parses it again (the same bytes give the same
- * sections) to fill them in.
+ * statements, and for a lean file every section's SHA-256 — then copies the header keys and
+ * values, the path and the present sections into one block sized to them; the header fields
+ * (id, message, …) point at the header values. A lean parse keeps no text and no statements: a
+ * load reads the file again, checks it is unchanged and parses it again (the same bytes give
+ * the same sections) to fill them in.
  *
  * It does not look at other files (duplicates, parents: model/chain.c) nor decide which
  * section a backend runs beyond cmig_revfile_section().
@@ -710,9 +710,11 @@ int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *n
 {
 	memset(out, 0, sizeof(*out));
 	out->index = -1;
-	if (!text && !(text = cmig_strdup(""))) {
+	if (!text) {
 		len = 0;
-		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
+		if (!(text = cmig_strdup("")))
+			return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse",
+			                       "out of memory parsing the file");
 	}
 	out->text = text;
 	out->len = len;
@@ -827,7 +829,8 @@ static int load_locked(struct cmig_revfile *r, cmig_diags *d)
 	cmig_diags_release(&quiet);
 	if (rc == CMIG_ENOMEM) {
 		cmig_revfile_release(&fresh);
-		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse", "out of memory reading the file again");
+		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse",
+		                       "out of memory reading the file again");
 	}
 	if (!same_sections(r, &fresh)) {
 		cmig_revfile_release(&fresh);
@@ -840,7 +843,8 @@ static int load_locked(struct cmig_revfile *r, cmig_diags *d)
 			nstmt += r->sections[dir][k] ? r->sections[dir][k]->stmts.n : 0;
 	if (!(stmts = malloc(nstmt * sizeof(*stmts) + !nstmt))) {
 		cmig_revfile_release(&fresh);
-		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse", "out of memory reading the file again");
+		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse",
+		                       "out of memory reading the file again");
 	}
 	r->loaded = stmts;
 	for (int dir = 0; dir < 2; dir++)

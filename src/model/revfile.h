@@ -2,21 +2,20 @@
  * revfile.h - one migration file: headers, sections, marker options, line numbers (SPEC §2).
  *
  * Pure: bytes in, struct and diagnostics out. A parsed file keeps what `check`, `heads` and
- * `history` read — headers, section bounds and flags, and for a lean file the SPEC §4
- * checksum of every section, computed while parsing — in one allocation per file. Its text and statements come in two
- * forms: kept from the parse (cmig_revfile_parse: the caller's text, owned), or, for files of a
- * versions directory (cmig_revfile_parse_lean), dropped after the parse and read again by
- * cmig_revfile_load only when a section is run, shown or linted; the bytes read again must
- * be those parsed (length, fingerprint and every section's checksum), else the load refuses.
- * Section bodies and statements are offsets into the text, never copies; every diagnostic
- * names `path` (as it is printed) and a line.
+ * `history` read — headers, section bounds and flags, and for a lean file the SPEC §4 checksum
+ * of every section, computed while parsing — in one allocation per file. Its text and
+ * statements come in two forms: kept from the parse (cmig_revfile_parse: the caller's text,
+ * owned), or, for files of a versions directory (cmig_revfile_parse_lean), dropped after the
+ * parse and read again by cmig_revfile_load only when a section is run, shown or linted; the
+ * bytes read again must be those parsed (length, fingerprint and every section's checksum),
+ * else the load refuses. Section bodies and statements are offsets into the text, never copies;
+ * every diagnostic names `path` (as it is printed) and a line.
  */
 #ifndef CMIG_MODEL_REVFILE_H
 #define CMIG_MODEL_REVFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-
 #include <stdint.h>
 
 #include "buf.h"
