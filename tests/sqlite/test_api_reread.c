@@ -53,7 +53,8 @@ static void rev_text(char *out, size_t cap, int i, const char *table)
 {
 	snprintf(out, cap, "-- revision: %s\n-- down_revision: %s\n-- message: add %s\n\n"
 	         "-- migrate:up\nCREATE TABLE %s (id INTEGER PRIMARY KEY);\n\n"
-	         "-- migrate:down\nDROP TABLE %s;\n", IDS[i], i ? IDS[i - 1] : "none", table, table, table);
+	         "-- migrate:down\nDROP TABLE %s;\n",
+	         IDS[i], i ? IDS[i - 1] : "none", table, table, table);
 }
 
 static void write_rev(int i, const char *table)
@@ -106,8 +107,9 @@ static void db_value(char *out, size_t cap, const char *url, const char *sql)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
 		int rc = sqlite3_step(st);
+		const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
 		if (rc == SQLITE_ROW)
-			snprintf(out, cap, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+			snprintf(out, cap, "%s", v ? (const char *)v : "");
 		else if (rc == SQLITE_DONE)
 			snprintf(out, cap, "%s", "");
 	}
@@ -148,7 +150,8 @@ static void test_reread_upgrade_after_chdir_applies_the_files(void **state)
 	assert_int_equal(e.n, 0);
 	assert_db(url, "SELECT version_num FROM cmig_version", "c3");
 	assert_db(url, "SELECT count(*) FROM sqlite_master WHERE name IN ('t_a1', 't_b2', 't_c3')", "3");
-	assert_db(url, "SELECT count(*) FROM cmig_history WHERE direction = 'up' AND length(checksum) = 64", "3");
+	assert_db(url, "SELECT count(*) FROM cmig_history "
+	               "WHERE direction = 'up' AND length(checksum) = 64", "3");
 	text = cmig_revision_text(&len, find(p, "b2"));
 	rev_text(want, sizeof(want), 1, "t_b2");
 	assert_non_null(text);
@@ -191,7 +194,8 @@ static void test_reread_changed_file_refused_before_any_change(void **state)
 	memset(&e, 0, sizeof(e));
 	assert_int_equal(unlink("versions/c3.sql"), 0);
 	assert_int_equal(upgrade(p, &e, "head"), CMIG_ERROR);
-	assert_string_equal(e.text, "versions/c3.sql: file changed while cmig was running: it was removed\n");
+	assert_string_equal(e.text,
+	                    "versions/c3.sql: file changed while cmig was running: it was removed\n");
 	assert_db(url, "SELECT version_num FROM cmig_version", "a1");
 	assert_db(url, "SELECT count(*) FROM cmig_history", "1");
 
@@ -238,9 +242,10 @@ static void test_reread_changed_down_section_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reread_upgrade_after_chdir_applies_the_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reread_changed_file_refused_before_any_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reread_changed_down_section_refused, setup, teardown),
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_reread_upgrade_after_chdir_applies_the_files),
+		T(test_reread_changed_file_refused_before_any_change),
+		T(test_reread_changed_down_section_refused),
 	};
 	return cmocka_run_group_tests_name("api_reread", tests, NULL, NULL);
 }
