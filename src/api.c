@@ -252,6 +252,17 @@ const char *cmig_revision_path(const cmig_revision *r) { return REV(r)->path; }
 
 const char *cmig_revision_text(size_t *len_out, const cmig_revision *r)
 {
+	cmig_diags quiet;
+	int rc;
+
+	if (len_out)
+		*len_out = 0;
+	/* the text is read again on first use (revfile.h); the caller reports a NULL */
+	cmig_diags_init(&quiet, NULL, NULL);
+	rc = cmig_revfile_load(REV(r), &quiet);
+	cmig_diags_release(&quiet);
+	if (rc != CMIG_OK)
+		return NULL;
 	if (len_out)
 		*len_out = REV(r)->len;
 	return REV(r)->text;

@@ -155,7 +155,9 @@ CMIG_EXTERN const char *cmig_revision_down(const cmig_revision *r);      /* NULL
 CMIG_EXTERN const char *cmig_revision_message(const cmig_revision *r);   /* "" when none */
 CMIG_EXTERN const char *cmig_revision_created(const cmig_revision *r);   /* "" when none */
 CMIG_EXTERN const char *cmig_revision_path(const cmig_revision *r);      /* as printed */
-/* The file's bytes; *len_out (optional) their length. */
+/* The file's bytes; *len_out (optional) their length. Read again from the file on first use:
+ * NULL (and *len_out 0) when it can no longer be read or no longer holds the bytes parsed
+ * when the project was opened. */
 CMIG_EXTERN const char *cmig_revision_text(size_t *len_out, const cmig_revision *r);
 CMIG_EXTERN bool cmig_revision_has_down(const cmig_revision *r);
 

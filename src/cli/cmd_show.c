@@ -20,6 +20,13 @@ static int cmd_show(struct cli_ctx *ctx)
 		        rc == CMIG_EAMBIGUOUS ? "ambiguous" : "unknown", ctx->args->pos[0]);
 		return EXIT_FAIL;
 	}
+	/* the text first: a file that cannot be read again shows nothing */
+	text = cmig_revision_text(&len, r);
+	if (!text) {
+		fprintf(stderr, "%s: error: file changed while cmig was running (or cannot be read)\n",
+		        cmig_revision_path(r));
+		return EXIT_FAIL;
+	}
 	printf("Rev: %s%s\n", cmig_revision_id(r), r == head ? " (head)" : "");
 	printf("Parent: %s\n", cmig_revision_down(r) ? cmig_revision_down(r) : "<base>");
 	printf("Path: %s\n", cmig_revision_path(r));
@@ -27,7 +34,6 @@ static int cmd_show(struct cli_ctx *ctx)
 	if (*cmig_revision_created(r))
 		printf("Created: %s\n", cmig_revision_created(r));
 	printf("\n");
-	text = cmig_revision_text(&len, r);
 	fwrite(text, 1, len, stdout);
 	if (len && text[len - 1] != '\n')
 		putchar('\n');

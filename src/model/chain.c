@@ -106,6 +106,8 @@ static int find_cycle(struct node *nodes, struct cmig_revfile *start, size_t wal
 static int index_ids(struct cmig_chain *out, struct node *nodes, struct cmig_revfile **files,
                      size_t n, size_t *members, size_t *errors, cmig_diags *d)
 {
+	if (cmig_strmap_reserve(&out->byid, n) != CMIG_OK)
+		return CMIG_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		void *prev = NULL;
 		struct cmig_revfile *r = files[i];

@@ -290,6 +290,12 @@ int cmig_lint_chain(const struct cmig_revfile *const *revs, size_t n,
 		w.file_mask = 0;
 		if (!r->parsed)
 			continue;
+		/* linting reads the statements: a lean file's are read again now */
+		if ((rc = cmig_revfile_load(r, d)) != CMIG_OK) {
+			lint_model_release(&model);
+			free(tv.items);
+			return rc;
+		}
 		for (size_t h = 0; h < r->nheaders; h++)
 			if (!strcmp(r->headers[h].key, "lint-ignore"))
 				parse_codes(&w, r->headers[h].value, r->headers[h].value + strlen(r->headers[h].value),

@@ -62,7 +62,9 @@ static int pick_section(const cmig_section **out, const struct cmig_revfile *rev
 		                       other ? dialect_name(other->dialect) : "other");
 	}
 	*out = s;
-	return CMIG_OK;
+	/* a step runs its section: its text and statements are read now, so a file changed
+	 * since it was parsed is refused with the plan, before the first change */
+	return cmig_revfile_load(rev, d);
 }
 
 int cmig_plan_step(cmig_step *out, const struct cmig_chain *c, long current, int direction,

@@ -4,8 +4,8 @@
  * One pass over the lines: `-- key: value` headers until the first marker line, then marker
  * lines that cut the rest of the file into sections. Each section's body is the bytes from
  * the one after its marker line's newline up to the first byte of the next marker line (or
- * the end of the file); it is hashed (cmig_sha256_section) and split (cmig_sqlsplit) as is,
- * so offsets and lines stay those of the file.
+ * the end of the file); it is split (cmig_sqlsplit) and, in a lean parse, hashed
+ * (cmig_sha256_section_raw) as is, so offsets and lines stay those of the file.
  *
  * Every problem of the file is reported, not only the first; a file with any error is not
  * `parsed`, but a valid id and down_revision stay set so the chain builder can still name
@@ -14,12 +14,17 @@
  * comment, because a mistyped down marker taken as a comment would run the downgrade SQL as
  * part of the upgrade.
  *
+ * What a file keeps (see revfile.h): the parse reads the text once — lines, headers,
+ * statements, and for a lean file every section's SHA-256 — then copies the header keys and
+ * values, the path and the present sections into one block sized to them; the header fields
+ * (id, message, …) point at the header values. A lean parse keeps no text and no statements: a
+ * load reads the file again, checks it is unchanged and parses it again (the same bytes give
+ * the same sections) to fill them in.
+ *
  * It does not look at other files (duplicates, parents: model/chain.c) nor decide which
  * section a backend runs beyond cmig_revfile_section().
  */
 #include "revfile.h"
-
-#include "arena.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -28,6 +33,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash64.h"
 #include "sha256.h"
 #include "strmap.h"
 #include "text.h"
@@ -42,15 +48,27 @@ struct line {
 	unsigned no;
 };
 
+/* A header while parsing: offsets into the text, copied into the block at the end. */
+struct hrec {
+	size_t k, klen, v, vlen;
+	unsigned line;
+};
+
 struct parser {
 	struct cmig_revfile *r;
+	const char *text;     /* the bytes parsed (r->text is NULL in a lean parse) */
+	size_t len;
+	const char *path;     /* as printed: the caller's until the block holds a copy */
 	cmig_diags *d;
 	size_t errors;        /* errors of this file (parse and filename) */
-	size_t headers_cap;   /* allocated length of r->headers */
+	struct hrec *hdrs;    /* the headers kept, in order */
+	size_t nh, hcap;
+	long id_h, down_h, msg_h, created_h;  /* which of them set id, down, …; -1 none */
+	bool keep;            /* keep the statements (the text is kept) */
 	bool bad_marker;      /* a marker-like line that is not a valid marker */
 	bool nomem;
-	/* the sections while parsing, with growable statement vectors; pack_sections() moves
-	 * the present ones into the file's section_block */
+	/* the sections while parsing, with growable statement vectors; build_block() copies
+	 * the present ones into the file's block */
 	cmig_section tmp[2][CMIG_REVFILE_NSECT];
 };
 
@@ -65,7 +83,7 @@ static void perr(struct parser *p, unsigned line, const char *fmt, ...)
 	va_start(ap, fmt);
 	cmig_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	cmig_diag_error(p->d, p->r->path, line, CMIG_ERROR, "parse", "%s", msg.ptr);
+	cmig_diag_error(p->d, p->path, line, CMIG_ERROR, "parse", "%s", msg.ptr);
 	cmig_buf_release(&msg);
 	p->errors++;
 }
@@ -82,7 +100,7 @@ static bool is_space(char c)
 
 static const char *at(const struct parser *p, size_t off)
 {
-	return p->r->text + off;
+	return p->text + off;
 }
 
 static size_t line_len(const struct line *l)
@@ -98,7 +116,7 @@ static int shown_len(const struct line *l)
 static bool is_blank_line(const struct parser *p, const struct line *l)
 {
 	for (size_t i = l->start; i < l->end; i++)
-		if (!is_space(p->r->text[i]))
+		if (!is_space(p->text[i]))
 			return false;
 	return true;
 }
@@ -233,16 +251,23 @@ static void stmt_keyword(char out[32], const char *text, const cmig_stmt *s)
 	out[n] = '\0';
 }
 
-/* Split a finished section, then apply the transactional-section rules. The checksum is
- * computed on first use (cmig_revfile_checksum): `check` without a database never needs it. */
+/* Split a finished section, then apply the transactional-section rules. A lean file's
+ * checksum is computed here, while the text is at hand: it has none afterwards (a kept text
+ * is hashed when the checksum is asked for: `check` without a database never does). */
 static void finish_section(struct parser *p, cmig_section *s)
 {
-	const char *text = p->r->text;
+	const char *text = p->text;
 
+	if (!p->keep) {
+		cmig_sha256_section_raw(s->sum, text + s->body_start, s->body_end - s->body_start);
+		s->hashed = true;
+	}
 	if (cmig_sqlsplit(&s->stmts, text, s->body_start, s->body_end, s->body_line) != CMIG_OK) {
 		p->nomem = true;
 		return;
 	}
+	for (size_t i = 0; i < s->stmts.n; i++)
+		s->flags |= s->stmts.items[i].flags;
 	if (!s->transactional)
 		return;
 	for (size_t i = 0; i < s->stmts.n; i++) {
@@ -301,10 +326,8 @@ static bool split_header(const struct parser *p, const struct line *l, size_t *k
 	return true;
 }
 
-static void check_revision(struct parser *p, const char *v, size_t vlen, unsigned line)
+static void check_revision(struct parser *p, const char *v, size_t vlen, unsigned line, long h)
 {
-	struct cmig_revfile *r = p->r;
-
 	if (vlen == 0)
 		perr(p, line, "empty revision header (expected -- revision: <id>)");
 	else if (cmig_text_reserved_word(v, vlen))
@@ -313,11 +336,11 @@ static void check_revision(struct parser *p, const char *v, size_t vlen, unsigne
 	else if (!cmig_text_valid_id(v, vlen))
 		perr(p, line, "invalid revision id '%.*s': expected 1 to 64 letters, digits or underscores",
 		     (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
-	else if (!(r->id = cmig_arena_strndup(&r->strings, v, vlen)))
-		p->nomem = true;
+	else
+		p->id_h = h;
 }
 
-static void check_down(struct parser *p, const char *v, size_t vlen, unsigned line)
+static void check_down(struct parser *p, const char *v, size_t vlen, unsigned line, long h)
 {
 	struct cmig_revfile *r = p->r;
 
@@ -330,8 +353,33 @@ static void check_down(struct parser *p, const char *v, size_t vlen, unsigned li
 	else if (!cmig_text_valid_id(v, vlen))
 		perr(p, line, "invalid down_revision '%.*s': expected 1 to 64 letters, digits or "
 		     "underscores, or none", (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), v);
-	else if (!(r->down = cmig_arena_strndup(&r->strings, v, vlen)))
+	else
+		p->down_h = h;
+}
+
+/* SPEC §2 `created`: a warning when the value is not ISO-8601 (checked on a NUL-terminated
+ * copy: the text is not). */
+static void check_created(struct parser *p, const char *val, size_t vlen, unsigned line)
+{
+	char small[128], *copy = small;
+	bool iso;
+
+	if (vlen == 0)
+		return;
+	if (vlen >= sizeof(small) && !(copy = malloc(vlen + 1))) {
 		p->nomem = true;
+		return;
+	}
+	memcpy(copy, val, vlen);
+	copy[vlen] = '\0';
+	iso = cmig_text_is_iso8601(copy);
+	if (copy != small)
+		free(copy);
+	if (!iso)
+		cmig_diag_warning(p->d, p->path, line, "created",
+		                  "created '%.*s' is not an ISO-8601 date or date-time "
+		                  "(e.g. 2026-11-22T10:15:00Z)",
+		                  (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), val);
 }
 
 static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l, size_t k,
@@ -340,30 +388,16 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 	struct cmig_revfile *r = p->r;
 	const char *key = at(p, k), *val = at(p, v);
 	void *first = NULL;
-	cmig_header h;
-	cmig_header *grown;
+	long h;
 	bool known;
 	int rc;
 
-	h.key = cmig_arena_strndup(&r->strings, key, klen);
-	h.value = cmig_arena_strndup(&r->strings, val, vlen);
-	h.line = l->no;
-	if (h.key && h.value && r->nheaders == p->headers_cap) {
-		size_t cap = p->headers_cap ? 2 * p->headers_cap : 8;
-		if ((grown = realloc(r->headers, cap * sizeof(*grown))) != NULL) {
-			r->headers = grown;
-			p->headers_cap = cap;
-		}
-	}
-	if (!h.key || !h.value || r->nheaders == p->headers_cap) {
-		p->nomem = true;
-		return;
-	}
 	known = word_eq(key, klen, "revision") || word_eq(key, klen, "down_revision") ||
 	        word_eq(key, klen, "message") || word_eq(key, klen, "created");
-	rc = cmig_strmap_put(seen, h.key, klen, (void *)(uintptr_t)l->no, &first);
+	/* keys are borrowed from the text, which outlives the map */
+	rc = cmig_strmap_put(seen, key, klen, (void *)(uintptr_t)l->no, &first);
 	if (rc == 1 && known) {
-		perr(p, l->no, "repeated header '%s' (first at line %u)", h.key,
+		perr(p, l->no, "repeated header '%.*s' (first at line %u)", (int)klen, key,
 		     (unsigned)(uintptr_t)first);
 		return;
 	}
@@ -371,7 +405,18 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 		p->nomem = true;
 		return;
 	}
-	r->headers[r->nheaders++] = h;
+	if (p->nh == p->hcap) {
+		size_t cap = p->hcap ? 2 * p->hcap : 8;
+		struct hrec *grown = realloc(p->hdrs, cap * sizeof(*grown));
+		if (!grown) {
+			p->nomem = true;
+			return;
+		}
+		p->hdrs = grown;
+		p->hcap = cap;
+	}
+	h = (long)p->nh;
+	p->hdrs[p->nh++] = (struct hrec){ k, klen, v, vlen, l->no };
 	/* SPEC §2: other keys may repeat (`-- source: a.sql` twice); they are kept, and the
 	 * unknown-header warning is given once, at the first. */
 	if (rc == 1)
@@ -379,33 +424,27 @@ static void add_header(struct parser *p, cmig_strmap *seen, const struct line *l
 
 	if (word_eq(key, klen, "revision")) {
 		r->id_line = l->no;
-		check_revision(p, val, vlen, l->no);
+		check_revision(p, val, vlen, l->no, h);
 	} else if (word_eq(key, klen, "down_revision")) {
 		r->down_line = l->no;
-		check_down(p, val, vlen, l->no);
+		check_down(p, val, vlen, l->no, h);
 	} else if (word_eq(key, klen, "message")) {
-		if (!(r->message = cmig_arena_strndup(&r->strings, val, vlen)))
-			p->nomem = true;
+		p->msg_h = h;
 	} else if (word_eq(key, klen, "created")) {
 		r->created_line = l->no;
-		if (!(r->created = cmig_arena_strndup(&r->strings, val, vlen)))
-			p->nomem = true;
-		else if (vlen > 0 && !cmig_text_is_iso8601(r->created))
-			cmig_diag_warning(p->d, r->path, l->no, "created",
-			                  "created '%.*s' is not an ISO-8601 date or date-time "
-			                  "(e.g. 2026-11-22T10:15:00Z)",
-			                  (int)(vlen > SHOWN_MAX ? SHOWN_MAX : vlen), val);
+		p->created_h = h;
+		check_created(p, val, vlen, l->no);
 	} else if (!word_eq(key, klen, "lint-ignore")) {   /* read by `check --lint` (SPEC §10) */
-		cmig_diag_warning(p->d, r->path, l->no, "unknown-header",
-		                  "unknown header '%s' (kept and ignored)", h.key);
+		cmig_diag_warning(p->d, p->path, l->no, "unknown-header",
+		                  "unknown header '%.*s' (kept and ignored)", (int)klen, key);
 	}
 }
 
 static void next_line(const struct parser *p, size_t pos, unsigned no, struct line *l)
 {
-	const char *text = p->r->text;
-	const char *nl = memchr(text + pos, '\n', p->r->len - pos);
-	size_t e = nl ? (size_t)(nl - text) : p->r->len;
+	const char *text = p->text;
+	const char *nl = memchr(text + pos, '\n', p->len - pos);
+	size_t e = nl ? (size_t)(nl - text) : p->len;
 
 	l->start = pos;
 	l->next = nl ? e + 1 : e;
@@ -418,16 +457,16 @@ static void next_line(const struct parser *p, size_t pos, unsigned no, struct li
 /* The lines: headers, then markers and bodies. */
 static void parse_lines(struct parser *p)
 {
-	struct cmig_revfile *r = p->r;
+	const char *text = p->text;
 	cmig_strmap seen = CMIG_STRMAP_INIT;
 	cmig_section *cur = NULL;
 	bool in_header = true, in_block = false, sql_reported = false;
 	size_t pos = 0;
 	unsigned no = 1;
 
-	if (r->len >= 3 && memcmp(r->text, "\xEF\xBB\xBF", 3) == 0)
+	if (p->len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
-	while (pos < r->len && !p->nomem) {
+	while (pos < p->len && !p->nomem) {
 		struct line l;
 		size_t k, klen, v, vlen;
 		int dir;
@@ -481,14 +520,14 @@ static void parse_lines(struct parser *p)
 		}
 		{
 			size_t i = l.start;
-			while (i < l.end && is_space(r->text[i]))
+			while (i < l.end && is_space(text[i]))
 				i++;
-			if (l.end - i >= 2 && r->text[i] == '-' && r->text[i + 1] == '-')
+			if (l.end - i >= 2 && text[i] == '-' && text[i + 1] == '-')
 				continue;                /* another comment (indented ones too) */
-			if (l.end - i >= 2 && r->text[i] == '/' && r->text[i + 1] == '*') {
+			if (l.end - i >= 2 && text[i] == '/' && text[i + 1] == '*') {
 				in_block = true;
 				for (i += 2; i + 1 < l.end; i++)
-					if (r->text[i] == '*' && r->text[i + 1] == '/')
+					if (text[i] == '*' && text[i + 1] == '/')
 						in_block = false;
 				continue;
 			}
@@ -499,7 +538,7 @@ static void parse_lines(struct parser *p)
 		sql_reported = true;
 	}
 	if (cur && !p->nomem) {
-		cur->body_end = r->len;
+		cur->body_end = p->len;
 		finish_section(p, cur);
 	}
 	cmig_strmap_release(&seen);
@@ -514,44 +553,80 @@ static void free_tmp(struct parser *p)
 		}
 }
 
-/* Move the present sections and their statements into one allocation of exactly their size
- * and point r->sections at them; the temporary vectors are freed. False on out-of-memory. */
-static bool pack_sections(struct parser *p)
+static char *put_str(char **at, const char *s, size_t n)
+{
+	char *start = *at;
+	memcpy(start, s, n);
+	start[n] = '\0';
+	*at += n + 1;
+	return start;
+}
+
+/* Copy what the file keeps into one allocation of exactly its size — the present sections
+ * (with their statements when the text is kept), the headers, then the strings: one empty
+ * string (message and created when absent), the path (the name is its last component, as a
+ * rule), each header's key and value — and point r's fields at it. The temporary vectors
+ * are freed. False on out-of-memory. */
+static bool build_block(struct parser *p, const char *path, const char *name)
 {
 	struct cmig_revfile *r = p->r;
-	size_t nsect = 0, nstmt = 0;
+	size_t nsect = 0, nstmt = 0, strs = 1, plen = path ? strlen(path) : 0, nlen = strlen(name);
+	bool name_in_path = path && nlen > 0 && nlen <= plen && !strcmp(path + plen - nlen, name) &&
+	                    (nlen == plen || path[plen - nlen - 1] == '/');
 	cmig_section *sect;
 	cmig_stmt *stmt;
+	cmig_header *hdr;
+	char *str, *empty;
 
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
 			if (p->tmp[dir][k].present) {
 				nsect++;
-				nstmt += p->tmp[dir][k].stmts.n;
+				nstmt += p->keep ? p->tmp[dir][k].stmts.n : 0;
 			}
-	if (nsect == 0) {
-		free_tmp(p);
-		return true;
-	}
-	/* sections first: cmig_section's alignment is at least cmig_stmt's (both hold size_t) */
-	r->section_block = malloc(nsect * sizeof(cmig_section) + nstmt * sizeof(cmig_stmt));
-	if (!r->section_block) {
+	strs += path ? plen + 1 : 0;
+	strs += name_in_path ? 0 : nlen + 1;
+	for (size_t i = 0; i < p->nh; i++)
+		strs += p->hdrs[i].klen + p->hdrs[i].vlen + 2;
+	/* sections, statements, headers: all aligned like size_t and pointers */
+	r->block = malloc(nsect * sizeof(*sect) + nstmt * sizeof(*stmt) + p->nh * sizeof(*hdr) + strs);
+	if (!r->block) {
 		free_tmp(p);
 		return false;
 	}
-	sect = r->section_block;
+	sect = r->block;
 	stmt = (cmig_stmt *)(sect + nsect);
+	hdr = (cmig_header *)(stmt + nstmt);
+	str = (char *)(hdr + p->nh);
+	empty = put_str(&str, "", 0);
+	r->path = path ? put_str(&str, path, plen) : NULL;
+	r->name = name_in_path ? r->path + plen - nlen : nlen ? put_str(&str, name, nlen) : empty;
+	for (size_t i = 0; i < p->nh; i++) {
+		const struct hrec *h = &p->hdrs[i];
+		hdr[i].key = put_str(&str, p->text + h->k, h->klen);
+		hdr[i].value = put_str(&str, p->text + h->v, h->vlen);
+		hdr[i].line = h->line;
+	}
+	r->headers = p->nh ? hdr : NULL;
+	r->nheaders = (unsigned)p->nh;
+	r->id = p->id_h >= 0 ? hdr[p->id_h].value : NULL;
+	r->down = p->down_h >= 0 ? hdr[p->down_h].value : NULL;
+	r->message = p->msg_h >= 0 ? hdr[p->msg_h].value : empty;
+	r->created = p->created_h >= 0 ? hdr[p->created_h].value : empty;
 	for (int dir = 0; dir < 2; dir++)
 		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
 			cmig_section *t = &p->tmp[dir][k];
 			if (!t->present)
 				continue;
 			*sect = *t;
-			sect->stmts.items = t->stmts.n ? stmt : NULL;
-			sect->stmts.cap = t->stmts.n;
-			if (t->stmts.n)
+			sect->stmts.items = NULL;
+			sect->stmts.cap = 0;
+			if (p->keep && t->stmts.n) {
 				memcpy(stmt, t->stmts.items, t->stmts.n * sizeof(*stmt));
-			stmt += t->stmts.n;
+				sect->stmts.items = stmt;
+				sect->stmts.cap = t->stmts.n;
+				stmt += t->stmts.n;
+			}
 			r->sections[dir][k] = sect++;
 		}
 	free_tmp(p);
@@ -572,17 +647,17 @@ static void check_whole(struct parser *p, const char *name)
 		perr(p, at_line, "no '-- migrate:up' section");
 	if (!p->bad_marker && !cmig_revfile_has_direction(r, CMIG_DOWN)) {
 		if (r->id)
-			cmig_diag_warning(p->d, r->path, at_line, "no-down",
+			cmig_diag_warning(p->d, p->path, at_line, "no-down",
 			                  "revision %s has no '-- migrate:down' section: it cannot be "
 			                  "downgraded", r->id);
 		else
-			cmig_diag_warning(p->d, r->path, at_line, "no-down",
+			cmig_diag_warning(p->d, p->path, at_line, "no-down",
 			                  "no '-- migrate:down' section: this revision cannot be downgraded");
 	}
 	if (r->id && name) {
 		size_t n = strlen(r->id);
 		if (strncmp(name, r->id, n) != 0 || (name[n] != '_' && strcmp(name + n, ".sql") != 0)) {
-			cmig_diag_error(p->d, r->path, at_line, CMIG_ERROR, "filename",
+			cmig_diag_error(p->d, p->path, at_line, CMIG_ERROR, "filename",
 			                "file name '%s' does not match revision %s (expected %s_<slug>.sql "
 			                "or %s.sql)", name, r->id, r->id, r->id);
 			p->errors++;
@@ -590,55 +665,81 @@ static void check_whole(struct parser *p, const char *name)
 	}
 }
 
-int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *name,
-                       char *text, size_t len, cmig_diags *d)
+/* The parse of both forms: text[0, len) is read, not kept (the caller keeps it or not). */
+static int parse(struct cmig_revfile *out, const char *path, const char *name,
+                 const char *text, size_t len, bool keep, cmig_diags *d)
 {
 	struct parser p;
+	bool has_nul = len > 0 && memchr(text, '\0', len) != NULL;
 
-	memset(out, 0, sizeof(*out));
-	out->index = -1;
-	out->text = text;
-	out->len = len;
 	memset(&p, 0, sizeof(p));
 	p.r = out;
+	p.text = text;
+	p.len = len;
+	p.path = path;
 	p.d = d;
-	out->path = path ? cmig_arena_strdup(&out->strings, path) : NULL;
-	out->name = cmig_arena_strdup(&out->strings, name ? name : "");
-	out->message = cmig_arena_strndup(&out->strings, "", 0);
-	out->created = out->message;
-	if (!out->text) {
-		out->text = cmig_strdup("");
-		out->len = len = 0;
-	}
-	if ((path && !out->path) || !out->name || !out->message || !out->created || !out->text)
-		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
-
-	if (memchr(out->text, '\0', len)) {
+	p.keep = keep;
+	p.id_h = p.down_h = p.msg_h = p.created_h = -1;
+	if (has_nul)
 		perr(&p, 1, "file contains NUL bytes: not a text file");
-		return CMIG_ERROR;
-	}
-	parse_lines(&p);
-	if (p.nomem || !pack_sections(&p)) {
+	else
+		parse_lines(&p);
+	if (p.nomem || !build_block(&p, path, name ? name : "")) {
 		free_tmp(&p);
+		free(p.hdrs);
+		/* nothing points at the caller's strings or a block that is not there */
+		free(out->block);
+		memset(out->sections, 0, sizeof(out->sections));
+		out->block = NULL;
+		out->path = out->name = out->id = out->down = NULL;
+		out->message = out->created = NULL;
+		out->headers = NULL;
+		out->nheaders = 0;
 		return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse", "out of memory parsing the file");
 	}
-	if (out->nheaders < p.headers_cap) {
-		/* the file keeps its headers for good: no spare slots (a failed shrink keeps them) */
-		cmig_header *fit = realloc(out->headers, out->nheaders * sizeof(*fit) + !out->nheaders);
-		if (fit)
-			out->headers = fit;
-	}
+	free(p.hdrs);
+	if (has_nul)
+		return CMIG_ERROR;
 	check_whole(&p, name);
 	out->parsed = p.errors == 0;
 	return p.errors == 0 ? CMIG_OK : CMIG_ERROR;
 }
 
+int cmig_revfile_parse(struct cmig_revfile *out, const char *path, const char *name,
+                       char *text, size_t len, cmig_diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	out->index = -1;
+	if (!text) {
+		len = 0;
+		if (!(text = cmig_strdup("")))
+			return cmig_diag_error(d, path, 0, CMIG_ENOMEM, "parse",
+			                       "out of memory parsing the file");
+	}
+	out->text = text;
+	out->len = len;
+	return parse(out, path, name, text, len, true, d);
+}
+
+int cmig_revfile_parse_lean(struct cmig_revfile *out, const char *path, const char *name,
+                            const char *text, size_t len, const struct cmig_revsource *source,
+                            cmig_diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	out->index = -1;
+	if (!text)
+		text = "", len = 0;
+	out->len = len;
+	out->fingerprint = cmig_hash64(text, len);
+	out->source = source;
+	return parse(out, path, name, text, len, false, d);
+}
+
 void cmig_revfile_release(struct cmig_revfile *r)
 {
-	cmig_arena_release(&r->strings);
-	free(r->text);
-	free(r->headers);              /* its keys and values live in the arena */
-	free(r->section_block);        /* the sections and their statements */
+	free(r->text);                 /* kept, or loaded */
+	free(r->block);                /* sections, headers and every string */
+	free(r->loaded);               /* the statements, once loaded */
 	memset(r, 0, sizeof(*r));
 	r->index = -1;
 }
@@ -663,16 +764,117 @@ bool cmig_revfile_has_direction(const struct cmig_revfile *r, int direction)
 	return false;
 }
 
-const char *cmig_revfile_checksum(const struct cmig_revfile *r, const cmig_section *s)
+const char *cmig_revfile_checksum(char out[65], const struct cmig_revfile *r,
+                                  const cmig_section *s)
 {
-	/* a cache inside the parsed file: filling it once does not change what it describes.
-	 * Runs on several threads share one parsed project (SPEC §11), so it is filled under a
-	 * lock; a few dozen nanoseconds once per migration. */
+	if (s->hashed)
+		cmig_sha256_to_hex(out, s->sum);
+	else if (r->text)
+		cmig_sha256_section(out, r->text + s->body_start, s->body_end - s->body_start);
+	else
+		out[0] = '\0';
+	return out;
+}
+
+static int changed(const struct cmig_revfile *r, cmig_diags *d)
+{
+	return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "changed", r->path, 0, 0, NULL,
+	                      "Run the command again: it reads the files anew.",
+	                      "file changed while cmig was running");
+}
+
+/* Whether the fresh parse (of a kept text) has the same sections, at the same offsets, with
+ * the same statement counts and checksums, as the lean first. */
+static bool same_sections(const struct cmig_revfile *a, const struct cmig_revfile *b)
+{
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			const cmig_section *x = a->sections[dir][k], *y = b->sections[dir][k];
+			unsigned char sum[32];
+			if (!x != !y)
+				return false;
+			if (!x)
+				continue;
+			if (x->body_start != y->body_start || x->body_end != y->body_end ||
+			    x->stmts.n != y->stmts.n || !x->hashed)
+				return false;
+			cmig_sha256_section_raw(sum, b->text + y->body_start, y->body_end - y->body_start);
+			if (memcmp(x->sum, sum, sizeof(sum)))
+				return false;
+		}
+	return true;
+}
+
+static int load_locked(struct cmig_revfile *r, cmig_diags *d)
+{
+	cmig_buf buf = CMIG_BUF_INIT;
+	struct cmig_revfile fresh;
+	cmig_diags quiet;
+	cmig_stmt *stmts;
+	size_t len, nstmt = 0;
+	int rc;
+
+	if ((rc = r->source->read(r->source, r, &buf, d)) != CMIG_OK) {
+		cmig_buf_release(&buf);
+		return rc;
+	}
+	len = buf.len;
+	if (len != r->len || cmig_hash64(buf.cap ? buf.ptr : "", len) != r->fingerprint) {
+		cmig_buf_release(&buf);
+		return changed(r, d);
+	}
+	/* the same bytes: their problems were reported by the first parse */
+	cmig_diags_init(&quiet, NULL, NULL);
+	rc = cmig_revfile_parse(&fresh, r->path, r->name, cmig_buf_detach(&buf), len, &quiet);
+	cmig_diags_release(&quiet);
+	if (rc == CMIG_ENOMEM) {
+		cmig_revfile_release(&fresh);
+		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse",
+		                       "out of memory reading the file again");
+	}
+	if (!same_sections(r, &fresh)) {
+		cmig_revfile_release(&fresh);
+		return changed(r, d);
+	}
+	/* the statements, all sections' in one array (the fresh copies of the headers and
+	 * strings go: r has them) */
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++)
+			nstmt += r->sections[dir][k] ? r->sections[dir][k]->stmts.n : 0;
+	if (!(stmts = malloc(nstmt * sizeof(*stmts) + !nstmt))) {
+		cmig_revfile_release(&fresh);
+		return cmig_diag_error(d, r->path, 0, CMIG_ENOMEM, "parse",
+		                       "out of memory reading the file again");
+	}
+	r->loaded = stmts;
+	for (int dir = 0; dir < 2; dir++)
+		for (int k = 0; k < CMIG_REVFILE_NSECT; k++) {
+			cmig_section *x = r->sections[dir][k];
+			if (!x || !x->stmts.n)
+				continue;
+			memcpy(stmts, fresh.sections[dir][k]->stmts.items, x->stmts.n * sizeof(*stmts));
+			x->stmts.items = stmts;
+			stmts += x->stmts.n;
+		}
+	r->text = fresh.text;
+	fresh.text = NULL;
+	cmig_revfile_release(&fresh);
+	return CMIG_OK;
+}
+
+int cmig_revfile_load(const struct cmig_revfile *r, cmig_diags *d)
+{
+	/* A cache fill inside the parsed file: it adds the text and statements the parse
+	 * dropped, and changes nothing a caller has read. Runs on several threads share one
+	 * parsed project (SPEC §11), so it is filled under a lock. */
 	static pthread_mutex_t fill = PTHREAD_MUTEX_INITIALIZER;
-	cmig_section *m = (cmig_section *)s;
+	int rc = CMIG_OK;
+
 	pthread_mutex_lock(&fill);
-	if (!m->checksum[0])
-		cmig_sha256_section(m->checksum, r->text + s->body_start, s->body_end - s->body_start);
+	if (!r->text && r->source)
+		rc = r->block ? load_locked((struct cmig_revfile *)r, d)
+		              : cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, "parse",
+		                                "out of memory parsing the file");
 	pthread_mutex_unlock(&fill);
-	return m->checksum;
+	return rc;
 }

@@ -21,9 +21,11 @@ struct cmig_scriptdir {
 	struct cmig_revfile **ptrs;   /* pointers into files, for the chain */
 	struct cmig_chain chain;
 	size_t parse_errors;          /* files that did not parse */
+	struct cmig_revsource *source; /* reads a file of `dir` again (owned; NULL: embedded) */
 };
 
-/* Load. Returns CMIG_OK, CMIG_ECHAIN (files or chain have errors; the struct is still filled
+/* Load. Files of a directory are parsed lean (revfile.h): their text is read again when a
+ * section is run, shown or linted; embedded files keep their text. Returns CMIG_OK, CMIG_ECHAIN (files or chain have errors; the struct is still filled
  * so check/heads can report), or another error (CMIG_ENOTFOUND: no such directory, with a
  * hint to run `cmig init`; CMIG_ERROR: unreadable; CMIG_ENOMEM). Release `out` in every
  * case. dir: versions/, used when files is NULL; shown paths are relative to the cwd when

@@ -48,11 +48,11 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		                     c->revs[only]->id, st->current ? st->current : "base");
 	for (long i = all ? 0 : only; !rc && i <= (all ? st->current_pos : only); i++) {
 		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, cmig_runtime_dialect(rt));
+		char sum[65];
 		/* SPEC §5: an unchanged checksum writes nothing (REV or --all); the caller says so */
-		if (!sec || !strcmp(cmig_revfile_checksum(c->revs[i], sec), st->revs[i].checksum))
+		if (!sec || !strcmp(cmig_revfile_checksum(sum, c->revs[i], sec), st->revs[i].checksum))
 			continue;
-		rc = cmig_session_history(ss.be, c->revs[i]->id, "rehash",
-		                          cmig_revfile_checksum(c->revs[i], sec), 0, d);
+		rc = cmig_session_history(ss.be, c->revs[i]->id, "rehash", sum, 0, d);
 		if (!rc)
 			(*count_out)++;
 	}
@@ -166,7 +166,10 @@ int cmig_maintain_linearize(const struct cmig_runtime *rt, const cmig_run_option
 		const struct cmig_linearize_move *m = &res.moves[i];
 		if (!dry_run) {
 			size_t len;
-			char *text = cmig_linearize_rewrite(m->rev, m->new_down, &len);
+			char *text = NULL;
+			if ((rc = cmig_revfile_load(m->rev, d)) != CMIG_OK)
+				break;
+			text = cmig_linearize_rewrite(m->rev, m->new_down, &len);
 			if (!text)
 				rc = cmig_diag_error(d, m->rev->path, m->rev->down_line, CMIG_ERROR, NULL,
 				                     "cannot rewrite the down_revision header");

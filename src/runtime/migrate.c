@@ -99,9 +99,10 @@ static void progress(const cmig_run_options *o, const cmig_step *st)
 
 static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, cmig_diags *d)
 {
+	char sum[65];
 	int rc = be->ops->version_write(be, st->to, d);
 	return rc ? rc : cmig_session_history(be, st->rev->id, st->direction == CMIG_UP ? "up" : "down",
-	                                      cmig_revfile_checksum(st->rev, st->section), ms, d);
+	                                      cmig_revfile_checksum(sum, st->rev, st->section), ms, d);
 }
 
 /* Apply one step on a live backend whose version was read as st->from. */

@@ -69,9 +69,8 @@ void cmig_sha256_update(cmig_sha256 *c, const void *data, size_t len)
 	c->used = len;
 }
 
-void cmig_sha256_hex(cmig_sha256 *c, char out[65])
+void cmig_sha256_final(cmig_sha256 *c, unsigned char out[32])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint64_t bits = c->total * 8;
 	unsigned char pad = 0x80, len[8];
 	for (int i = 0; i < 8; i++)
@@ -82,25 +81,51 @@ void cmig_sha256_hex(cmig_sha256 *c, char out[65])
 		cmig_sha256_update(c, &pad, 1);
 	cmig_sha256_update(c, len, 8);
 	for (int i = 0; i < 8; i++)
-		for (int j = 0; j < 4; j++) {
-			unsigned char byte = (unsigned char)(c->h[i] >> (24 - 8 * j));
-			out[8 * i + 2 * j] = hex[byte >> 4];
-			out[8 * i + 2 * j + 1] = hex[byte & 15];
-		}
+		for (int j = 0; j < 4; j++)
+			out[4 * i + j] = (unsigned char)(c->h[i] >> (24 - 8 * j));
+}
+
+void cmig_sha256_to_hex(char out[65], const unsigned char sum[32])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[sum[i] >> 4];
+		out[2 * i + 1] = hex[sum[i] & 15];
+	}
 	out[64] = '\0';
+}
+
+void cmig_sha256_hex(cmig_sha256 *c, char out[65])
+{
+	unsigned char sum[32];
+	cmig_sha256_final(c, sum);
+	cmig_sha256_to_hex(out, sum);
+}
+
+void cmig_sha256_section_raw(unsigned char out[32], const char *text, size_t len)
+{
+	cmig_sha256 c;
+	size_t start = 0;
+	const char *cr;
+	cmig_sha256_init(&c);
+	/* memchr finds the (rare) CRs fast; only a CR before an LF is dropped */
+	while (start < len && (cr = memchr(text + start, '\r', len - start)) != NULL) {
+		size_t i = (size_t)(cr - text);
+		if (i + 1 < len && text[i + 1] == '\n') {
+			cmig_sha256_update(&c, text + start, i - start);
+			start = i + 1; /* drop the CR, keep the LF */
+		} else {
+			cmig_sha256_update(&c, text + start, i + 1 - start);
+			start = i + 1;
+		}
+	}
+	cmig_sha256_update(&c, text + start, len - start);
+	cmig_sha256_final(&c, out);
 }
 
 void cmig_sha256_section(char out[65], const char *text, size_t len)
 {
-	cmig_sha256 c;
-	size_t start = 0;
-	cmig_sha256_init(&c);
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (text[i] == '\r' && text[i + 1] == '\n') {
-			cmig_sha256_update(&c, text + start, i - start);
-			start = i + 1; /* drop the CR, keep the LF */
-		}
-	}
-	cmig_sha256_update(&c, text + start, len - start);
-	cmig_sha256_hex(&c, out);
+	unsigned char sum[32];
+	cmig_sha256_section_raw(sum, text, len);
+	cmig_sha256_to_hex(out, sum);
 }

@@ -18,9 +18,14 @@ typedef struct {
 
 void cmig_sha256_init(cmig_sha256 *c);
 void cmig_sha256_update(cmig_sha256 *c, const void *data, size_t len);
+/* The 32-byte digest; c is used up. */
+void cmig_sha256_final(cmig_sha256 *c, unsigned char out[32]);
 /* Lowercase hex digest, 64 chars + NUL. */
 void cmig_sha256_hex(cmig_sha256 *c, char out[65]);
-/* SPEC §4 checksum of a section: SHA-256 with every CRLF taken as LF. */
+/* A digest in lowercase hex, 64 chars + NUL. */
+void cmig_sha256_to_hex(char out[65], const unsigned char sum[32]);
+/* SPEC §4 checksum of a section: SHA-256 with every CRLF taken as LF (hex, or the 32 bytes). */
 void cmig_sha256_section(char out[65], const char *text, size_t len);
+void cmig_sha256_section_raw(unsigned char out[32], const char *text, size_t len);
 
 #endif

@@ -35,9 +35,8 @@ static cmig_strmap_slot *find(cmig_strmap_slot *slots, size_t cap, const char *k
 	}
 }
 
-static int grow(cmig_strmap *m)
+static int grow_to(cmig_strmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
 	cmig_strmap_slot *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return CMIG_ENOMEM;
@@ -48,6 +47,19 @@ static int grow(cmig_strmap *m)
 	m->slots = slots;
 	m->cap = cap;
 	return CMIG_OK;
+}
+
+static int grow(cmig_strmap *m)
+{
+	return grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+int cmig_strmap_reserve(cmig_strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	return cap == m->cap ? CMIG_OK : grow_to(m, cap);
 }
 
 int cmig_strmap_put(cmig_strmap *m, const char *key, size_t klen, void *value, void **existing)

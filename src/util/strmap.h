@@ -26,5 +26,8 @@ void cmig_strmap_release(cmig_strmap *m);
  * old value and 1 is returned; 0 on insert; CMIG_ENOMEM on failure. */
 int cmig_strmap_put(cmig_strmap *m, const char *key, size_t klen, void *value, void **existing);
 void *cmig_strmap_get(const cmig_strmap *m, const char *key, size_t klen);
+/* Room for n keys in one allocation (no doubling, and no old and new table at once, while
+ * they are put): CMIG_OK or CMIG_ENOMEM. */
+int cmig_strmap_reserve(cmig_strmap *m, size_t n);
 
 #endif

@@ -95,6 +95,178 @@ static void test_revfile_data_cases(void **state)
 	assert_true(datacase_run(DATA_DIR, ".sql", parse_case, NULL) >= 15);
 }
 
+/* ---- lean files (issue 11): the text is dropped after the parse and read again ---------- */
+
+/* A cmig_revsource over a string the test can change between parse and load. */
+struct fake_source {
+	struct cmig_revsource base;
+	const char *bytes;
+	size_t len;
+	int reads;
+	bool fail;
+};
+
+static int fake_read(const struct cmig_revsource *src, const struct cmig_revfile *r,
+                     cmig_buf *out, cmig_diags *d)
+{
+	struct fake_source *f = (struct fake_source *)(uintptr_t)src;
+	f->reads++;
+	if (f->fail)
+		return cmig_diag_error(d, r->path, 0, CMIG_ERROR, "parse", "cannot read file: gone");
+	return cmig_buf_add(out, f->bytes, f->len) ? CMIG_ENOMEM : CMIG_OK;
+}
+
+/* The lean parse reports exactly what the full one does: every data case again. */
+static void parse_case_lean(struct datacase *c, void *payload)
+{
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	struct fake_source src = { { fake_read }, c->text, c->len, 0, false };
+	int rc;
+	(void)payload;
+	rc = cmig_revfile_parse_lean(&r, c->name, NULL, c->text, c->len, &src.base, &d);
+	describe(&c->got, rc, &r, &d);
+	assert_null(r.text);
+	assert_int_equal(src.reads, 0);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
+static void test_revfile_data_cases_lean(void **state)
+{
+	(void)state;
+	assert_true(datacase_run(DATA_DIR, ".sql", parse_case_lean, NULL) >= 15);
+}
+
+/* A lean file keeps headers, section bounds, flags and checksums, in one block with its
+ * strings, and no text or statements; a load reads the same bytes and gives it the text and
+ * the statements of a full parse. */
+static void test_revfile_lean_then_load(void **state)
+{
+	static const char text[] =
+		"-- revision: abc\n-- down_revision: 1a2b\n-- message: add t\n-- source: x\n"
+		"-- migrate:up\nCREATE TABLE t (id INTEGER);\nALTER TABLE t ADD COLUMN v TEXT;\n"
+		"-- migrate:down\nDROP TABLE t;\n";
+	struct fake_source src = { { fake_read }, text, sizeof(text) - 1, 0, false };
+	struct cmig_revfile lean, full;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	char a[65], b[65];
+
+	(void)state;
+	assert_int_equal(cmig_revfile_parse_lean(&lean, "versions/abc_t.sql", "abc_t.sql", text,
+	                                         sizeof(text) - 1, &src.base, &d), CMIG_OK);
+	assert_int_equal(parse(&full, &d, "abc_t.sql", text), CMIG_OK);
+	/* the unknown `source` header, once a parse */
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.items[0].message, "unknown header 'source' (kept and ignored)");
+	assert_string_equal(d.items[1].message, d.items[0].message);
+	cmig_diags_release(&d);
+	assert_null(lean.text);
+	assert_int_equal(lean.len, full.len);
+	assert_string_equal(lean.path, "versions/abc_t.sql");
+	assert_string_equal(lean.name, "abc_t.sql");
+	assert_ptr_equal(lean.name, lean.path + strlen("versions/"));   /* one copy of the name */
+	assert_string_equal(lean.id, "abc");
+	assert_string_equal(lean.down, "1a2b");
+	assert_string_equal(lean.message, "add t");
+	assert_string_equal(lean.created, "");
+	assert_int_equal(lean.nheaders, 4);
+	assert_ptr_equal(lean.id, lean.headers[0].value);               /* not a second copy */
+	assert_string_equal(lean.headers[3].key, "source");
+	/* every string lies in the block, after the sections and headers */
+	assert_true(lean.path > (char *)lean.block && lean.headers[3].value > lean.path);
+	assert_ptr_equal(lean.block, lean.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	for (int dir = 0; dir < 2; dir++) {
+		const cmig_section *x = lean.sections[dir][0], *y = full.sections[dir][0];
+		assert_non_null(x);
+		assert_true(x->hashed);      /* lean: hashed while the text was there */
+		assert_false(y->hashed);     /* kept: hashed when asked */
+		assert_null(x->stmts.items);
+		assert_int_equal(x->stmts.n, y->stmts.n);
+		assert_int_equal(x->body_start, y->body_start);
+		assert_int_equal(x->flags, y->flags);
+		assert_string_equal(cmig_revfile_checksum(a, &lean, x), cmig_revfile_checksum(b, &full, y));
+	}
+	assert_true(lean.sections[CMIG_UP][0]->flags & CMIG_STMT_ALTER_TABLE);
+	assert_false(lean.sections[CMIG_DOWN][0]->flags & CMIG_STMT_ALTER_TABLE);
+
+	assert_int_equal(cmig_revfile_load(&lean, &d), CMIG_OK);
+	assert_int_equal(src.reads, 1);
+	assert_non_null(lean.text);
+	assert_memory_equal(lean.text, text, sizeof(text));
+	for (int dir = 0; dir < 2; dir++) {
+		const cmig_section *x = lean.sections[dir][0], *y = full.sections[dir][0];
+		assert_non_null(x->stmts.items);
+		for (size_t i = 0; i < y->stmts.n; i++) {
+			assert_int_equal(x->stmts.items[i].start, y->stmts.items[i].start);
+			assert_int_equal(x->stmts.items[i].end, y->stmts.items[i].end);
+			assert_int_equal(x->stmts.items[i].line, y->stmts.items[i].line);
+		}
+	}
+	/* loaded once: a second load reads nothing, even if the file changes afterwards */
+	src.bytes = "changed";
+	assert_int_equal(cmig_revfile_load(&lean, &d), CMIG_OK);
+	assert_int_equal(src.reads, 1);
+	/* a kept text needs no load */
+	assert_int_equal(cmig_revfile_load(&full, &d), CMIG_OK);
+	assert_int_equal(d.n, 0);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&lean);
+	cmig_revfile_release(&full);
+}
+
+/* Any change between the parse and the load is refused, with the path and nothing loaded:
+ * other bytes of the same length, another length, a missing file; the same bytes again
+ * (a file restored) load. */
+static void test_revfile_lean_changed_is_refused(void **state)
+{
+	static const char text[] =
+		"-- revision: abc\n-- down_revision:\n-- migrate:up\nCREATE TABLE t1 (id INTEGER);\n"
+		"-- migrate:down\nDROP TABLE t1;\n";
+	static const char same_len[] =
+		"-- revision: abc\n-- down_revision:\n-- migrate:up\nCREATE TABLE t2 (id INTEGER);\n"
+		"-- migrate:down\nDROP TABLE t1;\n";
+	static const char header_only[] =
+		"-- revision: abc\n-- down_revision:\n-- migrate:up\nCREATE TABLE t1 (id INTEGER);\n"
+		"-- migrate:down\nDROP TABLE t1;\n\n";
+	struct fake_source src = { { fake_read }, NULL, 0, 0, false };
+	struct cmig_revfile r;
+	cmig_diags d = CMIG_DIAGS_INIT;
+	const char *variants[] = { same_len, header_only };
+
+	(void)state;
+	assert_int_equal(sizeof(same_len), sizeof(text));
+	assert_int_equal(cmig_revfile_parse_lean(&r, "versions/abc.sql", "abc.sql", text,
+	                                         sizeof(text) - 1, &src.base, &d), CMIG_OK);
+	for (size_t i = 0; i < 2; i++) {
+		src.bytes = variants[i];
+		src.len = strlen(variants[i]);
+		assert_int_equal(cmig_revfile_load(&r, &d), CMIG_ERROR);
+		assert_int_equal(d.n, 1);
+		assert_string_equal(d.items[0].path, "versions/abc.sql");
+		assert_string_equal(d.items[0].message, "file changed while cmig was running");
+		assert_int_equal(d.items[0].severity, CMIG_DIAG_ERROR);
+		assert_null(r.text);
+		assert_null(r.sections[CMIG_UP][0]->stmts.items);
+		cmig_diags_release(&d);
+	}
+	src.fail = true;
+	assert_int_equal(cmig_revfile_load(&r, &d), CMIG_ERROR);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].message, "cannot read file: gone");
+	assert_null(r.text);
+	cmig_diags_release(&d);
+	src.fail = false;
+	src.bytes = text;
+	src.len = sizeof(text) - 1;
+	assert_int_equal(cmig_revfile_load(&r, &d), CMIG_OK);
+	assert_int_equal(d.n, 0);
+	assert_non_null(r.sections[CMIG_UP][0]->stmts.items);
+	assert_int_equal(src.reads, 4);
+	cmig_diags_release(&d);
+	cmig_revfile_release(&r);
+}
+
 static const char BASIC[] =
 	"-- revision: abc\n"
 	"-- down_revision: 1a2b\n"
@@ -180,9 +352,9 @@ static void test_revfile_checksum_known_bodies(void **state)
 	down = cmig_revfile_section(&r, CMIG_DOWN, CMIG_DIALECT_POSTGRESQL);
 	assert_non_null(up);
 	assert_non_null(down);
-	assert_string_equal(cmig_revfile_checksum(&r, up),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, up),
 	                    "cb7bba9473513daa6e6daf9337f9d5822cbc95cac71c944b6bf85958041038e1");
-	assert_string_equal(cmig_revfile_checksum(&r, down),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, down),
 	                    "2b7ffedb74b81e66d9bf4a83e5d7eb5ef17380c664415459a009e2827d6b9dbd");
 	assert_int_equal(up->marker_line, 7);
 	assert_int_equal(up->body_line, 8);
@@ -199,16 +371,16 @@ static void test_revfile_checksum_known_bodies(void **state)
 	/* no newline at the end of the file; an empty section; a marker on the last line */
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\n-- migrate:down\nDROP TABLE t;"), CMIG_OK);
-	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_UP][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_UP][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_DOWN][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_DOWN][0]),
 	                    "25dbe681998eeb28652fb3a57b6f0f1b4c66046d0f170f9cecfe9a2c1ec48a9a");
 	cmig_revfile_release(&r);
 	assert_int_equal(parse(&r, &d, "abc.sql", "-- revision: abc\n-- down_revision:\n"
 	                       "-- migrate:up\nSELECT 1;\n-- migrate:down"), CMIG_OK);
 	assert_int_equal(r.sections[CMIG_DOWN][0]->body_start, r.len);
 	assert_int_equal(r.sections[CMIG_DOWN][0]->body_end, r.len);
-	assert_string_equal(cmig_revfile_checksum(&r, r.sections[CMIG_DOWN][0]),
+	assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &r, r.sections[CMIG_DOWN][0]),
 	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_int_equal(d.n, 0);
 	cmig_diags_release(&d);
@@ -239,7 +411,7 @@ static void test_revfile_crlf_twin_same_checksum(void **state)
 	for (int dir = 0; dir < 2; dir++) {
 		const cmig_section *x = a.sections[dir][0], *y = b.sections[dir][0];
 		assert_true(x && y && x->present && y->present);
-		assert_string_equal(cmig_revfile_checksum(&a, x), cmig_revfile_checksum(&b, y));
+		assert_string_equal(cmig_revfile_checksum((char[65]){ 0 }, &a, x), cmig_revfile_checksum((char[65]){ 0 }, &b, y));
 		assert_int_equal(x->marker_line, y->marker_line);
 		assert_int_equal(x->stmts.n, y->stmts.n);
 		for (size_t i = 0; i < x->stmts.n; i++)
@@ -284,7 +456,7 @@ static void test_revfile_section_choice(void **state)
 	assert_null(r.sections[CMIG_UP][CMIG_DIALECT_SQLITE]);
 	assert_null(r.sections[CMIG_DOWN][CMIG_DIALECT_ANY]);
 	assert_null(r.sections[CMIG_DOWN][CMIG_DIALECT_POSTGRESQL]);
-	assert_ptr_equal(r.section_block, r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
+	assert_ptr_equal(r.block, r.sections[CMIG_UP][CMIG_DIALECT_ANY]);
 	assert_ptr_equal(r.sections[CMIG_UP][CMIG_DIALECT_POSTGRESQL], r.sections[CMIG_UP][CMIG_DIALECT_ANY] + 1);
 	assert_ptr_equal(r.sections[CMIG_DOWN][CMIG_DIALECT_SQLITE], r.sections[CMIG_UP][CMIG_DIALECT_ANY] + 2);
 	for (int dir = 0; dir < 2; dir++)
@@ -529,7 +701,7 @@ static void test_revfile_random_input_invariants(void **state)
 					continue;
 				assert_true(s->body_start <= s->body_end);
 				assert_true(s->body_end <= r.len);
-				assert_int_equal(strlen(cmig_revfile_checksum(&r, s)), 64);
+				assert_int_equal(strlen(cmig_revfile_checksum((char[65]){ 0 }, &r, s)), 64);
 				for (size_t i = 0; i < s->stmts.n; i++) {
 					const cmig_stmt *st = &s->stmts.items[i];
 					assert_true(st->start >= s->body_start);
@@ -579,6 +751,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_revfile_data_cases),
+		cmocka_unit_test(test_revfile_data_cases_lean),
+		cmocka_unit_test(test_revfile_lean_then_load),
+		cmocka_unit_test(test_revfile_lean_changed_is_refused),
 		cmocka_unit_test(test_revfile_headers),
 		cmocka_unit_test(test_revfile_root),
 		cmocka_unit_test(test_revfile_checksum_known_bodies),

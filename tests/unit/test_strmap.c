@@ -1,7 +1,7 @@
 /*
  * test_strmap.c - util/strmap.c: keys compared by length and bytes (not NUL), first insert
  * wins, lookups of absent keys, and growth: every one of many keys is still found after the
- * table has been rehashed several times.
+ * table has been rehashed several times, or after one reserve and no rehash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,11 +58,42 @@ static void test_strmap_grows_and_keeps_every_key(void **state)
 	free(keys);
 }
 
+/* reserve sizes the table once: n puts then never rehash (the chain of 100,000 revisions
+ * never holds an old and a new table at once), and a smaller reserve changes nothing */
+static void test_strmap_reserve_then_no_growth(void **state)
+{
+	enum { N = 5000 };
+	cmig_strmap m = CMIG_STRMAP_INIT;
+	char (*keys)[16] = malloc(N * sizeof(*keys));
+	cmig_strmap_slot *slots;
+	size_t cap;
+	(void)state;
+	assert_non_null(keys);
+	assert_int_equal(cmig_strmap_reserve(&m, N), 0);
+	slots = m.slots;
+	cap = m.cap;
+	assert_true(cap >= 2 * (N + 1));
+	assert_true(cap < 4 * (N + 1));
+	for (size_t i = 0; i < N; i++) {
+		int len = snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		assert_int_equal(cmig_strmap_put(&m, keys[i], (size_t)len, keys[i], NULL), 0);
+	}
+	assert_ptr_equal(m.slots, slots);
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(cmig_strmap_reserve(&m, 10), 0);
+	assert_ptr_equal(m.slots, slots);
+	for (size_t i = 0; i < N; i++)
+		assert_ptr_equal(cmig_strmap_get(&m, keys[i], strlen(keys[i])), keys[i]);
+	cmig_strmap_release(&m);
+	free(keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strmap_put_get_existing),
 		cmocka_unit_test(test_strmap_grows_and_keeps_every_key),
+		cmocka_unit_test(test_strmap_reserve_then_no_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
