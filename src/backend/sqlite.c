@@ -389,6 +389,19 @@ static void sq_rollback(struct cmig_backend *base)
 	be->tables_ready = false; /* a rolled-back first step takes the new tables with it */
 }
 
+/* SQLite rolls the whole transaction back on its own after out of memory or an I/O error in
+ * some statements (and cmig reads some of its own answers through calls that cannot tell
+ * such a failure apart): a step whose transaction is gone must fail, never go on in
+ * autocommit and record the version over the rolled-back work. */
+static int txn_lost(struct sqlite_backend *be, cmig_diags *d)
+{
+	if (!be->db || !be->in_txn || !sqlite3_get_autocommit(be->db))
+		return CMIG_OK;
+	be->in_txn = false;
+	return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+	                       "sqlite: the transaction was rolled back (out of memory or an I/O error)");
+}
+
 static int sq_run_section(struct cmig_backend *base, const struct cmig_exec_section *s,
                           cmig_diags *d)
 {
@@ -425,6 +438,8 @@ static int sq_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 	if (rc == CMIG_OK && s->sec->transactional && be->fk_state == 0 &&
 	    be->base.settings->sqlite_foreign_keys)
 		rc = cmig_sqlite_batch_finish(be, s, d);
+	if (rc == CMIG_OK && s->sec->transactional)
+		rc = txn_lost(be, d);
 	return rc;
 }
 
@@ -440,17 +455,26 @@ static int sq_version_read(struct cmig_backend *base, char **rev_out, cmig_diags
 	cmig_buf_clear(&be->scratch);
 	cmig_buf_puts(&be->scratch, "SELECT version_num FROM ");
 	cmig_dialect_sqlite.quote_table(&be->scratch, NULL, be->base.settings->tables.version);
+	if (cmig_buf_error(&be->scratch))
+		return cmig_diag_oom(d);
 	rc = sqlite3_prepare_v2(be->db, be->scratch.ptr, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
-		if (strstr(sqlite3_errmsg(be->db), "no such table"))
+		if (rc != SQLITE_NOMEM && strstr(sqlite3_errmsg(be->db), "no such table"))
 			return CMIG_OK; /* never migrated: base */
 		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "cannot read the version table: %s",
 		                       sqlite3_errmsg(be->db));
 	}
+	/* a version the run cannot read must fail it: read as "base", it would end a downgrade
+	 * midway with success (column_text's NULL is also SQLite's out-of-memory answer) */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		if (rows++ == 0 && v)
-			*rev_out = cmig_strdup((const char *)v);
+		const unsigned char *v;
+		if (rows++ || sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;
+		v = sqlite3_column_text(st, 0);
+		if (!v || !(*rev_out = cmig_strdup((const char *)v))) {
+			sqlite3_finalize(st);
+			return cmig_diag_oom(d);
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		int r = cmig_sqlite_report(be, NULL, NULL, -1, d);
@@ -477,6 +501,8 @@ static int sq_version_write(struct cmig_backend *base, const char *rev, cmig_dia
 	const char *table = be->base.settings->tables.version;
 	int rc;
 
+	if ((rc = txn_lost(be, d)) != CMIG_OK)
+		return rc;
 	if (!rev) {
 		cmig_buf_clear(&be->scratch);
 		if (cmig_dialect_sqlite.version_write(&be->scratch, &be->base.settings->tables, NULL))

@@ -528,10 +528,17 @@ static int native(struct sqlite_backend *be, const struct cmig_exec_section *s, 
 	schema.objs = store.objs;
 	schema.n = store.n;
 	/* SPEC §6: a native ADD COLUMN that would shift derived names becomes a rebuild */
-	if (try_only && cmig_rebuild_native_renames(a, &schema)) {
-		schema_release(&store);
-		*refused = true;
-		return CMIG_OK;
+	if (try_only) {
+		bool renames;
+		if (cmig_rebuild_native_renames(&renames, a, &schema)) {
+			schema_release(&store);
+			return cmig_diag_oom(d);
+		}
+		if (renames) {
+			schema_release(&store);
+			*refused = true;
+			return CMIG_OK;
+		}
 	}
 	rc = cmig_rebuild_native(&sql, a, &schema, &w, d);
 	schema_release(&store);

@@ -133,50 +133,51 @@ static const struct cmig_cons *cons_of(const struct ctx *c, const struct cmig_pg
 	return p->col >= 0 ? &c->t->cols[p->col].cons[p->idx] : &c->t->tcons[p->idx];
 }
 
-/* The folded names of the constraint's columns (column constraints: the column). */
-static char *column_part(const struct ctx *c, const struct cmig_cons *k, long col)
+/* *out: the folded names of the constraint's columns joined (column constraints: the
+ * column), NULL when it has none. Out of memory is an error, never a NULL part: a name
+ * without its column part is another valid name, and a rebuild would build it. */
+static int column_part(char **out, const struct ctx *c, const struct cmig_cons *k, long col)
 {
 	char **names;
-	char *r;
 	size_t n = col >= 0 ? 1 : k->ncols;
+	bool all = true;
+	*out = NULL;
 	if (n == 0)
-		return NULL;
+		return CMIG_OK;
 	if (!(names = calloc(n, sizeof(*names))))
-		return NULL;
+		return CMIG_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const char *nm = col >= 0 ? c->t->cols[col].name : k->cols[i];
 		long ci = cmig_table_column(c->t, nm);
 		names[i] = cmig_pgnames_fold(ci >= 0 ? c->t->cols[ci].name : nm,
 		                             ci >= 0 ? c->t->cols[ci].quoted : false);
+		all = all && names[i];
 	}
-	r = NULL;
-	{
-		bool all = true;   /* a fold that ran out of memory fails the name, never joins NULL */
-		for (size_t i = 0; i < n; i++)
-			all = all && names[i];
-		if (all)
-			r = cmig_pgnames_join(names, n);
-	}
+	if (all)
+		*out = cmig_pgnames_join(names, n);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	return r;
+	return *out ? CMIG_OK : CMIG_ENOMEM;
 }
 
-/* PostgreSQL names a CHECK after its column only when the expression uses exactly one. */
-static char *check_part(const struct ctx *c, const struct cmig_cons *k)
+/* PostgreSQL names a CHECK after its column only when the expression uses exactly one
+ * (*out NULL otherwise); out of memory is an error, as in column_part. */
+static int check_part(char **out, const struct ctx *c, const struct cmig_cons *k)
 {
 	long found = -1;
+	*out = NULL;
 	for (size_t i = 0; i < c->t->ncols; i++) {
 		if (cmig_sqltext_uses_column(k->body ? k->body : "", c->t->cols[i].name)) {
 			if (found >= 0)
-				return NULL;
+				return CMIG_OK;
 			found = (long)i;
 		}
 	}
 	if (found < 0)
-		return NULL;
-	return cmig_pgnames_fold(c->t->cols[found].name, c->t->cols[found].quoted);
+		return CMIG_OK;
+	*out = cmig_pgnames_fold(c->t->cols[found].name, c->t->cols[found].quoted);
+	return *out ? CMIG_OK : CMIG_ENOMEM;
 }
 
 static int push(struct ctx *c, long col, size_t idx, const struct cmig_cons *k)
@@ -208,15 +209,18 @@ static int derive(struct ctx *c, cmig_cons_kind kind)
 			p->name = choose(c, NULL, "pkey", true);
 			break;
 		case CMIG_CONS_UNIQUE:
-			part = column_part(c, k, p->col);
+			if (column_part(&part, c, k, p->col))
+				return CMIG_ENOMEM;
 			p->name = choose(c, part, "key", true);
 			break;
 		case CMIG_CONS_FOREIGN:
-			part = column_part(c, k, p->col);
+			if (column_part(&part, c, k, p->col))
+				return CMIG_ENOMEM;
 			p->name = choose(c, part, "fkey", false);
 			break;
 		case CMIG_CONS_CHECK:
-			part = check_part(c, k);
+			if (check_part(&part, c, k))
+				return CMIG_ENOMEM;
 			p->name = choose(c, part, "check", false);
 			break;
 		default:

@@ -170,7 +170,7 @@ static int state_open(struct cmig_rebuild_state *st, const char *sql, cmig_diags
 	return rc ? rc : cmig_rebuild_names_stash(st);
 }
 
-bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_schema *s)
+int cmig_rebuild_native_renames(bool *renames_out, const struct cmig_alter *a, const struct cmig_schema *s)
 {
 	struct cmig_rebuild_state st;
 	const struct cmig_schema_obj *o = cmig_rebuild_find(s, "table", a->table);
@@ -182,8 +182,9 @@ bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_s
 
 	for (size_t k = 0; k < a->nactions; k++)
 		adds = adds || a->actions[k].kind == CMIG_ALTER_ADD_COLUMN;
+	*renames_out = false;
 	if (!adds || !o || !o->sql || strncmp(o->name, "sqlite_", 7) == 0)
-		return false;
+		return CMIG_OK;
 	memset(&st, 0, sizeof(st));
 	st.s = s;
 	st.d = &quiet;
@@ -201,7 +202,10 @@ bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_s
 		cmig_pgnames_free(v, n);
 	cmig_rebuild_edit_release(&st);
 	cmig_diags_release(&quiet);
-	return renames; /* an edit the model refuses: SQLite's native attempt decides */
+	if (rc == CMIG_ENOMEM)
+		return rc;
+	*renames_out = renames; /* an edit the model refuses: SQLite's native attempt decides */
+	return CMIG_OK;
 }
 
 int cmig_rebuild_plan_make(struct cmig_rebuild_plan *out, const struct cmig_alter *const *alters,

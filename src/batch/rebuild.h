@@ -66,8 +66,10 @@ struct cmig_rebuild_where {
 
 /* SPEC §6: whether running ALTER a natively would change the derived name of an existing
  * unnamed constraint (a native ADD COLUMN stores its constraint before the table constraints,
- * PostgreSQL names in creation order); then a rebuild, which writes the names, must run. */
-bool cmig_rebuild_native_renames(const struct cmig_alter *a, const struct cmig_schema *s);
+ * PostgreSQL names in creation order); then a rebuild, which writes the names, must run:
+ * *renames_out says so; CMIG_ENOMEM when memory ran out (the answer is unknown, and a guess
+ * would build another table than a clean run), CMIG_OK otherwise. */
+int cmig_rebuild_native_renames(bool *renames_out, const struct cmig_alter *a, const struct cmig_schema *s);
 
 /* SQLite's native spelling of a NATIVE or TRY_NATIVE statement (one or more statements, each
  * ending in ";\n"); nothing when IF [NOT] EXISTS makes it a no-op. */

@@ -48,7 +48,9 @@ rm -f "$proj/cmig.db"
 cp "$proj/cmig.db" "$WORK/head.db"
 total=$(count_calls "$proj" -q downgrade base)
 for mode in transient persistent; do
-	for n in $(sample_ns "$total" "$k"); do
+	# 52759, 52953: the version read's copy of the revision at the start of a step; its
+	# failure read as "base" ended the run there with exit 0 (every-N run, issue 11)
+	for n in $(sample_ns "$total" "$k" 52759 52953); do
 		cp "$WORK/head.db" "$proj/cmig.db"
 		fault_run "$proj" "$n" "$mode" -q downgrade base
 		check_exit "downgrade base, $mode N=$n" "$RC"
