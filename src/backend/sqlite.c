@@ -415,13 +415,20 @@ static int sq_run_section(struct cmig_backend *base, const struct cmig_exec_sect
 	if (s->sec->transactional && be->fk_state == 0 && be->base.settings->sqlite_foreign_keys &&
 	    (rc = cmig_sqlite_batch_begin(be, s, d)) != CMIG_OK)
 		return rc;
+	/* checked after every statement: the next one must not run in autocommit */
+	if (s->sec->transactional)
+		rc = txn_lost(be, d);
 	while (i < v->n && rc == CMIG_OK) {
 		const cmig_stmt *st = &v->items[i];
 		if (s->sec->transactional && (st->flags & CMIG_STMT_ALTER_TABLE)) {
 			rc = cmig_sqlite_batch_alter(be, s, &i, NULL, d);
+			if (!rc)
+				rc = txn_lost(be, d);
 			continue;
 		}
 		rc = cmig_sqlite_exec_stmt(be, s, st, d);
+		if (!rc && s->sec->transactional)
+			rc = txn_lost(be, d);
 		if (rc && !s->sec->transactional && i > 0) {
 			cmig_buf lines = CMIG_BUF_INIT;
 			for (size_t k = 0; k < i; k++)

@@ -115,10 +115,16 @@ static void schema_release(struct schema_store *st)
 	st->n = 0;
 }
 
-static char *dup_col(sqlite3_stmt *q, int i)
+/* *out: column i's text, NULL for SQL NULL (an automatic index has no sql); false when
+ * memory ran out: a missing sql read as NULL would drop the object from the rebuild. */
+static bool dup_col(const char **out, sqlite3_stmt *q, int i)
 {
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? cmig_strdup((const char *)t) : NULL;
+	const unsigned char *t;
+	*out = NULL;
+	if (sqlite3_column_type(q, i) == SQLITE_NULL)
+		return true;
+	t = sqlite3_column_text(q, i);
+	return t && (*out = cmig_strdup((const char *)t)) != NULL;
 }
 
 static int schema_load(struct schema_store *out, sqlite3 *db, cmig_diags *d)
@@ -143,11 +149,11 @@ static int schema_load(struct schema_store *out, sqlite3 *db, cmig_diags *d)
 			out->objs = p;
 			cap = c;
 		}
-		o.type = dup_col(q, 0);
-		o.name = dup_col(q, 1);
-		o.tbl_name = dup_col(q, 2);
-		o.sql = dup_col(q, 3);
-		if (!o.type || !o.name || !o.tbl_name) {
+		bool ok = dup_col(&o.type, q, 0);
+		ok = dup_col(&o.name, q, 1) && ok;
+		ok = dup_col(&o.tbl_name, q, 2) && ok;
+		ok = dup_col(&o.sql, q, 3) && ok;
+		if (!ok || !o.type || !o.name || !o.tbl_name) {
 			free((char *)o.type);
 			free((char *)o.name);
 			free((char *)o.tbl_name);
@@ -169,26 +175,37 @@ static int schema_load(struct schema_store *out, sqlite3 *db, cmig_diags *d)
 
 /* ---- foreign keys -------------------------------------------------------------------------- */
 
-static bool fk_enforced(sqlite3 *db)
+/* One-row answers of cmig's own queries: *out, and SQLite's result code. A failed read
+ * (out of memory may roll the transaction back) is an error, never "off" or "absent". */
+static int query_bool(sqlite3 *db, const char *sql, bool *out)
 {
 	sqlite3_stmt *q = NULL;
-	bool on = false;
-	if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		on = sqlite3_column_int(q, 0) != 0;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+	*out = false;
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			*out = sqlite3_column_int(q, 0) != 0;
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
 	sqlite3_finalize(q);
-	return on;
+	return rc;
 }
 
-static bool fk_baseline_taken(sqlite3 *db)
+static int fk_enforced(sqlite3 *db, bool *on)
 {
-	sqlite3_stmt *q = NULL;
-	bool have = false;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM temp.sqlite_schema WHERE name = '" FK_BEFORE "'",
-	                       -1, &q, NULL) == SQLITE_OK)
-		have = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	return have;
+	return query_bool(db, "PRAGMA foreign_keys", on);
+}
+
+static int fk_baseline_taken(sqlite3 *db, bool *have)
+{
+	return query_bool(db, "SELECT 1 FROM temp.sqlite_schema WHERE name = '" FK_BEFORE "'", have);
+}
+
+static int fk_query_failed(struct sqlite_backend *be, cmig_diags *d)
+{
+	return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL, "batch mode: cannot read the foreign-key state: %s",
+	                       sqlite3_errmsg(be->db));
 }
 
 /* "(post_id)" for foreign key `fkid` of `table`. */
@@ -223,8 +240,13 @@ static int fk_baseline(struct sqlite_backend *be, const struct cmig_exec_section
 	sqlite3_stmt *q = NULL;
 	unsigned line = first_alter_line(s);
 	int rc, n = 0;
+	bool have;
 
-	if (!be->base.settings->sqlite_foreign_keys || fk_baseline_taken(be->db))
+	if (!be->base.settings->sqlite_foreign_keys)
+		return CMIG_OK;
+	if (fk_baseline_taken(be->db, &have) != SQLITE_OK)
+		return fk_query_failed(be, d);
+	if (have)
 		return CMIG_OK;
 	rc = exec1(be->db, "CREATE TEMP TABLE " FK_BEFORE " AS SELECT * FROM pragma_foreign_key_check");
 	if (rc != SQLITE_OK)
@@ -257,7 +279,12 @@ static int fk_baseline(struct sqlite_backend *be, const struct cmig_exec_section
 int cmig_sqlite_batch_begin(struct sqlite_backend *be, const struct cmig_exec_section *s,
                             cmig_diags *d)
 {
-	if (!be->db || !s->sec->transactional || fk_enforced(be->db))
+	bool on;
+	if (!be->db || !s->sec->transactional)
+		return CMIG_OK;
+	if (fk_enforced(be->db, &on) != SQLITE_OK)
+		return fk_query_failed(be, d);
+	if (on)
 		return CMIG_OK;
 	return fk_baseline(be, s, d);
 }
@@ -266,10 +293,12 @@ int cmig_sqlite_batch_finish(struct sqlite_backend *be, const struct cmig_exec_s
                              cmig_diags *d)
 {
 	sqlite3_stmt *q = NULL;
-	bool baseline = fk_baseline_taken(be->db);
+	bool baseline;
 	unsigned line = first_alter_line(s);
 	int rc;
 
+	if (fk_baseline_taken(be->db, &baseline) != SQLITE_OK)
+		return fk_query_failed(be, d);
 	rc = sqlite3_prepare_v2(be->db, baseline
 	    ? "SELECT f.\"table\", f.rowid, f.parent, f.fkid FROM pragma_foreign_key_check AS f "
 	      "WHERE NOT EXISTS (SELECT 1 FROM temp." FK_BEFORE " AS b WHERE b.\"table\" = f.\"table\" "
@@ -488,9 +517,12 @@ static int rebuild(struct sqlite_backend *be, const struct cmig_exec_section *s,
 	struct cmig_schema schema;
 	struct cmig_rebuild_plan plan;
 	struct cmig_rebuild_where w = { s->path, line };
+	bool on = false;
 	int rc;
 
-	if (fk_enforced(be->db) && !script)
+	if (!script && fk_enforced(be->db, &on) != SQLITE_OK)
+		return fk_query_failed(be, d);
+	if (on)
 		return cmig_diag_error(d, s->path, line, CMIG_ERROR, NULL,
 		                       "batch mode: foreign-key enforcement is on; a table rebuild would "
 		                       "cascade (the section must start with foreign keys off)");

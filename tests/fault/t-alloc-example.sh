@@ -21,7 +21,9 @@ for mode in transient persistent; do
 	# 4076: a derived constraint name's column part, whose failure made 0004's ADD COLUMN a
 	# rebuild; 4797: a probe whose failure SQLite answered by rolling the transaction back,
 	# after which the version was written in autocommit (the every-N run)
-	for n in $(sample_ns "$total" "${CMIG_FAULT_SAMPLE:-40}" 7540 4076 4797); do
+	# 7350: the foreign-key baseline check inside a rebuild (same); 7468: an index's sql read
+	# in the rebuild's schema lookup, whose failure dropped the index
+	for n in $(sample_ns "$total" "${CMIG_FAULT_SAMPLE:-40}" 7540 4076 4797 7350 7468); do
 		rm -f "$proj/cmig.db"
 		fault_run "$proj" "$n" "$mode" upgrade head
 		check_exit "upgrade head, $mode N=$n" "$RC"
