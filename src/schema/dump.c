@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "order.h"
 #include "sqltext.h"
 
 struct dumper {
@@ -203,59 +204,95 @@ int cmig_schema_pg_column(cmig_buf *out, const struct cmig_schema *s,
 	return w.rc;
 }
 
-static bool table_written(const bool *done, const struct cmig_schema *s, const char *schema,
-                          const char *name)
+static void table_name(const void *ctx, size_t i, const char **schema, const char **name)
 {
-	for (size_t i = 0; i < s->tables.n; i++)
-		if (eq(s->tables.items[i].schema, schema) && eq(s->tables.items[i].name, name))
-			return done[i];
-	return true; /* not in the model: nothing to wait for */
+	const struct cmig_sch_table *t = &((const struct cmig_schema *)ctx)->tables.items[i];
+	*schema = t->schema;
+	*name = t->name;
 }
 
-static bool fk_ready(const bool *done, const struct cmig_schema *s,
-                     const struct cmig_sch_table *t, const struct cmig_sch_constraint *k)
+static void view_name(const void *ctx, size_t i, const char **schema, const char **name)
 {
+	const struct cmig_sch_view *v = &((const struct cmig_schema *)ctx)->views.items[i];
+	*schema = v->schema;
+	*name = v->name;
+}
+
+/* The table named (schema, name) in byname (tables sorted by name), or -1 when the model has
+ * none: nothing to wait for. The first of equal names, as a scan in model order would find. */
+static long find_by_name(const struct cmig_schema *s, const size_t *byname, const char *schema,
+                         const char *name)
+{
+	size_t lo = 0, hi = s->tables.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cmig_sch_table *t = &s->tables.items[byname[mid]];
+		int c = strcmp(t->schema ? t->schema : "", schema ? schema : "");
+		if (!c)
+			c = strcmp(t->name, name);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->tables.n) {
+		const struct cmig_sch_table *t = &s->tables.items[byname[lo]];
+		if (eq(t->schema, schema) && eq(t->name, name))
+			return (long)byname[lo];
+	}
+	return -1;
+}
+
+/* The table a foreign key of t waits for, or -1 (not a foreign key, a self-reference, a table
+ * outside the model). */
+static long fk_target(const struct cmig_schema *s, const size_t *byname, size_t ti,
+                      const struct cmig_sch_constraint *k)
+{
+	const struct cmig_sch_table *t = &s->tables.items[ti];
 	if (k->kind != CMIG_SCH_FOREIGN)
-		return true;
+		return -1;
 	if (eq(k->ref_table, t->name) && (!k->ref_schema || eq(k->ref_schema, t->schema)))
-		return true; /* a self-reference */
-	return table_written(done, s, k->ref_schema ? k->ref_schema : t->schema, k->ref_table);
-}
-
-/* Compare qualified names byte-wise. */
-static int qcmp(const char *s1, const char *n1, const char *s2, const char *n2)
-{
-	int c = strcmp(s1 ? s1 : "", s2 ? s2 : "");
-	return c ? c : strcmp(n1, n2);
+		return -1;
+	long r = find_by_name(s, byname, k->ref_schema ? k->ref_schema : t->schema, k->ref_table);
+	return r == (long)ti ? -1 : r;
 }
 
 static void pg_tables(struct dumper *w, cmig_buf *deferred)
 {
 	const struct cmig_schema *s = w->s;
-	size_t n = s->tables.n;
+	size_t n = s->tables.n, nk = 0;
+	for (size_t i = 0; i < n; i++)
+		nk += s->tables.items[i].constraints.n;
+	size_t *byname = malloc((n ? n : 1) * sizeof(size_t)), *order = malloc((n ? n : 1) * sizeof(size_t));
+	size_t *first = malloc((n + 1) * sizeof(size_t));
+	long *target = malloc((nk ? nk : 1) * sizeof(long));
+	struct cmig_sch_dep *deps = malloc((nk ? nk : 1) * sizeof(*deps));
 	bool *done = calloc(n ? n : 1, sizeof(bool));
-	if (!done) {
+	size_t ndeps = 0;
+	if (!byname || !order || !first || !target || !deps || !done) {
 		w->rc = -8;
-		return;
+		goto out;
 	}
-	for (size_t written = 0; written < n && !w->rc; written++) {
-		long pick = -1, any = -1;
-		for (size_t i = 0; i < n; i++) {
-			const struct cmig_sch_table *t = &s->tables.items[i];
-			bool ready = true;
-			if (done[i])
-				continue;
-			for (size_t k = 0; k < t->constraints.n && ready; k++)
-				ready = fk_ready(done, s, t, &t->constraints.items[k]);
-			if (any < 0 || qcmp(t->schema, t->name, s->tables.items[any].schema,
-			                    s->tables.items[any].name) < 0)
-				any = (long)i;
-			if (ready && (pick < 0 || qcmp(t->schema, t->name, s->tables.items[pick].schema,
-			                               s->tables.items[pick].name) < 0))
-				pick = (long)i;
+	for (size_t i = 0; i < n; i++)
+		byname[i] = i;
+	cmig_sch_sort_names(byname, n, table_name, s);
+	first[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cmig_sch_table *t = &s->tables.items[i];
+		first[i + 1] = first[i] + t->constraints.n;
+		for (size_t k = 0; k < t->constraints.n; k++) {
+			long r = fk_target(s, byname, i, &t->constraints.items[k]);
+			target[first[i] + k] = r;
+			if (r >= 0)
+				deps[ndeps++] = (struct cmig_sch_dep){ i, (size_t)r };
 		}
-		if (pick < 0)
-			pick = any; /* a cycle: its foreign keys to unwritten tables come later */
+	}
+	if (cmig_sch_order(order, n, byname, deps, ndeps)) {
+		w->rc = -8;
+		goto out;
+	}
+	for (size_t o = 0; o < n && !w->rc; o++) {
+		size_t pick = order[o];
 		const struct cmig_sch_table *t = &s->tables.items[pick];
 		put(w, "CREATE TABLE ");
 		qname(w, t->schema, t->name);
@@ -267,9 +304,10 @@ static void pg_tables(struct dumper *w, cmig_buf *deferred)
 		}
 		for (size_t k = 0; k < t->constraints.n; k++) {
 			const struct cmig_sch_constraint *ck = &t->constraints.items[k];
+			long r = target[first[pick] + k];
 			if (ck->kind == CMIG_SCH_EXCLUDE)
 				continue;
-			if (!fk_ready(done, s, t, ck)) {
+			if (r >= 0 && !done[r]) { /* a cycle: added once every table exists */
 				struct dumper dw = { deferred, s, w->qualify, 0 };
 				put(&dw, "ALTER TABLE ");
 				qname(&dw, t->schema, t->name);
@@ -304,6 +342,12 @@ static void pg_tables(struct dumper *w, cmig_buf *deferred)
 			put(w, ";\n");
 		}
 	}
+out:
+	free(byname);
+	free(order);
+	free(first);
+	free(target);
+	free(deps);
 	free(done);
 }
 
@@ -329,31 +373,38 @@ static void views(struct dumper *w)
 {
 	const struct cmig_schema *s = w->s;
 	size_t n = s->views.n;
-	bool *done = calloc(n ? n : 1, sizeof(bool));
-	if (!done) {
+	size_t *byname = malloc((n ? n : 1) * sizeof(size_t)), *order = malloc((n ? n : 1) * sizeof(size_t));
+	struct cmig_sch_dep *deps = NULL;
+	size_t ndeps = 0, cap = 0;
+	if (!byname || !order) {
 		w->rc = -8;
-		return;
+		goto out;
 	}
-	for (size_t written = 0; written < n && !w->rc; written++) {
-		long pick = -1, any = -1;
-		for (size_t i = 0; i < n; i++) {
-			const struct cmig_sch_view *v = &s->views.items[i];
-			bool ready = true;
-			if (done[i])
+	for (size_t i = 0; i < n; i++)
+		byname[i] = i;
+	cmig_sch_sort_names(byname, n, view_name, s);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			if (i == j || !view_depends(s, &s->views.items[i], &s->views.items[j]))
 				continue;
-			for (size_t j = 0; j < n && ready; j++)
-				if (!done[j] && view_depends(s, v, &s->views.items[j]))
-					ready = false;
-			if (any < 0 || qcmp(v->schema, v->name, s->views.items[any].schema,
-			                    s->views.items[any].name) < 0)
-				any = (long)i;
-			if (ready && (pick < 0 || qcmp(v->schema, v->name, s->views.items[pick].schema,
-			                               s->views.items[pick].name) < 0))
-				pick = (long)i;
+			if (ndeps == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				struct cmig_sch_dep *g = realloc(deps, nc * sizeof(*deps));
+				if (!g) {
+					w->rc = -8;
+					goto out;
+				}
+				deps = g;
+				cap = nc;
+			}
+			deps[ndeps++] = (struct cmig_sch_dep){ i, j };
 		}
-		if (pick < 0)
-			pick = any;
-		const struct cmig_sch_view *v = &s->views.items[pick];
+	if (cmig_sch_order(order, n, byname, deps, ndeps)) {
+		w->rc = -8;
+		goto out;
+	}
+	for (size_t o = 0; o < n && !w->rc; o++) {
+		const struct cmig_sch_view *v = &s->views.items[order[o]];
 		if (s->dialect == CMIG_SCH_SQLITE) {
 			statement(w, v->definition);
 		} else {
@@ -362,9 +413,11 @@ static void views(struct dumper *w)
 			put(w, " AS\n");
 			statement(w, v->definition);
 		}
-		done[pick] = true;
 	}
-	free(done);
+out:
+	free(byname);
+	free(order);
+	free(deps);
 }
 
 /* ---- comments and privileges -------------------------------------------------------------- */
