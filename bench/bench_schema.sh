@@ -9,13 +9,16 @@
 #      --autogenerate` (Debian's python3-alembic, compare_type=True) for the same 300 tables
 #      as SQLAlchemy models (goal <= 0.1x). Installs python3-alembic with apt-get when missing.
 # Needs: a built cmig (CMIG, default build/src/cmig), sqlite3, and for 1. the test cluster
-# (started here with tests/pg/cluster.sh when PGHOST is not set).
+# (started here with tests/pg/cluster.sh when PGHOST is not set). Alembic runs under PY
+# (default /usr/bin/python3, Debian's interpreter: a python3 earlier in PATH, e.g. pyenv's,
+# does not see the Debian package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 CMIG=${CMIG:-$ROOT/build/src/cmig}
 RUNS=${RUNS:-5}
 N=${N:-300}
+PY=${PY:-/usr/bin/python3}
 W=$(mktemp -d)
 trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
 
@@ -75,17 +78,23 @@ l=$(timeit sh -c "sqlite3 :memory: <'$W/chain.sql' && sqlite3 :memory: <'$W/sche
 echo "diff sqlite ($N tables, $N revisions): cmig ${c}s, sqlite3 loading both ${l}s, ratio $(ratio "$c" "$l") (goal <= 1.5)"
 
 # ---- 4. autogenerate vs Alembic ------------------------------------------------------------------
-if ! python3 -c 'import alembic' 2>/dev/null; then
-	apt-get install -y -q python3-alembic >/dev/null 2>&1 || { echo "alembic: cannot install python3-alembic"; exit 0; }
+if ! "$PY" -c 'import alembic' 2>/dev/null; then
+	apt-get install -y -q python3-alembic >/dev/null 2>&1 || { echo "alembic: cannot install python3-alembic"; exit 1; }
 fi
+echo "alembic $("$PY" -c 'import alembic; print(alembic.__version__)'), SQLAlchemy $("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')"
 # one more column in schema.sql / the models: both tools find one change
 sed -i 's/^CREATE TABLE t001 (id INTEGER PRIMARY KEY, name TEXT NOT NULL,/CREATE TABLE t001 (id INTEGER PRIMARY KEY, extra INTEGER, name TEXT NOT NULL,/' "$P/schema.sql"
 (cd "$P" && "$CMIG" -q upgrade head >/dev/null 2>&1)
+# once untimed: both tools must find exactly the one change
+(cd "$P" && "$CMIG" revision --autogenerate -m extra --rev-id zz >/dev/null 2>&1) ||
+	{ echo "cmig revision --autogenerate failed"; exit 1; }
+grep -q 'ADD COLUMN extra' "$P"/versions/zz_*.sql || { echo "cmig did not write ADD COLUMN extra"; exit 1; }
+rm "$P"/versions/zz_*.sql
 c=$(cd "$P" && timeit sh -c "'$CMIG' revision --autogenerate -m extra --rev-id zz && rm versions/zz_*.sql")
 A=$W/alembic
 mkdir -p "$A"
 cd "$A"
-python3 -m alembic init -q migrations >/dev/null 2>&1 || python3 -m alembic init migrations >/dev/null
+"$PY" -m alembic init -q migrations >/dev/null 2>&1 || "$PY" -m alembic init migrations >/dev/null
 sed -i "s#^sqlalchemy.url = .*#sqlalchemy.url = sqlite:///$P/app.db#" alembic.ini
 { echo "from sqlalchemy import Column, Integer, Text, ForeignKey, CheckConstraint, Index, MetaData, Table"
   echo "metadata = MetaData()"
@@ -96,5 +105,12 @@ sed -i "s#^sqlalchemy.url = .*#sqlalchemy.url = sqlite:///$P/app.db#" alembic.in
   done; } >models.py
 sed -i 's/^target_metadata = None/import sys; sys.path.insert(0, "."); from models import metadata as target_metadata/' migrations/env.py
 sed -i 's/context.configure(\(.*\)$/context.configure(compare_type=True, \1/' migrations/env.py
-a=$(timeit sh -c "python3 -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
+"$PY" -m alembic revision --autogenerate -m extra >"$W/alembic.out" 2>&1 || { cat "$W/alembic.out"; exit 1; }
+grep -q "add_column('t001', sa.Column('extra'" migrations/versions/*.py ||
+	{ echo "alembic did not find the added column"; cat migrations/versions/*.py; exit 1; }
+# and nothing else: one op in upgrade()
+[ "$(grep -c 'op\.' migrations/versions/*.py)" = 2 ] ||
+	{ echo "alembic found more than the one change:"; sed -n '/def upgrade/,$p' migrations/versions/*.py; exit 1; }
+rm -f migrations/versions/*.py
+a=$(timeit sh -c "'$PY' -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
 echo "autogenerate ($N tables): cmig ${c}s (proof included), alembic ${a}s, ratio $(ratio "$c" "$a") (goal <= 0.1)"
