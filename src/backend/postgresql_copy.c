@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "copy_io.h"
+#include "text.h"
 #include "postgresql_int.h"
 
 #define SEND_CHUNK (64 * 1024)
@@ -101,17 +102,6 @@ static int octal(int c)
 	return c >= '0' && c <= '7' ? c - '0' : -1;
 }
 
-static int hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Split and unescape one COPY text line into r->text; false when malformed. */
 static bool parse_line(struct pg_reader *r, const char *p, size_t n)
 {
@@ -149,8 +139,8 @@ static bool parse_line(struct pg_reader *r, const char *p, size_t n)
 				case 'v': *o++ = '\v'; break;
 				case 'x': {
 					int v = 0, k = 0;
-					while (k < 2 && p < e && hexdig((unsigned char)*p) >= 0)
-						v = v * 16 + hexdig((unsigned char)*p++), k++;
+					while (k < 2 && p < e && cmig_text_hexval((unsigned char)*p) >= 0)
+						v = v * 16 + cmig_text_hexval((unsigned char)*p++), k++;
 					*o++ = k ? (char)v : 'x';
 					break;
 				}

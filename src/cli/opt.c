@@ -32,6 +32,22 @@ static int find_short(const struct cli_opt *o, size_t n, char c)
 	return -1;
 }
 
+/* The command's option c wins over the global g (either may be -1); *idx numbers globals
+ * first, then the command's. NULL when neither matched. */
+static const struct cli_opt *pick(int *idx, int c, const struct cli_opt *cmd_opts, int g,
+                                  const struct cli_opt *globals, size_t nglobals)
+{
+	if (c >= 0) {
+		*idx = (int)nglobals + c;
+		return &cmd_opts[c];
+	}
+	if (g >= 0) {
+		*idx = g;
+		return &globals[g];
+	}
+	return NULL;
+}
+
 static void unknown(const char *cmd, const char *what)
 {
 	if (cmd)
@@ -71,15 +87,8 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 		if (a[1] == '-') {
 			const char *name = a + 2, *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			int g = find_long(globals, nglobals, name, len);
-			int c = cmd_opts ? find_long(cmd_opts, ncmd, name, len) : -1;
-			if (c >= 0) {
-				idx = (int)nglobals + c;
-				spec = &cmd_opts[c];
-			} else if (g >= 0) {
-				idx = g;
-				spec = &globals[g];
-			}
+			spec = pick(&idx, cmd_opts ? find_long(cmd_opts, ncmd, name, len) : -1, cmd_opts,
+			            find_long(globals, nglobals, name, len), globals, nglobals);
 			if (!spec) {
 				unknown(out->command, a);
 				return -1;
@@ -94,16 +103,10 @@ int cli_parse(struct cli_parsed *out, int argc, char **argv, const struct cli_op
 		} else {
 			/* short options, possibly bundled (-qv) or with an attached value (-mMSG) */
 			for (const char *p = a + 1; *p; p++) {
-				int c = cmd_opts ? find_short(cmd_opts, ncmd, *p) : -1;
-				int g = find_short(globals, nglobals, *p);
 				char bad[3] = { '-', *p, 0 };
-				if (c >= 0) {
-					idx = (int)nglobals + c;
-					spec = &cmd_opts[c];
-				} else if (g >= 0) {
-					idx = g;
-					spec = &globals[g];
-				} else {
+				spec = pick(&idx, cmd_opts ? find_short(cmd_opts, ncmd, *p) : -1, cmd_opts,
+				            find_short(globals, nglobals, *p), globals, nglobals);
+				if (!spec) {
 					unknown(out->command, bad);
 					return -1;
 				}

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "convert_int.h"
+#include "text.h"
 #include "cmig/cmig.h"
 
 /* ---- numbers --------------------------------------------------------------------------- */
@@ -474,7 +475,7 @@ int cmig_convert_from_pg(cmig_value *out, const cmig_ctype *src, const char *tex
 		if (cmig_buf_grow(scratch, n / 2))
 			return CMIG_ENOMEM;
 		for (size_t i = 2; i < n; i += 2) {
-			int hi = cmig_convert_hexval((unsigned char)text[i]), lo = cmig_convert_hexval((unsigned char)text[i + 1]);
+			int hi = cmig_text_hexval((unsigned char)text[i]), lo = cmig_text_hexval((unsigned char)text[i + 1]);
 			if (hi < 0 || lo < 0)
 				return cmig_convert_fail(why, "bytea not in hex format");
 			scratch->ptr[scratch->len++] = (char)(hi << 4 | lo);

@@ -17,7 +17,6 @@ size_t cmig_convert_utf8_seq(const unsigned char *p, const unsigned char *e);
 /* Characters in valid UTF-8 text. */
 size_t cmig_convert_utf8_chars(const char *s, size_t n);
 /* A hex digit's value, or -1. */
-int cmig_convert_hexval(int c);
 
 /* out = TEXT [p, p+n) (borrowed); CMIG_OK. */
 int cmig_convert_out_text(cmig_value *out, const char *p, size_t n);

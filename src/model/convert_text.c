@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "convert_int.h"
+#include "text.h"
 #include "cmig/cmig.h"
 
 /* ---- UTF-8 ----------------------------------------------------------------------------- */
@@ -90,24 +91,13 @@ size_t cmig_convert_utf8_chars(const char *s, size_t n)
 
 #define JSON_MAX_DEPTH 6400
 
-int cmig_convert_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hex4(const unsigned char *p, const unsigned char *e, unsigned *out)
 {
 	unsigned v = 0;
 	if (e - p < 4)
 		return false;
 	for (int i = 0; i < 4; i++) {
-		int h = cmig_convert_hexval(p[i]);
+		int h = cmig_text_hexval(p[i]);
 		if (h < 0)
 			return false;
 		v = (v << 4) | (unsigned)h;

@@ -22,17 +22,6 @@
 #include "fs.h"
 #include "text.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0, len) into a new string; NULL and *bad set on a malformed escape. */
 static char *percent_decode(const char *s, size_t len, bool *bad)
 {
@@ -46,12 +35,12 @@ static char *percent_decode(const char *s, size_t len, bool *bad)
 			*o++ = s[i];
 			continue;
 		}
-		if (i + 2 >= len || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+		if (i + 2 >= len || cmig_text_hexval((unsigned char)s[i + 1]) < 0 || cmig_text_hexval((unsigned char)s[i + 2]) < 0) {
 			free(out);
 			*bad = true;
 			return NULL;
 		}
-		*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		*o++ = (char)(cmig_text_hexval((unsigned char)s[i + 1]) * 16 + cmig_text_hexval((unsigned char)s[i + 2]));
 		i += 2;
 	}
 	*o = '\0';

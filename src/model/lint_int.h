@@ -62,6 +62,9 @@ struct lint_section {
 /* Token helpers. */
 bool lint_kw(const struct lint_stmt *st, size_t i, const char *kw);
 bool lint_punct(const struct lint_stmt *st, size_t i, char c);
+/* IF EXISTS / IF NOT EXISTS at *i: true and *i moved past it, else false and *i kept. */
+bool lint_if_exists(const struct lint_stmt *st, size_t *i);
+bool lint_if_not_exists(const struct lint_stmt *st, size_t *i);
 /* Index just past the parenthesized group opening at i (st->n when unclosed). */
 size_t lint_skip_parens(const struct lint_stmt *st, size_t i);
 /* A possibly qualified name at *i: its last part, normalized, into out; *i moves past it.

@@ -171,10 +171,7 @@ static int create_table(struct lint_model *m, const struct lint_stmt *st)
 	if (!lint_kw(st, i, "TABLE"))
 		return CMIG_OK;
 	i++;
-	if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "NOT") && lint_kw(st, i + 2, "EXISTS")) {
-		ine = true;
-		i += 3;
-	}
+	ine = lint_if_not_exists(st, &i);
 	if (!lint_name(st, &i, name))
 		return CMIG_OK;
 	if (!(lt = entry(m, name)))
@@ -238,8 +235,7 @@ static int alter_action(struct lint_model *m, struct lint_table *lt, const struc
 			return CMIG_OK;
 		if (lint_kw(st, k, "COLUMN"))
 			k++;
-		if (lint_kw(st, k, "IF") && lint_kw(st, k + 1, "NOT") && lint_kw(st, k + 2, "EXISTS"))
-			k += 3;
+		lint_if_not_exists(st, &k);
 		if (k >= end || !lt->known)
 			return CMIG_OK;
 		lint_token_name(st, k, col);
@@ -264,8 +260,7 @@ static int alter_action(struct lint_model *m, struct lint_table *lt, const struc
 		size_t k = i + 1;
 		if (lint_kw(st, k, "CONSTRAINT")) {
 			k++;
-			if (lint_kw(st, k, "IF") && lint_kw(st, k + 1, "EXISTS"))
-				k += 2;
+			lint_if_exists(st, &k);
 			if (k < end) {
 				lint_token_name(st, k, name);
 				for (size_t u = 0; u < lt->nchecks; u++)
@@ -278,8 +273,7 @@ static int alter_action(struct lint_model *m, struct lint_table *lt, const struc
 		}
 		if (lint_kw(st, k, "COLUMN"))
 			k++;
-		if (lint_kw(st, k, "IF") && lint_kw(st, k + 1, "EXISTS"))
-			k += 2;
+		lint_if_exists(st, &k);
 		if (k < end) {
 			lint_token_name(st, k, col);
 			if ((c = column(lt, col)) >= 0)
@@ -363,8 +357,7 @@ int lint_model_apply(struct lint_model *m, const struct lint_stmt *st)
 		return create_table(m, st);
 	if (lint_kw(st, 0, "DROP") && lint_kw(st, 1, "TABLE")) {
 		i = 2;
-		if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "EXISTS"))
-			i += 2;
+		lint_if_exists(st, &i);
 		while (lint_name(st, &i, name)) {
 			struct lint_table *lt = find(m, name);
 			if (lt)
@@ -380,8 +373,7 @@ int lint_model_apply(struct lint_model *m, const struct lint_stmt *st)
 		size_t start;
 		int rc = CMIG_OK;
 		i = 2;
-		if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "EXISTS"))
-			i += 2;
+		lint_if_exists(st, &i);
 		if (lint_kw(st, i, "ONLY"))
 			i++;
 		if (!lint_name(st, &i, name) || !(lt = find(m, name)))

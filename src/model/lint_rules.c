@@ -39,6 +39,22 @@ bool lint_kw(const struct lint_stmt *st, size_t i, const char *kw)
 	return k == t->len && !kw[k];
 }
 
+bool lint_if_exists(const struct lint_stmt *st, size_t *i)
+{
+	if (!lint_kw(st, *i, "IF") || !lint_kw(st, *i + 1, "EXISTS"))
+		return false;
+	*i += 2;
+	return true;
+}
+
+bool lint_if_not_exists(const struct lint_stmt *st, size_t *i)
+{
+	if (!lint_kw(st, *i, "IF") || !lint_kw(st, *i + 1, "NOT") || !lint_kw(st, *i + 2, "EXISTS"))
+		return false;
+	*i += 3;
+	return true;
+}
+
 bool lint_punct(const struct lint_stmt *st, size_t i, char c)
 {
 	return i < st->n && st->t[i].kind == CMIG_TOK_PUNCT && st->t[i].len == 1 &&
@@ -455,10 +471,7 @@ static int alter_action(struct lint_section *s, const struct lint_stmt *st, stru
 		}
 		if (lint_kw(st, k, "COLUMN"))
 			k++;
-		if (lint_kw(st, k, "IF") && lint_kw(st, k + 1, "NOT") && lint_kw(st, k + 2, "EXISTS")) {
-			ine = true;
-			k += 3;
-		}
+		ine = lint_if_not_exists(st, &k);
 		return add_column(s, st, a, k, end, ine);
 	}
 	if (lint_kw(st, i, "DROP")) {
@@ -471,10 +484,7 @@ static int alter_action(struct lint_section *s, const struct lint_stmt *st, stru
 		} else if (lint_kw(st, k, "COLUMN")) {
 			k++;
 		}
-		if (lint_kw(st, k, "IF") && lint_kw(st, k + 1, "EXISTS")) {
-			ie = true;
-			k += 2;
-		}
+		ie = lint_if_exists(st, &k);
 		if (!is_name_token(st, k))
 			return CMIG_OK;
 		lint_token_name(st, k, col);
@@ -626,8 +636,7 @@ static int alter_table(struct lint_section *s, const struct lint_stmt *st)
 	size_t i = 2, start;
 	int rc = CMIG_OK;
 	memset(&a, 0, sizeof(a));
-	if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "EXISTS"))
-		i += 2;
+	lint_if_exists(st, &i);
 	if (lint_kw(st, i, "ONLY"))
 		i++;
 	if (!lint_name(st, &i, a.table))
@@ -667,10 +676,7 @@ static int create_index(struct lint_section *s, const struct lint_stmt *st, size
 		conc = true;
 		i++;
 	}
-	if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "NOT") && lint_kw(st, i + 2, "EXISTS")) {
-		ine = true;
-		i += 3;
-	}
+	ine = lint_if_not_exists(st, &i);
 	if (!lint_kw(st, i, "ON"))
 		lint_name(st, &i, name);
 	if (!lint_kw(st, i, "ON"))
@@ -708,10 +714,7 @@ static void drop_index(struct lint_section *s, const struct lint_stmt *st)
 		conc = true;
 		i++;
 	}
-	if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "EXISTS")) {
-		ie = true;
-		i += 2;
-	}
+	ie = lint_if_exists(st, &i);
 	if (!lint_name(st, &i, name))
 		return;
 	if (!s->sec->transactional && !ie)
@@ -771,10 +774,7 @@ static void drop_table(struct lint_section *s, const struct lint_stmt *st)
 	char hint[512], name[LINT_NAME_MAX] = "";
 	size_t i = 2;
 	bool ie = false;
-	if (lint_kw(st, i, "IF") && lint_kw(st, i + 1, "EXISTS")) {
-		ie = true;
-		i += 2;
-	}
+	ie = lint_if_exists(st, &i);
 	if (!lint_name(st, &i, name))
 		return;
 	if (!s->sec->transactional && !ie)
@@ -823,9 +823,7 @@ static int create_stmt(struct lint_section *s, const struct lint_stmt *st)
 		i++;
 	if (lint_kw(st, i, "TABLE") || (!s->pg && lint_kw(st, i, "VIRTUAL") && lint_kw(st, i + 1, "TABLE"))) {
 		size_t k = i + (lint_kw(st, i, "VIRTUAL") ? 2 : 1);
-		bool ine = lint_kw(st, k, "IF") && lint_kw(st, k + 1, "NOT") && lint_kw(st, k + 2, "EXISTS");
-		if (ine)
-			k += 3;
+		bool ine = lint_if_not_exists(st, &k);
 		if (!s->sec->transactional && !ine)
 			not_idempotent(s, st, "CREATE TABLE", "IF NOT EXISTS", "CREATE TABLE IF NOT EXISTS …");
 		if (lint_name(st, &k, name))

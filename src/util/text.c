@@ -212,3 +212,14 @@ bool cmig_text_is_iso8601(const char *s)
 	}
 	return *p == '\0';
 }
+
+int cmig_text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -30,6 +30,8 @@ bool cmig_text_reserved_word(const char *s, size_t len);
 /* Case-insensitive ASCII comparisons. */
 bool cmig_text_ieq(const char *a, const char *b);
 bool cmig_text_ieqn(const char *a, size_t alen, const char *b);
+/* The value of hex digit c (either case), or -1. */
+int cmig_text_hexval(int c);
 /* Current UTC time as ISO-8601 "2026-11-22T10:15:00Z" (out: at least 21 bytes);
  * with millis "…:00.123Z" (out: at least 25 bytes). */
 void cmig_text_now_iso(char *out, size_t size, bool millis);

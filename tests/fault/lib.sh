@@ -12,6 +12,8 @@
 #   CMIG_FAULT_SAMPLE    how many N per mode in a sampled run (default per test)
 #   CMIG_FAULT_SEED      the sample's seed (default 11: the sample is the same every run)
 #   CMIG_FAULT_ALL=1     every N from 1 to the count instead of a sample (run-all.sh)
+#   CMIG_FAULT_SHARD=K/S only the N (or byte offsets) whose position in the list is K mod S:
+#                        run-all.sh runs S shards side by side
 # The working directory is on tmpfs (/dev/shm) when there is one.
 set -u
 export LC_ALL=C
@@ -93,13 +95,19 @@ count_calls() {
 	rm -rf "$WORK/count" "$WORK/count.txt"
 }
 
+# shard: keep the lines of stdin that belong to CMIG_FAULT_SHARD=K/S (every line without it)
+shard() {
+	local spec=${CMIG_FAULT_SHARD:-0/1}
+	awk -v k="${spec%/*}" -v s="${spec#*/}" '(NR - 1) % s == k'
+}
+
 # sample_ns TOTAL K [MUST...]: K distinct N in 1..TOTAL drawn with the fixed seed, plus MUST
-# (when within TOTAL); every N with CMIG_FAULT_ALL=1
+# (when within TOTAL); every N with CMIG_FAULT_ALL=1; this shard's part of them
 sample_ns() {
 	local total=$1 k=$2
 	shift 2
 	if [ "${CMIG_FAULT_ALL:-0}" = 1 ]; then
-		seq 1 "$total"
+		seq 1 "$total" | shard
 		return
 	fi
 	{
@@ -108,7 +116,7 @@ sample_ns() {
 			while (n < k) { x = int(rand() * t) + 1; if (!(x in seen)) { seen[x] = 1; n++; print x } }
 		}'
 		for m in "$@"; do [ "$m" -le "$total" ] && echo "$m"; done
-	} | sort -n -u
+	} | sort -n -u | shard
 }
 
 # check_exit WHAT RC: 0, or 1 with an error on stderr (or in check's JSON on stdout)

@@ -33,7 +33,7 @@ io_bytes() {
 ks() {
 	local total=$1 pages=$(($1 / 4096 + 1))
 	if [ "${CMIG_FAULT_ALL:-0}" = 1 ]; then
-		seq 0 4096 "$total"
+		seq 0 4096 "$total" | shard
 		return
 	fi
 	{
