@@ -59,9 +59,10 @@ db_state() {
 	ver=$(sqlite3 "$1" "SELECT version_num FROM cmig_version" 2>/dev/null)
 	ver=${ver:-base}
 	# the project's objects, in a fixed order (a rebuild moves a table to the end of
-	# sqlite_schema); cmig's own tables exist or not at base depending on where a run stopped
+	# sqlite_schema); cmig's own tables, and their automatic indexes, exist or not at base
+	# depending on where a run stopped
 	schema=$(sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_schema
-		WHERE name NOT IN ('cmig_version', 'cmig_history') ORDER BY type, name" 2>&1 |
+		WHERE tbl_name NOT IN ('cmig_version', 'cmig_history') ORDER BY type, name" 2>&1 |
 		md5sum | cut -c1-16)
 	echo "$ic|$ver|$schema"
 }
