@@ -18,8 +18,7 @@
 # at a tenth of it: memory must not grow with the row count.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-CMIG=${CMIG:-$here/build/src/cmig}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROWS=1000000
 RUNS=3
 while [ $# -gt 0 ]; do
@@ -30,10 +29,9 @@ while [ $# -gt 0 ]; do
 	*) echo "bench_batch.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -x "$CMIG" ] || { echo "bench_batch.sh: no cmig at $CMIG (build first, or set CMIG)" >&2; exit 1; }
+bench_cmig bench_batch.sh
 command -v sqlite3 >/dev/null || { echo "bench_batch.sh: sqlite3 CLI needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench_batch.sh: GNU time (/usr/bin/time) needed" >&2; exit 1; }
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-batch.XXXXXX")
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT

@@ -38,10 +38,8 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: bench_copy.sh [--runs R] [--sizes \"N …\"]" >&2; exit 2 ;;
 	esac
 done
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CMIG=${CMIG:-$SRC/build/src/cmig}
-[ -x "$CMIG" ] || { echo "bench_copy: no cmig binary at $CMIG (set CMIG)" >&2; exit 1; }
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_cmig bench_copy
 command -v sqlite3 >/dev/null || { echo "bench_copy: the sqlite3 CLI is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench_copy: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
 if ! command -v pgloader >/dev/null; then
@@ -49,26 +47,8 @@ if ! command -v pgloader >/dev/null; then
 	apt-get install -y -q pgloader >/dev/null
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-copy.XXXXXX")
+bench_pg_start bench-copy
 chmod 755 "$WORK" # the server reads nothing here, but pgloader's temp files live below
-CLUSTER=""
-DBS=()
-cleanup() {
-	local db
-	for db in "${DBS[@]}"; do
-		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
-	done
-	[ -n "$CLUSTER" ] && "$SRC/tests/pg/cluster.sh" stop "$CLUSTER"
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-if [ -z "${PGHOST:-}" ]; then
-	eval "$("$SRC/tests/pg/cluster.sh" start)"
-	CLUSTER=$CMIG_PG_CLUSTER
-fi
-export PGHOST PGPORT PGUSER
-export PGOPTIONS="-c client_min_messages=warning"
-q() { psql -X -At -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # CPU seconds of the server's exited processes (backends): the postmaster's cutime + cstime
 POSTMASTER=$(awk '{ print $4 }' "/proc/$(q postgres "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")/stat")
 HZ=$(getconf CLK_TCK)

@@ -27,10 +27,8 @@ ROUNDS=${1:-5}
 JOBS=${JOBS:-2}
 N=${N:-1000}
 SCHEMAS=${SCHEMAS:-200}
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CMIG=${CMIG:-$SRC/build/src/cmig}
-[ -x "$CMIG" ] || { echo "bench_fleet: no cmig binary at $CMIG (set CMIG)" >&2; exit 1; }
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_cmig bench_fleet
 command -v sqlite3 >/dev/null || { echo "bench_fleet: the sqlite3 CLI is needed" >&2; exit 1; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-fleet.XXXXXX")
 CLUSTER=""

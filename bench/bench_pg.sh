@@ -24,32 +24,9 @@ set -euo pipefail
 
 N=${1:-1000}
 ROUNDS=${2:-5}
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CMIG=${CMIG:-$SRC/build/src/cmig}
-[ -x "$CMIG" ] || { echo "bench_pg: no cmig binary at $CMIG (set CMIG)" >&2; exit 1; }
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench-pg.XXXXXX")
-CLUSTER=""
-DBS=()
-cleanup() {
-	local db
-	for db in "${DBS[@]}"; do
-		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
-	done
-	[ -n "$CLUSTER" ] && "$SRC/tests/pg/cluster.sh" stop "$CLUSTER"
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ -z "${PGHOST:-}" ]; then
-	eval "$("$SRC/tests/pg/cluster.sh" start)"
-	CLUSTER=$CMIG_PG_CLUSTER
-fi
-export PGHOST PGPORT PGUSER
-export PGOPTIONS="-c client_min_messages=warning"
-
-q() { psql -X -At -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_cmig bench_pg
+bench_pg_start bench-pg
 STRATEGY=""
 [ "$(q postgres "SHOW server_version_num")" -ge 150000 ] && STRATEGY=" STRATEGY FILE_COPY"
 
@@ -63,18 +40,7 @@ fsync=$(q postgres "SHOW fsync")
 mkdir -p "$WORK/proj/versions"
 cd "$WORK/proj"
 printf 'versions_dir: versions\n' >cmig.yaml
-awk -v n="$N" -v d="$WORK/proj/versions" 'BEGIN {
-	prev = "";
-	for (i = 1; i <= n; i++) {
-		id = sprintf("%012d", i);
-		f = sprintf("%s/%s_step_%d.sql", d, id, i);
-		printf "-- revision: %s\n-- down_revision: %s\n-- message: step %d\n-- created: 2026-11-23T00:00:00Z\n\n", id, prev, i > f;
-		printf "-- migrate:up\nCREATE TABLE t_%d (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nINSERT INTO t_%d (id, v) VALUES (1, %cstep %d%c);\n\n", i, i, 39, i, 39 > f;
-		printf "-- migrate:down\nDROP TABLE t_%d;\n", i > f;
-		close(f);
-		prev = id;
-	}
-}'
+bench_gen_chain "$WORK/proj/versions" "$N" 1
 "$CMIG" -q upgrade --sql --url "postgresql:///unused" >"$WORK/upgrade.sql"
 # psql-1q: every statement of the --sql output is one line ending in ';' here; join each
 # migration's lines (BEGIN … COMMIT) into one query with \;

@@ -19,8 +19,7 @@
 # Prints medians, ratios, per-revision times and the goals of issue 3.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")/.." && pwd)
-CMIG=${CMIG:-$here/build/src/cmig}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=5
 SIZES="1000 10000 100000"
 APPLY=1000
@@ -33,9 +32,8 @@ while [ $# -gt 0 ]; do
 	*) echo "bench_sqlite.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -x "$CMIG" ] || { echo "bench_sqlite.sh: no cmig at $CMIG (build first, or set CMIG)" >&2; exit 1; }
+bench_cmig bench_sqlite.sh
 command -v sqlite3 >/dev/null || { echo "bench_sqlite.sh: sqlite3 CLI needed" >&2; exit 1; }
-CMIG=$(cd "$(dirname "$CMIG")" && pwd)/$(basename "$CMIG")
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/cmig-bench.XXXXXX")
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$W"' EXIT
@@ -47,18 +45,7 @@ gen() {
 	local dir=$1 n=$2
 	mkdir -p "$dir/versions"
 	printf 'database_url: sqlite:///bench.db\nversions_dir: versions\n' >"$dir/cmig.yaml"
-	awk -v n="$n" -v d="$dir/versions" 'BEGIN {
-		prev = "";
-		for (i = 1; i <= n; i++) {
-			id = sprintf("%012d", i);
-			f = sprintf("%s/%s_step_%d.sql", d, id, i);
-			printf "-- revision: %s\n-- down_revision: %s\n-- message: step %d\n-- created: 2026-11-23T00:00:00Z\n\n", id, prev, i > f;
-			printf "-- migrate:up\nCREATE TABLE t_%d (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\nINSERT INTO t_%d (v) VALUES (%cstep %d%c);\n\n", i, i, 39, i, 39 > f;
-			printf "-- migrate:down\nDROP TABLE t_%d;\n", i > f;
-			close(f);
-			prev = id;
-		}
-	}'
+	bench_gen_chain "$dir/versions" "$n"
 }
 
 # median_ns CMD [PREP] : median wall time of RUNS runs of CMD (bash -c), after one warm-up;

@@ -364,7 +364,7 @@ int cmig_url_describe(char **display_out, char **identity_out, const char *url,
 			free(*display_out);
 			free(*identity_out);
 			*display_out = *identity_out = NULL;
-			rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+			rc = cmig_diag_oom(&d);
 		}
 		cmig_dburl_release(&u);
 	}
@@ -415,7 +415,7 @@ int cmig_dump(char **out, cmig_project *p, const cmig_run_options *opts)
 		return rc;
 	rc = cmig_schemaops_dump(&b, &rt, opts, &d);
 	if (!rc && !(*out = cmig_buf_detach(&b)))
-		rc = cmig_diag_error(&d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(&d);
 	cmig_buf_release(&b);
 	return leave(&d, &own, rc);
 }
@@ -437,7 +437,10 @@ static int enter_schema(cmig_diags *d, struct cmig_runtime *rt, const cmig_proje
 	return CMIG_OK;
 }
 
-int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+/* diff and check --schema: the same entry, a different comparison. */
+static int schema_count(size_t *count_out, cmig_project *p, const cmig_schema_options *opts,
+                        int (*compare)(size_t *, const struct cmig_runtime *,
+                                       const cmig_schema_options *, cmig_diags *))
 {
 	struct cmig_runtime rt;
 	cmig_diags d;
@@ -445,24 +448,20 @@ int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opt
 	int rc = enter_schema(&d, &rt, p, opts);
 	if (rc)
 		return rc;
-	rc = cmig_autogen_diff(&n, &rt, opts, &d);
+	rc = compare(&n, &rt, opts, &d);
 	if (count_out)
 		*count_out = n;
 	return leave(&d, NULL, rc);
 }
 
+int cmig_diff(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
+{
+	return schema_count(count_out, p, opts, cmig_autogen_diff);
+}
+
 int cmig_check_schema(size_t *count_out, cmig_project *p, const cmig_schema_options *opts)
 {
-	struct cmig_runtime rt;
-	cmig_diags d;
-	size_t n = 0;
-	int rc = enter_schema(&d, &rt, p, opts);
-	if (rc)
-		return rc;
-	rc = cmig_autogen_check(&n, &rt, opts, &d);
-	if (count_out)
-		*count_out = n;
-	return leave(&d, NULL, rc);
+	return schema_count(count_out, p, opts, cmig_autogen_check);
 }
 
 int cmig_revision_autogenerate(char **path_out, cmig_project *p, const cmig_schema_options *opts)

@@ -22,9 +22,20 @@ const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offl
 	return NULL;
 }
 
-const struct cmig_dialect *cmig_backend_dialect_for(cmig_db_kind kind)
+const struct cmig_backend_ops *cmig_backend_for_dialect(cmig_dialect_kind kind)
 {
-	return kind == CMIG_DB_POSTGRESQL ? &cmig_dialect_postgresql : &cmig_dialect_sqlite;
+	return kind == CMIG_DIALECT_POSTGRESQL ? &cmig_backend_postgresql : &cmig_backend_sqlite;
+}
+
+const struct cmig_dialect *cmig_dialect_of(cmig_dialect_kind kind)
+{
+	return kind == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql : &cmig_dialect_sqlite;
+}
+
+const char *cmig_backend_absent(const cmig_dburl *url)
+{
+	const struct cmig_backend_ops *ops = cmig_backend_for(url, false);
+	return ops && ops->absent ? ops->absent(url) : NULL;
 }
 
 const char *cmig_backend_sqlite_version(void)

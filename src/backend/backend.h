@@ -62,6 +62,9 @@ struct cmig_dialect {
 	const char *name;                   /* "sqlite", "postgresql" */
 	cmig_dialect_kind kind;
 	const char *begin;                  /* "BEGIN IMMEDIATE" / "BEGIN" */
+	const char *defer_fks;              /* inside a transaction, check foreign keys only at
+	                                     * COMMIT (SQLite's PRAGMA); NULL when the backend
+	                                     * needs no statement for it (copy, SPEC §9) */
 	const char *commit;
 	const char *rollback;
 	/* CREATE TABLE IF NOT EXISTS for the version and history tables (one or more statements,
@@ -127,6 +130,7 @@ struct cmig_backend {
 
 struct cmig_backend_ops {
 	const char *name;                   /* "sqlite", "postgresql", "script" */
+	const char *title;                  /* "SQLite", "PostgreSQL": its name in messages */
 	unsigned caps;                      /* CMIG_BE_* */
 	const struct cmig_dialect *dialect; /* NULL for script: settings->offline_dialect decides */
 
@@ -137,6 +141,12 @@ struct cmig_backend_ops {
 	            const struct cmig_backend_settings *settings, cmig_diags *d);
 	/* Mandatory. Safe on a half-opened backend; cannot fail. */
 	void (*close)(struct cmig_backend *be);
+	/* Optional (SQLite): the URL of an in-memory database, for SPEC §8 scratch databases of a
+	 * backend without scratch_* ops. */
+	const char *memory_url;
+	/* Optional (SQLite). The database does not exist yet (a read-only open would read it as
+	 * base): what to call it in "the … database X does not exist", else NULL. */
+	const char *(*absent)(const cmig_dburl *url);
 
 	/* Mandatory. PostgreSQL: session advisory lock for the whole run (waiting line, timeout).
 	 * SQLite: nothing (begin() is the lock). */
@@ -219,8 +229,13 @@ extern const struct cmig_backend_ops cmig_backend_script;
 
 /* The ops for a URL's kind (live), or the script sink when offline. */
 const struct cmig_backend_ops *cmig_backend_for(const cmig_dburl *url, bool offline);
-/* The dialect of a URL's kind. */
-const struct cmig_dialect *cmig_backend_dialect_for(cmig_db_kind kind);
+/* The live backend that speaks a dialect (scratch databases of per-dialect schema files). */
+const struct cmig_backend_ops *cmig_backend_for_dialect(cmig_dialect_kind kind);
+/* The SQL text of a dialect (the --sql sink prints the URL's). */
+const struct cmig_dialect *cmig_dialect_of(cmig_dialect_kind kind);
+/* ops->absent of the URL's backend: the name of a database that does not exist yet, or
+ * NULL (it exists, or the backend cannot tell before connecting). */
+const char *cmig_backend_absent(const cmig_dburl *url);
 /* Messages every backend gives in the same words. */
 int cmig_backend_report_version_rows(cmig_diags *d, const char *table, int rows);
 

@@ -179,6 +179,7 @@ const struct cmig_dialect cmig_dialect_sqlite = {
 	.name = "sqlite",
 	.kind = CMIG_DIALECT_SQLITE,
 	.begin = "BEGIN IMMEDIATE",
+	.defer_fks = "PRAGMA defer_foreign_keys=ON",
 	.commit = "COMMIT",
 	.rollback = "ROLLBACK",
 	.create_tables = sqlite_create_tables,

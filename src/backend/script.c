@@ -44,12 +44,11 @@ static int sc_open(struct cmig_backend **out, const cmig_dburl *url,
 		return cmig_diag_oom(d);
 	be->base.ops = &cmig_backend_script;
 	be->base.settings = settings;
-	be->dl = settings->offline_dialect == CMIG_DIALECT_POSTGRESQL ? &cmig_dialect_postgresql
-	                                                              : &cmig_dialect_sqlite;
+	be->dl = cmig_dialect_of(settings->offline_dialect);
 	cmig_buf_init(&be->out, 0);
 	/* the shadow replays every statement of the chain, which costs SQLite more per table as
 	 * the schema grows: keep one only when a section will ask batch mode for a table */
-	if (be->dl == &cmig_dialect_sqlite && settings->offline_schema) {
+	if (settings->offline_schema) {   /* set only for a backend with CMIG_BE_REBUILDS_ALTER */
 		be->shadow_settings = *settings;
 		be->shadow_settings.readonly = false;
 		be->shadow_settings.sqlite_foreign_keys = false;
@@ -218,6 +217,7 @@ static int sc_replay_section(struct cmig_backend *base, const struct cmig_exec_s
 
 const struct cmig_backend_ops cmig_backend_script = {
 	.name = "script",
+	.title = "--sql",
 	.caps = CMIG_BE_OFFLINE,
 	.dialect = NULL,
 	.open = sc_open,

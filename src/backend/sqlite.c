@@ -574,12 +574,21 @@ static int sq_script_statement(struct cmig_backend *base, const struct cmig_exec
 	return cmig_sqlite_exec_stmt(be, s, st, d);
 }
 
+static const char *sq_absent(const cmig_dburl *url)
+{
+	return strcmp(url->sqlite_path, ":memory:") && access(url->sqlite_path, F_OK) != 0 ?
+	       url->sqlite_path : NULL;
+}
+
 const struct cmig_backend_ops cmig_backend_sqlite = {
 	.name = "sqlite",
+	.title = "SQLite",
 	.caps = CMIG_BE_TRANSACTIONAL_DDL | CMIG_BE_REBUILDS_ALTER,
 	.dialect = &cmig_dialect_sqlite,
 	.open = sq_open,
 	.close = sq_close,
+	.absent = sq_absent,
+	.memory_url = "sqlite:///:memory:",
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.prepare_step = sq_prepare_step,

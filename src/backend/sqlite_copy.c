@@ -148,7 +148,7 @@ int cmig_sqlite_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *
 		return no_db(d);
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	r->base.next = reader_next;
 	r->base.close = reader_close;
 	r->be = be;
@@ -166,7 +166,7 @@ int cmig_sqlite_copy_reader(struct cmig_copy_reader **out, struct cmig_backend *
 	if (rc) {
 		cmig_buf_release(&sql);
 		reader_close(&r->base);
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	}
 	if (sqlite3_prepare_v2(be->db, sql.ptr, -1, &r->st, NULL) != SQLITE_OK)
 		rc = sq_error(be, "cannot read the source", d);
@@ -260,7 +260,7 @@ int cmig_sqlite_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *
 		return no_db(d);
 	w = calloc(1, sizeof(*w));
 	if (!w)
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	w->base.put = writer_put;
 	w->base.finish = writer_finish;
 	w->base.close = writer_close;
@@ -281,7 +281,7 @@ int cmig_sqlite_copy_writer(struct cmig_copy_writer **out, struct cmig_backend *
 	if (rc) {
 		cmig_buf_release(&sql);
 		free(w);
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		return cmig_diag_oom(d);
 	}
 	if (sqlite3_prepare_v2(be->db, sql.ptr, -1, &w->st, NULL) != SQLITE_OK)
 		rc = sq_error(be, "cannot write the target", d);

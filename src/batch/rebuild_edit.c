@@ -188,86 +188,6 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 	return CMIG_OK;
 }
 
-/* A foreign key of another table that needs `cols` of st's table (a drop would leave it
- * dangling: PostgreSQL refuses such a drop without CASCADE). col_mode: cols is one column
- * being dropped (any use of it counts) rather than a key being dropped (the same column set
- * counts). Reports the error naming both tables and the constraint; CMIG_OK when none. */
-static bool same_set(char *const *a, size_t na, char *const *b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++) {
-		bool found = false;
-		for (size_t j = 0; j < nb && !found; j++)
-			found = cmig_sqltext_name_eq(a[i], b[j]);
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
-static int check_referencing(struct cmig_rebuild_state *st, char *const *cols, size_t ncols,
-                             bool col_mode, const char *what)
-{
-	char *const *pk;
-	size_t npk = cmig_table_primary_key(&st->t, &pk);
-	int rc = CMIG_OK;
-
-	for (size_t i = 0; i < st->s->n && !rc; i++) {
-		const struct cmig_schema_obj *o = &st->s->objs[i];
-		struct cmig_table child;
-		cmig_diags quiet = CMIG_DIAGS_INIT;
-		struct cmig_pgname *names = NULL;
-		size_t nnames = 0;
-
-		if (strcmp(o->type, "table") != 0 || !o->sql || cmig_sqltext_name_eq(o->name, st->t.name) ||
-		    !cmig_sqltext_mentions(o->sql, st->t.name))
-			continue;
-		if (cmig_table_parse(&child, o->sql, &quiet)) {
-			cmig_diags_release(&quiet);
-			continue;
-		}
-		cmig_diags_release(&quiet);
-		if (cmig_pgnames_assign(&names, &nnames, &child, NULL, 0)) {
-			cmig_table_release(&child);
-			return cmig_diag_oom(st->d);
-		}
-		for (size_t k = 0; k < nnames && !rc; k++) {
-			const struct cmig_cons *fk;
-			char *parent = NULL, **pcols = NULL;
-			size_t npcols = 0;
-			bool hit = false;
-			if (names[k].kind != CMIG_CONS_FOREIGN)
-				continue;
-			fk = names[k].col >= 0 ? &child.cols[names[k].col].cons[names[k].idx]
-			                       : &child.tcons[names[k].idx];
-			if (cmig_table_references(&parent, &pcols, &npcols, fk->body) != CMIG_OK)
-				continue;
-			if (cmig_sqltext_name_eq(parent, st->t.name)) {
-				char *const *used = npcols ? pcols : pk;
-				size_t nused = npcols ? npcols : npk;
-				if (col_mode) {
-					for (size_t j = 0; j < nused && !hit; j++)
-						hit = cmig_sqltext_name_eq(used[j], cols[0]);
-				} else {
-					hit = same_set(used, nused, cols, ncols);
-				}
-			}
-			if (hit)
-				rc = cmig_rebuild_fail(st->d, st->w, "cannot drop %s of table \"%s\": constraint "
-				                       "\"%s\" of table \"%s\" depends on it", what, st->t.name,
-				                       names[k].name, child.name);
-			free(parent);
-			for (size_t j = 0; j < npcols; j++)
-				free(pcols[j]);
-			free(pcols);
-		}
-		cmig_pgnames_free(names, nnames);
-		cmig_table_release(&child);
-	}
-	return rc;
-}
-
 static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter_action *x)
 {
 	long c = cmig_table_column(&st->t, x->column);
@@ -284,9 +204,7 @@ static int do_drop_column(struct cmig_rebuild_state *st, const struct cmig_alter
 		            "\"%s\" (SQLite tables need one)", x->column, st->t.name);
 	name = st->t.cols[c].name;
 	{
-		char *what = cmig_asprintf("column \"%s\"", name);
-		int rc = what ? check_referencing(st, (char *const *)&name, 1, true, what) : cmig_diag_oom(st->d);
-		free(what);
+		int rc = cmig_rebuild_refs_column(st, name);
 		if (rc)
 			return rc;
 	}
@@ -455,9 +373,7 @@ static int do_drop_constraint(struct cmig_rebuild_state *st, const struct cmig_a
 		struct cmig_pgname p = v[hit];
 		const struct cmig_cons *k = p.col >= 0 ? &st->t.cols[p.col].cons[p.idx] : &st->t.tcons[p.idx];
 		if (k->kind == CMIG_CONS_PRIMARY || k->kind == CMIG_CONS_UNIQUE) {
-			char *what = cmig_asprintf("constraint \"%s\"", p.name);
-			rc = what ? check_referencing(st, k->cols, k->ncols, false, what) : cmig_diag_oom(st->d);
-			free(what);
+			rc = cmig_rebuild_refs_key(st, k, p.name);
 			if (rc) {
 				cmig_pgnames_free(v, n);
 				return rc;

@@ -327,77 +327,92 @@ static bool has_autoincrement(const struct cmig_table *t)
 	return false;
 }
 
-int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_state *st, const struct cmig_table *old,
-                     const struct cmig_schema *s, cmig_diags *d)
+/* The check after a view is recreated: CREATE VIEW checks nothing, a SELECT does. */
+static void emit_view_probe(struct emit *e, const char *view, const char *table)
 {
-	struct emit e = { p, d, CMIG_OK };
 	cmig_buf b = CMIG_BUF_INIT;
-	bool *dep = dependents(s, old->name);
-	struct cmig_pgname *names = NULL;
-	size_t nnames = 0;
-	const char *col;
-	int rc;
+	char *what = cmig_asprintf("view \"%s\" no longer works after the rebuild of table \"%s\"", view, table);
+	cmig_buf_puts(&b, "SELECT * FROM ");
+	cmig_sqltext_quote(&b, view);
+	cmig_buf_puts(&b, " LIMIT 0");
+	if (!what && !e->rc)
+		e->rc = CMIG_ENOMEM;
+	add_step(e, CMIG_STEP_VERIFY, &b, what);
+	free(what);
+}
 
-	if (!dep)
-		return cmig_diag_oom(d);
-	/* a trigger on the table, or a view or trigger elsewhere, that uses a dropped column */
-	for (size_t i = 0; i < s->n && st->ndropped; i++) {
+/* Before anything is emitted: a trigger on the table, or a trigger dropped with it, that uses a
+ * dropped column fails the plan unless CASCADE drops it too. */
+static int check_triggers(const struct cmig_rebuild_state *st, const struct cmig_table *old,
+                          const struct cmig_schema *s, const bool *dep, cmig_diags *d)
+{
+	const char *col;
+	for (size_t i = 0; i < s->n && st->ndropped && !st->cascade; i++) {
 		const struct cmig_schema_obj *o = &s->objs[i];
 		bool on_table = strcmp(o->type, "trigger") == 0 && cmig_sqltext_name_eq(o->tbl_name, old->name);
 		if (!o->sql || !(on_table || (dep[i] && strcmp(o->type, "trigger") == 0)))
 			continue;
-		if (uses_dropped(st, o->sql, &col) && !st->cascade) {
-			free(dep);
+		if (uses_dropped(st, o->sql, &col))
 			return cmig_rebuild_fail(d, st->w, "cannot drop column \"%s\" of table \"%s\": trigger \"%s\" "
 			            "uses it (drop or change the trigger first, or use CASCADE)", col,
 			            old->name, o->name);
-		}
 	}
-	/* 1. the new table */
-	if (cmig_table_print(&b, &st->t, p->tmp))
-		e.rc = CMIG_ENOMEM;
-	add_step(&e, CMIG_STEP_EXEC, &b, NULL);
-	/* 2. the rows */
-	emit_copy(&e, st, old);
-	/* 3. the AUTOINCREMENT counter */
-	if (has_autoincrement(old) && has_autoincrement(&st->t)) {
-		cmig_buf_puts(&b, "DELETE FROM sqlite_sequence WHERE name = ");
-		cmig_buf_putc(&b, '\'');
-		cmig_buf_add_quoted(&b, p->tmp, '\'');
-		cmig_buf_putc(&b, '\'');
-		add_step(&e, CMIG_STEP_EXEC, &b, NULL);
-		cmig_buf_puts(&b, "INSERT INTO sqlite_sequence (name, seq) SELECT '");
-		cmig_buf_add_quoted(&b, p->tmp, '\'');
-		cmig_buf_puts(&b, "', seq FROM sqlite_sequence WHERE name = '");
-		cmig_buf_add_quoted(&b, old->name, '\'');
-		cmig_buf_putc(&b, '\'');
-		add_step(&e, CMIG_STEP_EXEC, &b, NULL);
-	}
-	/* 4. dependents out of the way, newest first */
+	return CMIG_OK;
+}
+
+/* 3. the AUTOINCREMENT counter, copied under the temporary name (INSERT…SELECT resets it) */
+static void emit_sequence(struct emit *e, const struct cmig_rebuild_state *st, const struct cmig_table *old)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	if (!has_autoincrement(old) || !has_autoincrement(&st->t))
+		return;
+	cmig_buf_puts(&b, "DELETE FROM sqlite_sequence WHERE name = ");
+	cmig_buf_putc(&b, '\'');
+	cmig_buf_add_quoted(&b, e->p->tmp, '\'');
+	cmig_buf_putc(&b, '\'');
+	add_step(e, CMIG_STEP_EXEC, &b, NULL);
+	cmig_buf_puts(&b, "INSERT INTO sqlite_sequence (name, seq) SELECT '");
+	cmig_buf_add_quoted(&b, e->p->tmp, '\'');
+	cmig_buf_puts(&b, "', seq FROM sqlite_sequence WHERE name = '");
+	cmig_buf_add_quoted(&b, old->name, '\'');
+	cmig_buf_putc(&b, '\'');
+	add_step(e, CMIG_STEP_EXEC, &b, NULL);
+}
+
+/* 4. dependents out of the way, newest first; 5. the swap */
+static void emit_swap(struct emit *e, const struct cmig_table *old, const struct cmig_schema *s, const bool *dep)
+{
+	cmig_buf b = CMIG_BUF_INIT;
 	for (size_t i = s->n; i-- > 0;) {
 		if (!dep[i])
 			continue;
 		cmig_buf_printf(&b, "DROP %s IF EXISTS ", strcmp(s->objs[i].type, "view") == 0 ? "VIEW" : "TRIGGER");
 		cmig_sqltext_quote(&b, s->objs[i].name);
-		add_step(&e, CMIG_STEP_EXEC, &b, NULL);
+		add_step(e, CMIG_STEP_EXEC, &b, NULL);
 	}
-	/* 5. swap */
 	cmig_buf_puts(&b, "DROP TABLE ");
 	cmig_sqltext_quote(&b, old->name);
-	add_step(&e, CMIG_STEP_EXEC, &b, NULL);
+	add_step(e, CMIG_STEP_EXEC, &b, NULL);
 	cmig_buf_puts(&b, "ALTER TABLE ");
-	cmig_sqltext_quote(&b, p->tmp);
+	cmig_sqltext_quote(&b, e->p->tmp);
 	cmig_buf_puts(&b, " RENAME TO ");
 	cmig_sqltext_quote(&b, old->name);
-	add_step(&e, CMIG_STEP_EXEC, &b, NULL);
-	/* 6. indexes (those on a dropped column go, as in PostgreSQL), views, triggers */
+	add_step(e, CMIG_STEP_EXEC, &b, NULL);
+}
+
+/* 6. indexes (those on a dropped column go, as in PostgreSQL), then views (each probed), then
+ * triggers */
+static void emit_recreate(struct emit *e, const struct cmig_rebuild_state *st, const struct cmig_table *old,
+                          const struct cmig_schema *s, const bool *dep)
+{
+	const char *col;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct cmig_schema_obj *o = &s->objs[i];
 		if (strcmp(o->type, "index") != 0 || !o->sql || !cmig_sqltext_name_eq(o->tbl_name, old->name))
 			continue;
 		if (index_uses_dropped(st, o->sql))
 			continue;
-		add_sql(&e, CMIG_STEP_EXEC, o->sql, NULL);
+		add_sql(e, CMIG_STEP_EXEC, o->sql, NULL);
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char *type = pass == 0 ? "view" : "trigger";
@@ -408,22 +423,39 @@ int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_stat
 				continue;
 			if (st->cascade && uses_dropped(st, o->sql, &col))
 				continue; /* CASCADE: what uses the dropped column goes with it */
-			add_sql(&e, CMIG_STEP_EXEC, o->sql, NULL);
-			if (pass == 0) {
-				char *what = cmig_asprintf("view \"%s\" no longer works after the rebuild of table \"%s\"",
-				                           o->name, old->name);
-				cmig_buf_puts(&b, "SELECT * FROM ");
-				cmig_sqltext_quote(&b, o->name);
-				cmig_buf_puts(&b, " LIMIT 0");
-				if (!what)
-					e.rc = CMIG_ENOMEM;
-				add_step(&e, CMIG_STEP_VERIFY, &b, what);
-				free(what);
-			}
+			add_sql(e, CMIG_STEP_EXEC, o->sql, NULL);
+			if (pass == 0)
+				emit_view_probe(e, o->name, old->name);
 		}
 	}
+}
+
+int cmig_rebuild_emit_plan(struct cmig_rebuild_plan *p, struct cmig_rebuild_state *st, const struct cmig_table *old,
+                     const struct cmig_schema *s, cmig_diags *d)
+{
+	struct emit e = { p, d, CMIG_OK };
+	cmig_buf b = CMIG_BUF_INIT;
+	bool *dep = dependents(s, old->name);
+	struct cmig_pgname *names = NULL;
+	size_t nnames = 0;
+	int rc;
+
+	if (!dep)
+		return cmig_diag_oom(d);
+	if ((rc = check_triggers(st, old, s, dep, d))) {
+		free(dep);
+		return rc;
+	}
+	/* 1. the new table */
+	if (cmig_table_print(&b, &st->t, p->tmp))
+		e.rc = CMIG_ENOMEM;
+	add_step(&e, CMIG_STEP_EXEC, &b, NULL);
+	/* 2. the rows */
+	emit_copy(&e, st, old);
+	emit_sequence(&e, st, old);
+	emit_swap(&e, old, s, dep);
+	emit_recreate(&e, st, old, s, dep);
 	free(dep);
-	cmig_buf_release(&b);
 	/* probes, for when the copy fails */
 	if (!e.rc) {
 		if ((rc = cmig_rebuild_edit_names(st, &names, &nnames)))

@@ -1,7 +1,8 @@
 /*
- * rebuild_int.h - what the three files of the rebuild planner share (rebuild.c: decide,
- * native spelling, the plan's life cycle; rebuild_edit.c: the model edit, action by action;
- * rebuild_emit.c: the statements and probes). Not for use outside src/batch/rebuild*.c.
+ * rebuild_int.h - what the files of the rebuild planner share (rebuild.c: decide, native
+ * spelling, the plan's life cycle; rebuild_edit.c: the model edit, action by action;
+ * rebuild_refs.c: the foreign keys a drop would leave dangling; rebuild_names.c: constraint
+ * names; rebuild_emit.c: the statements and probes). Not for use outside src/batch/rebuild*.c.
  */
 #ifndef CMIG_BATCH_REBUILD_INT_H
 #define CMIG_BATCH_REBUILD_INT_H
@@ -53,6 +54,13 @@ int cmig_rebuild_names_stash(struct cmig_rebuild_state *st);
 /* After the edits: write CONSTRAINT <pgname> into each one whose derived name would change. */
 int cmig_rebuild_names_pin(struct cmig_rebuild_state *st);
 const char *cmig_rebuild_kind_name(cmig_cons_kind k);
+
+/* rebuild_refs.c */
+/* Refuse (an error naming both tables and the foreign key) to drop the column, or the key
+ * (a PRIMARY KEY or UNIQUE cons of st->t called name), when another table's foreign key
+ * needs it; CMIG_OK when none does. */
+int cmig_rebuild_refs_column(struct cmig_rebuild_state *st, const char *column);
+int cmig_rebuild_refs_key(struct cmig_rebuild_state *st, const struct cmig_cons *key, const char *name);
 
 /* rebuild_emit.c */
 /* _cmig_new_<t>, numbered while the schema has that name. */

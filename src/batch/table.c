@@ -9,6 +9,8 @@
  * parenthesis level — except inside a REFERENCES clause, where SET NULL, SET DEFAULT and
  * NOT DEFERRABLE belong to the clause.
  *
+ * The edits of the model are in table_edit.c.
+ *
  * Deliberately not done: validating types or expressions (SQLite does that when the new table
  * is created), CREATE TABLE … AS SELECT (sqlite_schema holds a column list for those anyway).
  */
@@ -517,17 +519,28 @@ done:
 	return rc;
 }
 
+/* The tokens of text, which must be one element (no ',' at its top level): CMIG_OK with *t
+ * built (release it), or an error naming `what` with nothing left to release. */
+static int one_element(cmig_stoks *t, const char *text, const char *what, cmig_diags *d)
+{
+	int rc;
+	if (cmig_stoks_build(t, text, 0, strlen(text)))
+		return cmig_diag_oom(d);
+	if (t->n > 0 && cmig_stoks_element_end(t, 0) == t->n)
+		return CMIG_OK;
+	rc = bad(d, t, t->n ? cmig_stoks_element_end(t, 0) : 0, what);
+	cmig_stoks_release(t);
+	return rc;
+}
+
 int cmig_table_parse_column(struct cmig_column *out, const char *text, cmig_diags *d)
 {
 	cmig_stoks t;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return cmig_diag_oom(d);
-	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
-		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one column definition");
-	else
-		rc = parse_column(out, &t, 0, t.n, d);
+	if ((rc = one_element(&t, text, "one column definition", d)))
+		return rc;
+	rc = parse_column(out, &t, 0, t.n, d);
 	cmig_stoks_release(&t);
 	return rc;
 }
@@ -537,12 +550,9 @@ int cmig_table_parse_constraint(struct cmig_cons *out, const char *text, cmig_di
 	cmig_stoks t;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if (cmig_stoks_build(&t, text, 0, strlen(text)))
-		return cmig_diag_oom(d);
-	if (t.n == 0 || cmig_stoks_element_end(&t, 0) != t.n)
-		rc = bad(d, &t, t.n ? cmig_stoks_element_end(&t, 0) : 0, "one table constraint");
-	else
-		rc = parse_tcons(out, &t, 0, t.n, d);
+	if ((rc = one_element(&t, text, "one table constraint", d)))
+		return rc;
+	rc = parse_tcons(out, &t, 0, t.n, d);
 	cmig_stoks_release(&t);
 	return rc;
 }
@@ -662,185 +672,6 @@ size_t cmig_table_primary_key(const struct cmig_table *t, char *const **out)
 	}
 	*out = NULL;
 	return 0;
-}
-
-/* The lead for a new element: the last element's when it starts on its own line. */
-static char *new_lead(const struct cmig_table *t)
-{
-	const char *l = NULL;
-	if (t->ntcons)
-		l = t->tcons[t->ntcons - 1].lead;
-	else if (t->ncols)
-		l = t->cols[t->ncols - 1].lead;
-	if (l && strchr(l, '\n')) {
-		const char *nl = strrchr(l, '\n');
-		return cmig_strdup(nl); /* the newline and the indentation, not comments */
-	}
-	return cmig_strdup(" ");
-}
-
-/* The last element's `after` may hold a line comment; the new last element follows it. */
-static void fix_after_for_append(struct cmig_table *t, char **moved)
-{
-	char **after = t->ntcons ? &t->tcons[t->ntcons - 1].after
-	                         : (t->ncols ? &t->cols[t->ncols - 1].after : NULL);
-	*moved = NULL;
-	if (!after || !*after)
-		return;
-	/* the spaces before ')' (e.g. "\n") belong after the new last element */
-	if (strspn(*after, " \t\r\n") == strlen(*after)) {
-		*moved = *after;
-		*after = cmig_strdup("");
-	}
-}
-
-int cmig_table_add_column(struct cmig_table *t, struct cmig_column *c)
-{
-	struct cmig_column *p;
-	char *moved;
-	if (!(p = realloc(t->cols, (t->ncols + 1) * sizeof(*p)))) {
-		cmig_column_release(c);
-		return CMIG_ENOMEM;
-	}
-	t->cols = p;
-	free(c->lead);
-	free(c->after);
-	c->lead = new_lead(t);
-	if (t->ntcons) {
-		c->after = cmig_strdup("");
-	} else {
-		fix_after_for_append(t, &moved);
-		c->after = moved ? moved : cmig_strdup("");
-	}
-	t->cols[t->ncols++] = *c;
-	memset(c, 0, sizeof(*c));
-	/* added either way (the table owns it); a missing text fails the edit */
-	return t->cols[t->ncols - 1].lead && t->cols[t->ncols - 1].after ? CMIG_OK : CMIG_ENOMEM;
-}
-
-/* The element after a dropped one inherits the dropped one's line: a comment that trailed
- * the dropped element on its line ("id INT, -- the id") goes with it. */
-static void inherit_lead(char **next, const char *dropped)
-{
-	const char *nl = next && *next ? strchr(*next, '\n') : NULL;
-	const char *dl;
-	cmig_buf b = CMIG_BUF_INIT;
-	if (!next || !*next || !dropped)
-		return;
-	if (!nl) {
-		/* "a INT, b INT": b takes a's place and a's (empty) lead */
-		char *c = cmig_strdup(dropped);
-		if (c) {
-			free(*next);
-			*next = c;
-		}
-		return;
-	}
-	dl = strrchr(dropped, '\n');
-	if (cmig_buf_add(&b, dropped, dl ? (size_t)(dl - dropped) + 1 : 0) || cmig_buf_puts(&b, nl + 1)) {
-		cmig_buf_release(&b);
-		return;
-	}
-	free(*next);
-	*next = cmig_buf_detach(&b);
-}
-
-void cmig_table_drop_column(struct cmig_table *t, size_t i)
-{
-	char **next = i + 1 < t->ncols ? &t->cols[i + 1].lead : (t->ntcons ? &t->tcons[0].lead : NULL);
-	inherit_lead(next, t->cols[i].lead);
-	{
-	bool last = i + 1 == t->ncols && t->ntcons == 0;
-	char *after = NULL;
-	if (last && i > 0) {
-		after = t->cols[i].after;
-		t->cols[i].after = NULL;
-	}
-	cmig_column_release(&t->cols[i]);
-	memmove(&t->cols[i], &t->cols[i + 1], (t->ncols - i - 1) * sizeof(*t->cols));
-	t->ncols--;
-	if (after) {
-		free(t->cols[t->ncols - 1].after);
-		t->cols[t->ncols - 1].after = after;
-	}
-	}
-}
-
-int cmig_table_add_constraint(struct cmig_table *t, struct cmig_cons *c)
-{
-	struct cmig_cons *p;
-	char *moved;
-	if (!(p = realloc(t->tcons, (t->ntcons + 1) * sizeof(*p)))) {
-		cmig_cons_release(c);
-		return CMIG_ENOMEM;
-	}
-	t->tcons = p;
-	free(c->lead);
-	free(c->after);
-	c->lead = new_lead(t);
-	fix_after_for_append(t, &moved);
-	c->after = moved ? moved : cmig_strdup("");
-	t->tcons[t->ntcons++] = *c;
-	memset(c, 0, sizeof(*c));
-	return t->tcons[t->ntcons - 1].lead && t->tcons[t->ntcons - 1].after ? CMIG_OK : CMIG_ENOMEM;
-}
-
-void cmig_table_drop_constraint(struct cmig_table *t, size_t i)
-{
-	bool last = i + 1 == t->ntcons;
-	char *after = NULL;
-	if (!last)
-		inherit_lead(&t->tcons[i + 1].lead, t->tcons[i].lead);
-	if (last) {
-		after = t->tcons[i].after;
-		t->tcons[i].after = NULL;
-	}
-	cmig_cons_release(&t->tcons[i]);
-	memmove(&t->tcons[i], &t->tcons[i + 1], (t->ntcons - i - 1) * sizeof(*t->tcons));
-	t->ntcons--;
-	if (after) {
-		char **prev = t->ntcons ? &t->tcons[t->ntcons - 1].after
-		                        : (t->ncols ? &t->cols[t->ncols - 1].after : NULL);
-		if (prev && strspn(after, " \t\r\n") == strlen(after)) {
-			free(*prev);
-			*prev = after;
-		} else {
-			free(after);
-		}
-	}
-}
-
-int cmig_column_set_type(struct cmig_column *c, const char *type)
-{
-	char *n = cmig_strdup(type);
-	if (!n)
-		return CMIG_ENOMEM;
-	free(c->type);
-	c->type = n;
-	c->dirty = true;
-	return CMIG_OK;
-}
-
-void cmig_column_remove_at(struct cmig_column *c, size_t i)
-{
-	cmig_cons_release(&c->cons[i]);
-	memmove(&c->cons[i], &c->cons[i + 1], (c->ncons - i - 1) * sizeof(*c->cons));
-	c->ncons--;
-	c->dirty = true;
-}
-
-size_t cmig_column_remove(struct cmig_column *c, cmig_cons_kind kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->ncons;) {
-		if (c->cons[i].kind == kind) {
-			cmig_column_remove_at(c, i);
-			n++;
-		} else {
-			i++;
-		}
-	}
-	return n;
 }
 
 int cmig_column_add(struct cmig_column *c, const char *text, cmig_diags *d)

@@ -38,6 +38,7 @@ const struct cli_command cmd_diff_def = {
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"The schema at head comes from replaying the chain in a scratch database (SQLite: in\n"
 	"memory; PostgreSQL: a database on dev_url's server, dropped afterwards); the declared\n"
-	"schema (schema_file, default schema.sql) is loaded into another. Exit status 0 when they\n"
+	"schema (schema_file, default schema.sql; with one file per dialect, the database URL's)\n"
+	"is loaded into another. Exit status 0 when they\n"
 	"agree, 3 when there is SQL to print (use it in CI), 1 on error.\n",
 };

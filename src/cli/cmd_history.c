@@ -48,10 +48,10 @@ static int side(long *pos, struct cli_ctx *ctx, const char *s, size_t len)
 static int print_json(struct cli_ctx *ctx, long lo, long hi)
 {
 	size_t n = cmig_project_count(ctx->project);
-	long cur_pos = -2; /* -2: not known */
-	bool first = true;
+	long cur_pos = -1;   /* base; read only when a database is configured */
+	bool first = true, have_db = cmig_project_has_database(ctx->project);
 
-	if (cmig_project_has_database(ctx->project)) {
+	if (have_db) {
 		int rc = side(&cur_pos, ctx, "current", 7);
 		if (rc)
 			return cli_exit(rc);
@@ -72,7 +72,7 @@ static int print_json(struct cli_ctx *ctx, long lo, long hi)
 		fputs(", \"path\": ", stdout);
 		cli_json_string(cmig_revision_path(r));
 		printf(", \"is_head\": %s, \"is_current\": %s}", (size_t)i == n - 1 ? "true" : "false",
-		       cur_pos == -2 ? "null" : cur_pos == i ? "true" : "false");
+		       !have_db ? "null" : cur_pos == i ? "true" : "false");
 	}
 	fputs(first ? "]}\n" : "\n]}\n", stdout);
 	return EXIT_OK;

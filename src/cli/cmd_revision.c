@@ -72,5 +72,7 @@ const struct cli_command cmd_revision_def = {
 	"built-in template). An existing file is never overwritten.\n"
 	"With --autogenerate the up section is the SQL from the schema at head to the declared\n"
 	"schema (schema.sql) and the down section its reverse; both are proven in a scratch\n"
-	"database first, or nothing is written (see docs/autogenerate.md).\n",
+	"database first, or nothing is written (see docs/autogenerate.md). With schema_file\n"
+	"naming a file for each dialect it writes dialect:sqlite and dialect:postgresql\n"
+	"sections, each proven on its own dialect.\n",
 };

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "out.h"
+#include "vec.h"
 
 static const struct cli_opt opts[] = {
 	{ "format", 0, "FORMAT", "text (default) or json: {\"current\", \"revisions\", \"problems\"}" },
@@ -50,10 +51,8 @@ struct json_problem {
 };
 
 struct json_status {
-	struct json_row *rows;
-	size_t nrows, caprows;
-	struct json_problem *probs;
-	size_t nprobs, capprobs;
+	CMIG_VEC(struct json_row) rows;
+	CMIG_VEC(struct json_problem) probs;
 	bool nomem;
 };
 
@@ -67,27 +66,15 @@ static char *dup_or_null(const char *s, bool *nomem)
 	return c;
 }
 
-static bool grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	if (n < *cap)
-		return true;
-	if (!(p = realloc(*arr, (*cap ? 2 * *cap : 16) * size)))
-		return false;
-	*arr = p;
-	*cap = *cap ? 2 * *cap : 16;
-	return true;
-}
-
 static void json_row_cb(const cmig_status_row *r, void *payload)
 {
 	struct json_status *st = payload;
 	struct json_row *jr;
-	if (!grow((void **)&st->rows, &st->caprows, st->nrows, sizeof(*st->rows))) {
+	if (CMIG_VEC_RESERVE(&st->rows, st->rows.n + 1)) {
 		st->nomem = true;
 		return;
 	}
-	jr = &st->rows[st->nrows++];
+	jr = &st->rows.items[st->rows.n++];
 	jr->rev = r->rev;
 	jr->state = row_state(r);
 	jr->applied_at = strcmp(jr->state, "applied") && strcmp(jr->state, "stamped") ? NULL :
@@ -104,11 +91,11 @@ static void json_diag_cb(const cmig_diag *d, void *payload)
 		cli_print_diag(d, NULL);
 		return;
 	}
-	if (!grow((void **)&st->probs, &st->capprobs, st->nprobs, sizeof(*st->probs))) {
+	if (CMIG_VEC_RESERVE(&st->probs, st->probs.n + 1)) {
 		st->nomem = true;
 		return;
 	}
-	c = &st->probs[st->nprobs++].d;
+	c = &st->probs.items[st->probs.n++].d;
 	*c = *d;
 	c->kind = dup_or_null(d->kind, &st->nomem);
 	c->path = dup_or_null(d->path, &st->nomem);
@@ -118,15 +105,15 @@ static void json_diag_cb(const cmig_diag *d, void *payload)
 
 static void json_status_free(struct json_status *st)
 {
-	for (size_t i = 0; i < st->nrows; i++)
-		free(st->rows[i].applied_at);
-	for (size_t i = 0; i < st->nprobs; i++) {
-		free((char *)st->probs[i].d.kind);
-		free((char *)st->probs[i].d.path);
-		free((char *)st->probs[i].d.message);
+	for (size_t i = 0; i < st->rows.n; i++)
+		free(st->rows.items[i].applied_at);
+	for (size_t i = 0; i < st->probs.n; i++) {
+		free((char *)st->probs.items[i].d.kind);
+		free((char *)st->probs.items[i].d.path);
+		free((char *)st->probs.items[i].d.message);
 	}
-	free(st->rows);
-	free(st->probs);
+	free(st->rows.items);
+	free(st->probs.items);
 }
 
 static int status_json(struct cli_ctx *ctx)
@@ -145,24 +132,24 @@ static int status_json(struct cli_ctx *ctx)
 		fprintf(stderr, "cmig: error: out of memory\n");
 		rc = CMIG_ENOMEM;
 	}
-	/* a problem that stopped the walk (db-unknown) is still reported as the object */
-	if (rc == CMIG_OK || st.nprobs) {
+	/* a problem that stopped the walk is still reported as the object */
+	if (rc == CMIG_OK || st.probs.n) {
 		fputs("{\"current\": ", stdout);
 		cli_json_string_or_null(cur);
 		fputs(", \"revisions\": [", stdout);
-		for (size_t i = 0; i < st.nrows; i++) {
+		for (size_t i = 0; i < st.rows.n; i++) {
 			fputs(i ? ",\n  {\"revision\": " : "\n  {\"revision\": ", stdout);
-			cli_json_string(cmig_revision_id(st.rows[i].rev));
-			printf(", \"state\": \"%s\", \"applied_at\": ", st.rows[i].state);
-			cli_json_string_or_null(st.rows[i].applied_at);
+			cli_json_string(cmig_revision_id(st.rows.items[i].rev));
+			printf(", \"state\": \"%s\", \"applied_at\": ", st.rows.items[i].state);
+			cli_json_string_or_null(st.rows.items[i].applied_at);
 			putchar('}');
 		}
-		fputs(st.nrows ? "\n ], \"problems\": [" : "], \"problems\": [", stdout);
-		for (size_t i = 0; i < st.nprobs; i++) {
+		fputs(st.rows.n ? "\n ], \"problems\": [" : "], \"problems\": [", stdout);
+		for (size_t i = 0; i < st.probs.n; i++) {
 			fputs(i ? ",\n  " : "\n  ", stdout);
-			cli_json_diag(&st.probs[i].d);
+			cli_json_diag(&st.probs.items[i].d);
 		}
-		fputs(st.nprobs ? "\n ]}\n" : "]}\n", stdout);
+		fputs(st.probs.n ? "\n ]}\n" : "]}\n", stdout);
 	}
 	json_status_free(&st);
 	cmig_free(cur);

@@ -203,11 +203,13 @@ static void run_one(struct fleet *f, size_t i)
 	if (!rc && (f->cmd == F_CURRENT || f->cmd == F_STATUS || f->cmd == F_CHECK) &&
 	    r->run.known && r->run.before && cmig_project_find(&(const cmig_revision *){ NULL }, p,
 	                                                        r->run.before) != CMIG_OK) {
-		/* a revision no file declares has no pending count: the report says so */
-		sink_diag(&(cmig_diag){ .severity = CMIG_DIAG_ERROR, .code = CMIG_ENOTFOUND,
-		                        .kind = "db-unknown",
-		                        .message = "db-unknown: the database is at a revision no file declares" },
-		          &sink);
+		/* a revision no file declares has no pending count: the report says so (status
+		 * has already said it, as SPEC §5 has it report and go on) */
+		if (!r->error)
+			sink_diag(&(cmig_diag){ .severity = CMIG_DIAG_ERROR, .code = CMIG_ENOTFOUND,
+			                        .kind = "db-unknown",
+			                        .message = "db-unknown: the database is at a revision no file declares" },
+			          &sink);
 		rc = CMIG_ENOTFOUND;
 	}
 	r->seconds = now_s() - t0;

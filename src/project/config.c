@@ -1,7 +1,8 @@
 /*
  * config.c - cmig.yaml, DATABASE_URL and --url -> settings (SPEC §1).
  *
- * The file is one YAML mapping of scalar keys to scalar values, read with libyaml's event
+ * The file is one YAML mapping of scalar keys to scalar values (`dialects` takes a list,
+ * `schema_file` also a map of dialect to file, SPEC §8), read with libyaml's event
  * parser (no document tree: a config is a dozen lines, and events carry the line and column
  * each diagnostic needs). Syntax errors and values of the wrong type name path:line:column;
  * an unknown key is a warning (a newer cmig's key should not break an older one); a repeated
@@ -62,6 +63,10 @@ struct file_values {
 	bool seen[NKEYS];
 	int fk;               /* -1 not set, else 0/1 */
 	unsigned line[NKEYS]; /* where each value was given */
+	/* SPEC §8 schema_file's map form, by cmig_dialect_kind */
+	bool smap_given;
+	char *smap[3];
+	unsigned smap_line[3];
 };
 
 /* The index of a key in keys[] (the table is static, so the name is always there). */
@@ -150,6 +155,96 @@ static int parse_bool(int *out, const char *v)
 	return -1;
 }
 
+/* Skip the rest of a node whose first event ev was (a list or mapping: up to its end). */
+static int skip_node(yaml_parser_t *p, const yaml_event_t *ev, const char *path, cmig_diags *d)
+{
+	int depth = ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
+	while (depth > 0) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(p, &e))
+			return yaml_problem(p, path, d);
+		if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		yaml_event_delete(&e);
+	}
+	return CMIG_OK;
+}
+
+/* SPEC §8 `schema_file: {sqlite: FILE, postgresql: FILE}`; the mapping's start event is
+ * already read. A key other than a dialect, a repeated key, a value that is not a string and
+ * an empty map are errors at their line; the map is read to its end either way, so the keys
+ * after it are still checked. */
+static int read_schema_map(struct file_values *fv, yaml_parser_t *p, unsigned kline,
+                           const char *path, cmig_diags *d)
+{
+	yaml_event_t kev, vev;
+	int rc = CMIG_OK, r;
+	size_t n = 0;
+
+	fv->smap_given = true;
+	for (;;) {
+		if (!yaml_parser_parse(p, &kev))
+			return yaml_problem(p, path, d);
+		if (kev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&kev);
+			break;
+		}
+		unsigned line = (unsigned)kev.start_mark.line + 1, col = (unsigned)kev.start_mark.column + 1;
+		int dia = 0;
+		if (kev.type == YAML_SCALAR_EVENT) {
+			const char *key = (const char *)kev.data.scalar.value;
+			dia = !strcmp(key, "sqlite") ? CMIG_DIALECT_SQLITE
+			    : (!strcmp(key, "postgresql") || !strcmp(key, "postgres")) ? CMIG_DIALECT_POSTGRESQL
+			    : 0;
+			if (!dia)
+				rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL,
+				                    NULL, "key \"schema_file\": unknown dialect \"%s\" (expected "
+				                    "sqlite or postgresql)", key);
+		} else {
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL, NULL,
+			                    "key \"schema_file\": its keys must be sqlite or postgresql, "
+			                    "not %s", event_what(&kev));
+		}
+		r = skip_node(p, &kev, path, d);
+		yaml_event_delete(&kev);
+		if (r)
+			return r;
+		if (!yaml_parser_parse(p, &vev))
+			return yaml_problem(p, path, d);
+		if (!dia) {
+			/* reported above */
+		} else if (fv->smap_line[dia]) {
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL,
+			                    NULL, "key \"schema_file\": %s appears twice (lines %u and %u)",
+			                    dia == CMIG_DIALECT_SQLITE ? "sqlite" : "postgresql",
+			                    fv->smap_line[dia], line);
+		} else if (vev.type != YAML_SCALAR_EVENT || is_null_scalar(&vev)) {
+			rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, line, col, NULL,
+			                    NULL, "key \"schema_file\": %s needs a file name, not %s",
+			                    dia == CMIG_DIALECT_SQLITE ? "sqlite" : "postgresql",
+			                    vev.type == YAML_SCALAR_EVENT ? "nothing" : event_what(&vev));
+		} else {
+			fv->smap_line[dia] = line;
+			fv->smap[dia] = cmig_strndup((const char *)vev.data.scalar.value,
+			                             vev.data.scalar.length);
+			if (!fv->smap[dia])
+				rc = cmig_diag_error(d, path, 0, CMIG_ENOMEM, NULL, "out of memory");
+			n++;
+		}
+		r = skip_node(p, &vev, path, d);
+		yaml_event_delete(&vev);
+		if (r)
+			return r;
+	}
+	if (n == 0 && rc == CMIG_OK)
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, kline, 0, NULL, NULL,
+		                    "key \"schema_file\": the map names no file (expected sqlite: FILE "
+		                    "and/or postgresql: FILE)");
+	return rc;
+}
+
 /* One key: value pair; the key event is already read. */
 static int read_pair(struct file_values *fv, yaml_parser_t *p, const yaml_event_t *kev,
                      const char *path, cmig_diags *d)
@@ -185,6 +280,11 @@ static int read_pair(struct file_values *fv, yaml_parser_t *p, const yaml_event_
 	if (fv->seen[k]) {
 		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, path, kline, kcol, NULL, NULL,
 		                    "key \"%s\" appears twice", key);
+	} else if (!strcmp(key, "schema_file") && ev.type == YAML_MAPPING_START_EVENT) {
+		fv->seen[k] = true;
+		fv->line[k] = kline;
+		yaml_event_delete(&ev);
+		return read_schema_map(fv, p, kline, path, d);
 	} else if (keys[k].type == KEY_LIST && ev.type == YAML_SEQUENCE_START_EVENT) {
 		/* a list of plain scalars, kept as one comma-separated value */
 		cmig_buf b = CMIG_BUF_INIT;
@@ -501,6 +601,8 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 		for (size_t k = 1; k < NKEYS && rc == CMIG_OK; k++)
 			if (keys[k].type == KEY_STRING)
 				rc = expand(&fv.value[k], keys[k].name, shown, fv.line[k], d);
+		for (size_t k = 1; k < 3 && rc == CMIG_OK; k++)
+			rc = expand(&fv.smap[k], "schema_file", shown, fv.smap_line[k], d);
 		if (rc != CMIG_OK)
 			goto done;
 		if ((rc = lint_keys(out, &fv, shown, d)) != CMIG_OK)
@@ -574,18 +676,29 @@ int cmig_config_load(struct cmig_config *out, const char *path, bool required,
 	out->sqlite_foreign_keys = fv.fk != 0;
 	if (fv.value[7] && !(out->dump_file = resolve(out->dir, fv.value[7])))
 		rc = CMIG_ENOMEM;
-	out->schema_file = resolve(out->dir, fv.value[8] ? fv.value[8] : "schema.sql");
+	out->schema_file_line = fv.line[8];
+	if (fv.smap_given) {
+		for (size_t k = 1; k < 3; k++) {
+			out->schema_files_line[k] = fv.smap_line[k];
+			if (fv.smap[k] && !(out->schema_files[k] = resolve(out->dir, fv.smap[k])))
+				rc = CMIG_ENOMEM;
+		}
+	} else if (!(out->schema_file = resolve(out->dir, fv.value[8] ? fv.value[8] : "schema.sql"))) {
+		rc = CMIG_ENOMEM;
+	}
 	if (fv.value[9] && !(out->dev_url = cmig_strdup(fv.value[9])))
 		rc = CMIG_ENOMEM;
 	if (!out->database_url || (out->path && !out->url_base_dir && (from_file_url || is_default)) ||
 	    !out->versions_dir || !out->version_table || !out->history_table ||
 	    (fv.value[4] && !out->version_table_schema) || (fv.value[2] && !out->template_path) ||
-	    !out->schema_file || rc == CMIG_ENOMEM)
+	    rc == CMIG_ENOMEM)
 		rc = cmig_diag_oom(d);
 
 done:
 	for (size_t k = 0; k < NKEYS; k++)
 		free(fv.value[k]);
+	for (size_t k = 0; k < 3; k++)
+		free(fv.smap[k]);
 	free(tmpl_default);
 	free(shown);
 	cmig_buf_release(&text);
@@ -613,6 +726,8 @@ void cmig_config_release(struct cmig_config *c)
 	free(c->url_problem_path);
 	free(c->dump_file);
 	free(c->schema_file);
+	for (size_t k = 0; k < 3; k++)
+		free(c->schema_files[k]);
 	free(c->dev_url);
 	free(c->pg_lock_timeout);
 	memset(c, 0, sizeof(*c));

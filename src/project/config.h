@@ -24,7 +24,11 @@ struct cmig_config {
 	char *dump_file;            /* SPEC §8: rewritten after a changing upgrade/downgrade/stamp;
 	                             * resolved against dir; NULL when none */
 	char *schema_file;          /* SPEC §8: the declared schema (default schema.sql beside
-	                             * cmig.yaml), resolved */
+	                             * cmig.yaml), resolved; NULL when the map form was given */
+	char *schema_files[3];      /* SPEC §8 `schema_file: {sqlite: F, postgresql: F}`, resolved,
+	                             * indexed by cmig_dialect_kind (NULL: that key is absent) */
+	unsigned schema_file_line;  /* line of the schema_file key (0: not in the file) */
+	unsigned schema_files_line[3]; /* line of each dialect's key in the map */
 	char *dev_url;              /* SPEC §8: server for PostgreSQL scratch databases, or NULL */
 	/* SPEC §10 (lint) */
 	unsigned dialects;          /* `dialects`: bits 1u << CMIG_DIALECT_SQLITE / _POSTGRESQL;

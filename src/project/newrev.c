@@ -164,13 +164,10 @@ int cmig_newrev_create(char **path_out, const char *versions_dir, const char *tm
 	                              NULL, NULL, d);
 }
 
-int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char *tmpl_path,
-                           const char *rev, const char *down, const char *message,
-                           const char *created, const char *up_sql, const char *down_sql,
-                           cmig_diags *d)
+int cmig_newrev_write(char **path_out, const char *versions_dir, const char *rev,
+                      const char *message, const char *text, size_t len, cmig_diags *d)
 {
-	cmig_buf tmpl = CMIG_BUF_INIT, body = CMIG_BUF_INIT;
-	char slug[41], *name = NULL, *path = NULL, *shown_tmpl = NULL;
+	char slug[41], *name = NULL, *path = NULL;
 	int rc;
 
 	*path_out = NULL;
@@ -187,6 +184,62 @@ int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char
 		free(shown);
 		return rc;
 	}
+	cmig_text_slug(slug, message ? message : "");
+	name = slug[0] ? cmig_asprintf("%s_%s.sql", rev, slug) : cmig_asprintf("%s.sql", rev);
+	path = name ? cmig_path_join(versions_dir, name) : NULL;
+	if (!path)
+		rc = cmig_diag_oom(d);
+	else if ((rc = cmig_fs_write_new(path, text, len, d)) == CMIG_OK &&
+	         !(*path_out = cmig_path_display(path)))
+		rc = cmig_diag_oom(d);
+	free(name);
+	free(path);
+	return rc;
+}
+
+/* Append " dialect:sqlite" to the first line of out that is the marker (followed by an option,
+ * the line's end or the text's end). */
+static int tag_marker(cmig_buf *out, const char *marker)
+{
+	size_t ml = strlen(marker);
+	for (size_t i = 0; i < out->len;) {
+		const char *eol = strchr(out->ptr + i, '\n');
+		size_t next = eol ? (size_t)(eol - out->ptr) + 1 : out->len;
+		char after = out->ptr[i + ml < out->len ? i + ml : out->len];
+		if (strncmp(out->ptr + i, marker, ml) != 0 ||
+		    !(after == ' ' || after == '\t' || after == '\r' || after == '\n' || !after)) {
+			i = next;
+			continue;
+		}
+		size_t at = eol ? (size_t)(eol - out->ptr) : out->len;
+		while (at > i && (out->ptr[at - 1] == '\r' || out->ptr[at - 1] == ' ' ||
+		                  out->ptr[at - 1] == '\t'))
+			at--;
+		cmig_buf tail = CMIG_BUF_INIT;
+		int rc = cmig_buf_puts(&tail, out->ptr + at);
+		cmig_buf_truncate(out, at);
+		rc = rc || cmig_buf_puts(out, " dialect:sqlite") || cmig_buf_puts(out, tail.ptr ? tail.ptr : "");
+		cmig_buf_release(&tail);
+		return rc ? CMIG_ENOMEM : CMIG_OK;
+	}
+	return CMIG_OK;
+}
+
+static int create(char **path_out, const char *versions_dir, const char *tmpl_path,
+                  const char *rev, const char *down, const char *message, const char *created,
+                  const char *up_sql, const char *down_sql, bool dialects, cmig_diags *d)
+{
+	cmig_buf tmpl = CMIG_BUF_INIT, body = CMIG_BUF_INIT;
+	char *shown_tmpl = NULL;
+	int rc;
+
+	*path_out = NULL;
+	if (!rev || !cmig_text_valid_id(rev, strlen(rev)))
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
+		                       "invalid revision id \"%.64s\": use 1 to 64 of [A-Za-z0-9_], "
+		                       "not head, base, none or current", rev ? rev : "");
+	if (!cmig_fs_is_dir(versions_dir))
+		return cmig_newrev_write(path_out, versions_dir, rev, message, "", 0, d);
 	if (tmpl_path) {
 		shown_tmpl = cmig_path_display(tmpl_path);
 		if (!shown_tmpl)
@@ -196,26 +249,45 @@ int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char
 	}
 	rc = cmig_newrev_render_sql(&body, tmpl_path ? tmpl.ptr : cmig_newrev_default_template,
 	                            shown_tmpl, rev, down, message, created, up_sql, down_sql, d);
-	if (rc != CMIG_OK)
-		goto done;
-
-	cmig_text_slug(slug, message ? message : "");
-	name = slug[0] ? cmig_asprintf("%s_%s.sql", rev, slug) : cmig_asprintf("%s.sql", rev);
-	path = name ? cmig_path_join(versions_dir, name) : NULL;
-	if (!path) {
+	if (rc == CMIG_OK && dialects &&
+	    (tag_marker(&body, "-- migrate:up") || tag_marker(&body, "-- migrate:down")))
 		rc = cmig_diag_oom(d);
-		goto done;
-	}
-	if ((rc = cmig_fs_write_new(path, body.ptr, body.len, d)) != CMIG_OK)
-		goto done;
-	if (!(*path_out = cmig_path_display(path)))
-		rc = cmig_diag_oom(d);
+	if (rc == CMIG_OK)
+		rc = cmig_newrev_write(path_out, versions_dir, rev, message, body.ptr, body.len, d);
 done:
-	free(name);
-	free(path);
 	free(shown_tmpl);
 	cmig_buf_release(&tmpl);
 	cmig_buf_release(&body);
+	return rc;
+}
+
+int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char *tmpl_path,
+                           const char *rev, const char *down, const char *message,
+                           const char *created, const char *up_sql, const char *down_sql,
+                           cmig_diags *d)
+{
+	return create(path_out, versions_dir, tmpl_path, rev, down, message, created, up_sql,
+	              down_sql, false, d);
+}
+
+int cmig_newrev_create_dialects(char **path_out, const char *versions_dir, const char *tmpl_path,
+                                const char *rev, const char *down, const char *message,
+                                const char *created, const char *const up_sql[3],
+                                const char *const down_sql[3], cmig_diags *d)
+{
+	cmig_buf up = CMIG_BUF_INIT, dn = CMIG_BUF_INIT;
+	int rc;
+	/* SQLite's SQL where the template puts a section's SQL, then PostgreSQL's section */
+	if (cmig_buf_printf(&up, "%s\n-- migrate:up dialect:postgresql\n%s",
+	                    up_sql[1] ? up_sql[1] : "", up_sql[2] ? up_sql[2] : "") ||
+	    cmig_buf_printf(&dn, "%s\n-- migrate:down dialect:postgresql\n%s",
+	                    down_sql[1] ? down_sql[1] : "", down_sql[2] ? down_sql[2] : ""))
+		rc = cmig_diag_oom(d);
+	else
+		rc = create(path_out, versions_dir, tmpl_path, rev, down, message, created, up.ptr,
+		            dn.ptr, true, d);
+	cmig_buf_release(&up);
+	cmig_buf_release(&dn);
 	return rc;
 }
 

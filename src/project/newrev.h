@@ -42,5 +42,17 @@ int cmig_newrev_create_sql(char **path_out, const char *versions_dir, const char
                            const char *rev, const char *down, const char *message,
                            const char *created, const char *up_sql, const char *down_sql,
                            cmig_diags *d);
+/* SPEC §8 per-dialect schema files: the same with dialect sections. up_sql/down_sql are
+ * indexed by cmig_dialect_kind (SQLITE, POSTGRESQL; NULL: empty). The template's up and down
+ * marker lines get ` dialect:sqlite` and hold SQLite's SQL; each is followed by a
+ * `dialect:postgresql` section of the same direction. */
+int cmig_newrev_create_dialects(char **path_out, const char *versions_dir, const char *tmpl_path,
+                                const char *rev, const char *down, const char *message,
+                                const char *created, const char *const up_sql[3],
+                                const char *const down_sql[3], cmig_diags *d);
+/* Write text as the new revision rev's file (named from rev and message) in versions_dir,
+ * never overwriting; *path_out as printed. */
+int cmig_newrev_write(char **path_out, const char *versions_dir, const char *rev,
+                      const char *message, const char *text, size_t len, cmig_diags *d);
 
 #endif

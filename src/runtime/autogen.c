@@ -37,11 +37,6 @@ static void run_options_of(cmig_run_options *ro, const cmig_schema_options *o)
 	ro->payload = o->payload;
 }
 
-static bool is_pg(const struct cmig_runtime *rt)
-{
-	return rt->url->kind == CMIG_DB_POSTGRESQL;
-}
-
 /* ---- renames ------------------------------------------------------------------------------ */
 
 struct renames {
@@ -241,6 +236,7 @@ static int check_renames(struct renames *r, const struct cmig_schema *a, cmig_di
 /* ---- the two schemas ---------------------------------------------------------------------- */
 
 struct sides {
+	cmig_dialect_kind dialect;      /* the dialect both are read in */
 	struct cmig_scratch head;       /* the chain replayed (or unused with --from-db) */
 	struct cmig_scratch decl;       /* the declared schema loaded */
 	struct cmig_schema *a, *b;      /* head (or the configured database), declared */
@@ -260,21 +256,71 @@ static void sides_release(struct sides *s)
 	renames_release(&s->renames);
 }
 
+static const char *dialect_name(cmig_dialect_kind k)
+{
+	return k == CMIG_DIALECT_POSTGRESQL ? "postgresql" : "sqlite";
+}
+
+/* SPEC §8: the declared schema of a dialect, `schema_file: FILE` or the dialect's entry in
+ * `schema_file: {sqlite: FILE, postgresql: FILE}`. In the map form a missing key or file is an
+ * error at its cmig.yaml line. *file is the config's; *shown is malloc'd (as printed). */
+static int declared_file(const char **file, char **shown, const struct cmig_runtime *rt,
+                         cmig_dialect_kind dia, cmig_diags *d)
+{
+	const struct cmig_config *c = rt->config;
+	char *cfg;
+	int rc;
+
+	*file = c->schema_file ? c->schema_file : c->schema_files[dia];
+	if (*file && c->schema_file) {
+		if (!(*shown = cmig_path_display(*file)))
+			return cmig_diag_oom(d);
+		if (!cmig_fs_exists(*file))
+			return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, *shown, 0, 0, NULL,
+			                      "Write the CREATE statements of the schema you want there, "
+			                      "or set schema_file in cmig.yaml.",
+			                      "the declared schema file does not exist");
+		return CMIG_OK;
+	}
+	if (!(cfg = cmig_path_display(c->path ? c->path : "cmig.yaml")))
+		return cmig_diag_oom(d);
+	if (!*file) {
+		char hint[96];
+		snprintf(hint, sizeof(hint), "Add `%s: FILE` under schema_file in cmig.yaml.",
+		         dialect_name(dia));
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, NULL, cfg, c->schema_file_line, 0,
+		                    NULL, hint, "schema_file has no \"%s\" key, and the database URL is "
+		                    "%s", dialect_name(dia),
+		                    dia == CMIG_DIALECT_POSTGRESQL ? "PostgreSQL" : "SQLite");
+		free(cfg);
+		return rc;
+	}
+	if (!(*shown = cmig_path_display(*file))) {
+		free(cfg);
+		return cmig_diag_oom(d);
+	}
+	rc = CMIG_OK;
+	if (!cmig_fs_exists(*file))
+		rc = cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, cfg,
+		                    c->schema_files_line[dia], 0, NULL,
+		                    "Write the CREATE statements of the schema you want there, or fix "
+		                    "the name in cmig.yaml.",
+		                    "schema_file: the %s file %s does not exist", dialect_name(dia),
+		                    *shown);
+	free(cfg);
+	return rc;
+}
+
 static int load_declared(struct sides *s, const struct cmig_runtime *rt, const cmig_run_options *ro,
                          cmig_diags *d)
 {
+	const char *file;
 	int rc;
-	s->schema_path = cmig_path_display(rt->config->schema_file);
-	if (!s->schema_path)
-		return cmig_diag_oom(d);
-	if (!cmig_fs_exists(rt->config->schema_file))
-		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, s->schema_path, 0, 0,
-		                      NULL, "Write the CREATE statements of the schema you want there, "
-		                      "or set schema_file in cmig.yaml.",
-		                      "the declared schema file does not exist");
-	if ((rc = cmig_fs_read(&s->schema_text, rt->config->schema_file, s->schema_path, SCHEMA_MAX, d)))
+	if ((rc = declared_file(&file, &s->schema_path, rt, s->dialect, d)))
 		return rc;
-	if ((rc = cmig_scratch_open(&s->decl, rt, ro, d)))
+	if ((rc = cmig_fs_read(&s->schema_text, file, s->schema_path, SCHEMA_MAX, d)))
+		return rc;
+	if ((rc = cmig_scratch_open(&s->decl, rt, s->dialect, ro, d)))
 		return rc;
 	if ((rc = cmig_scratch_exec(&s->decl, s->schema_path, s->schema_text.ptr, true, d)))
 		return rc;
@@ -285,7 +331,7 @@ static int load_declared(struct sides *s, const struct cmig_runtime *rt, const c
 static int load_head(struct sides *s, const struct cmig_runtime *rt, const cmig_run_options *ro,
                      long to, cmig_diags *d)
 {
-	int rc = cmig_scratch_open(&s->head, rt, ro, d);
+	int rc = cmig_scratch_open(&s->head, rt, s->dialect, ro, d);
 	if (!rc)
 		rc = cmig_scratch_replay(&s->head, &rt->scripts->chain, to, d);
 	if (!rc)
@@ -293,8 +339,9 @@ static int load_head(struct sides *s, const struct cmig_runtime *rt, const cmig_
 	return rc;
 }
 
-static int load_renames(struct sides *s, const cmig_schema_options *o, bool pg, cmig_diags *d)
+static int load_renames(struct sides *s, const cmig_schema_options *o, cmig_diags *d)
 {
+	bool pg = s->dialect == CMIG_DIALECT_POSTGRESQL;
 	int rc = CMIG_OK;
 	for (size_t i = 0; !rc && i < o->nrenames; i++)
 		rc = parse_rename(&s->renames, o->renames[i], pg, d);
@@ -321,10 +368,10 @@ static int open_configured(struct cmig_backend **be, struct cmig_backend_setting
                            const struct cmig_runtime *rt, const cmig_run_options *ro,
                            cmig_diags *d)
 {
-	if (rt->url->kind == CMIG_DB_SQLITE && strcmp(rt->url->sqlite_path, ":memory:") != 0 &&
-	    !cmig_fs_exists(rt->url->sqlite_path))
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
-		                       "the SQLite database %s does not exist", rt->url->sqlite_path);
+	const char *absent = cmig_backend_absent(rt->url);
+	if (absent)
+		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL, "the %s database %s does not exist",
+		                       cmig_backend_for(rt->url, false)->title, absent);
 	cmig_migrate_settings(st, rt, ro, true);
 	return cmig_backend_for(rt->url, false)->open(be, rt->url, st, d);
 }
@@ -342,6 +389,7 @@ int cmig_autogen_diff(size_t *count_out, const struct cmig_runtime *rt,
 	*count_out = 0;
 	memset(&s, 0, sizeof(s));
 	memset(&ch, 0, sizeof(ch));
+	s.dialect = cmig_runtime_dialect(rt);
 	run_options_of(&ro, o);
 	if (o->flags & CMIG_SCHEMA_FROM_DB) {
 		struct cmig_backend_settings st;
@@ -357,7 +405,7 @@ int cmig_autogen_diff(size_t *count_out, const struct cmig_runtime *rt,
 	if (!rc)
 		rc = load_declared(&s, rt, &ro, d);
 	if (!rc)
-		rc = load_renames(&s, o, is_pg(rt), d);
+		rc = load_renames(&s, o, d);
 	if (!rc)
 		rc = check_renames(&s.renames, s.a, d);
 	dopt.renames = s.renames.v.items;
@@ -407,6 +455,7 @@ int cmig_autogen_check(size_t *count_out, const struct cmig_runtime *rt,
 	*count_out = 0;
 	memset(&s, 0, sizeof(s));
 	memset(&ch, 0, sizeof(ch));
+	s.dialect = cmig_runtime_dialect(rt);
 	run_options_of(&ro, o);
 	rc = open_configured(&be, &st, rt, &ro, d);
 	if (!rc) {
@@ -499,76 +548,84 @@ static void reverse_renames(struct renames *out, const struct renames *in,
 	}
 }
 
-int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
-                          const cmig_schema_options *o, cmig_diags *d)
-{
+/* One dialect's revision: its sections, proven. With per-dialect schema files there are two,
+ * each proven in a scratch database of its own dialect. */
+struct part {
 	struct sides s;
+	const char *tag;                /* "sqlite: " / "postgresql: " before its messages, or "" */
 	struct cmig_changes up, down;
 	struct renames rev_renames;
-	cmig_run_options ro;
+	cmig_buf up_sql, enum_sql, down_sql;
+	bool differs;
+};
+
+static void part_release(struct part *p)
+{
+	cmig_buf_release(&p->up_sql);
+	cmig_buf_release(&p->enum_sql);
+	cmig_buf_release(&p->down_sql);
+	cmig_changes_release(&p->up);
+	cmig_changes_release(&p->down);
+	free(p->rev_renames.v.items);
+	sides_release(&p->s);
+}
+
+/* Diff, refuse, write and prove one dialect's sections; p->differs false: nothing to do. */
+static int part_prove(struct part *p, const struct cmig_runtime *rt, const cmig_schema_options *o,
+                      const cmig_run_options *ro, cmig_diags *d)
+{
+	struct sides *s = &p->s;
 	struct cmig_diff_options dopt, ropt;
-	cmig_buf up_sql = CMIG_BUF_INIT, enum_sql = CMIG_BUF_INIT, down_sql = CMIG_BUF_INIT;
 	struct cmig_schema *proved = NULL;
-	char *enum_path = NULL, id[13], enum_id[13] = "";
+	char what[96];
 	int rc;
 
-	*path_out = NULL;
-	memset(&s, 0, sizeof(s));
-	memset(&up, 0, sizeof(up));
-	memset(&down, 0, sizeof(down));
-	memset(&rev_renames, 0, sizeof(rev_renames));
-	run_options_of(&ro, o);
-	if (!o->message)
-		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "revision needs -m MSG");
-
-	rc = load_head(&s, rt, &ro, head_pos(rt), d);
+	rc = load_head(s, rt, ro, head_pos(rt), d);
 	if (!rc)
-		rc = load_declared(&s, rt, &ro, d);
+		rc = load_declared(s, rt, ro, d);
 	if (!rc)
-		rc = load_renames(&s, o, is_pg(rt), d);
+		rc = load_renames(s, o, d);
 	if (!rc)
-		rc = check_renames(&s.renames, s.a, d);
+		rc = check_renames(&s->renames, s->a, d);
 	if (rc)
-		goto out;
-	dopt.renames = s.renames.v.items;
-	dopt.nrenames = s.renames.v.n;
-	if ((rc = cmig_schema_diff(&up, s.a, s.b, &dopt, d)))
-		goto out;
-	if (up.items.n == 0) {
-		cmig_diag_note(d, NULL, 0, "no differences: the declared schema and the migrations "
-		                           "agree; nothing written");
-		goto out;
-	}
-	reverse_renames(&rev_renames, &s.renames, s.a);
-	ropt.renames = rev_renames.v.items;
-	ropt.nrenames = rev_renames.v.n;
-	if ((rc = cmig_schema_diff(&down, s.b, s.a, &ropt, d)))
-		goto out;
+		return rc;
+	dopt.renames = s->renames.v.items;
+	dopt.nrenames = s->renames.v.n;
+	if ((rc = cmig_schema_diff(&p->up, s->a, s->b, &dopt, d)))
+		return rc;
+	if (p->up.items.n == 0)
+		return CMIG_OK;
+	p->differs = true;
+	reverse_renames(&p->rev_renames, &s->renames, s->a);
+	ropt.renames = p->rev_renames.v.items;
+	ropt.nrenames = p->rev_renames.v.n;
+	if ((rc = cmig_schema_diff(&p->down, s->b, s->a, &ropt, d)))
+		return rc;
 
 	/* Names are not part of equality: the down section renames a constraint or an index back
 	 * only when the up section renamed it. */
 	{
 		size_t keep = 0;
-		for (size_t i = 0; i < down.items.n; i++) {
-			const struct cmig_change *c = &down.items.items[i];
+		for (size_t i = 0; i < p->down.items.n; i++) {
+			const struct cmig_change *c = &p->down.items.items[i];
 			bool mirrored = true;
 			if (c->kind == CMIG_CHG_RENAME_CONSTRAINT || c->kind == CMIG_CHG_RENAME_INDEX) {
 				mirrored = false;
-				for (size_t k = 0; k < up.items.n && !mirrored; k++) {
-					const struct cmig_change *u = &up.items.items[k];
+				for (size_t k = 0; k < p->up.items.n && !mirrored; k++) {
+					const struct cmig_change *u = &p->up.items.items[k];
 					mirrored = u->kind == c->kind && strcmp(u->name, c->new_name) == 0 &&
 					           strcmp(u->new_name, c->name) == 0;
 				}
 			}
 			if (mirrored)
-				down.items.items[keep++] = *c;
+				p->down.items.items[keep++] = *c;
 		}
-		down.items.n = keep;
+		p->down.items.n = keep;
 	}
 
 	/* refusals: renames not said, removed enum values, uncovered objects, drops */
-	for (size_t i = 0; i < up.items.n; i++) {
-		const struct cmig_change *c = &up.items.items[i];
+	for (size_t i = 0; i < p->up.items.n; i++) {
+		const struct cmig_change *c = &p->up.items.items[i];
 		bool refuse = c->kind == CMIG_CHG_MAYBE_RENAME || c->kind == CMIG_CHG_NEEDS_HAND ||
 		              c->kind == CMIG_CHG_UNSUPPORTED || c->kind == CMIG_CHG_DROP_ENUM_VALUE;
 		bool drop = (c->flags & CMIG_CHGF_DROPS_DATA) && !(o->flags & CMIG_SCHEMA_ALLOW_DROP);
@@ -579,104 +636,177 @@ int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
 		if (drop)
 			cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ERROR, "autogenerate-drop", NULL, 0, 0, NULL,
 			               "Pass --allow-drop if the data may go, or --rename if this is a "
-			               "rename.", "this drops data: %s", line.ptr);
+			               "rename.", "%sthis drops data: %s", p->tag, line.ptr);
 		else
-			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-refused", "%s", line.ptr);
+			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-refused", "%s%s", p->tag,
+			                line.ptr);
 		cmig_buf_release(&line);
 		rc = CMIG_ERROR;
 	}
-	for (size_t i = 0; i < down.items.n; i++) {
-		const struct cmig_change *c = &down.items.items[i];
+	for (size_t i = 0; i < p->down.items.n; i++) {
+		const struct cmig_change *c = &p->down.items.items[i];
 		if (c->kind == CMIG_CHG_MAYBE_RENAME || c->kind == CMIG_CHG_NEEDS_HAND ||
 		    c->kind == CMIG_CHG_UNSUPPORTED) {
 			cmig_buf line = CMIG_BUF_INIT;
 			cmig_change_describe(&line, c);
 			cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-refused",
-			                "the down section cannot be written: %s", line.ptr);
+			                "%sthe down section cannot be written: %s", p->tag, line.ptr);
 			cmig_buf_release(&line);
 			rc = CMIG_ERROR;
 		}
 	}
 	if (rc)
-		goto out;
-	if (cmig_changes_write(&up_sql, &up, s.a->dialect, 0, CMIG_CHGF_ENUM_VALUE) ||
-	    cmig_changes_write(&enum_sql, &up, s.a->dialect, CMIG_CHGF_ENUM_VALUE, 0) ||
-	    cmig_changes_write(&down_sql, &down, s.a->dialect, 0, 0)) {
-		rc = cmig_diag_oom(d);
-		goto out;
-	}
-	for (size_t i = 0; i < up.items.n; i++)
-		if (up.items.items[i].flags & CMIG_CHGF_FAILS_IF_ROWS) {
+		return rc;
+	if (cmig_changes_write(&p->up_sql, &p->up, s->a->dialect, 0, CMIG_CHGF_ENUM_VALUE) ||
+	    cmig_changes_write(&p->enum_sql, &p->up, s->a->dialect, CMIG_CHGF_ENUM_VALUE, 0) ||
+	    cmig_changes_write(&p->down_sql, &p->down, s->a->dialect, 0, 0))
+		return cmig_diag_oom(d);
+	for (size_t i = 0; i < p->up.items.n; i++)
+		if (p->up.items.items[i].flags & CMIG_CHGF_FAILS_IF_ROWS) {
 			cmig_buf line = CMIG_BUF_INIT;
-			cmig_change_describe(&line, &up.items.items[i]);
+			cmig_change_describe(&line, &p->up.items.items[i]);
 			cmig_diag_warning(d, NULL, 0, "autogenerate-rows",
-			                  "the proof runs on empty tables: this fails if the table has rows "
-			                  "that %s: %s", up.items.items[i].text, line.ptr);
+			                  "%sthe proof runs on empty tables: this fails if the table has "
+			                  "rows that %s: %s", p->tag, p->up.items.items[i].text, line.ptr);
 			cmig_buf_release(&line);
 		}
 
 	/* the proof, up: head + (enum values) + up section = declared */
-	if (enum_sql.len &&
-	    (rc = cmig_scratch_exec(&s.head, "(autogenerated enum values)", enum_sql.ptr, false, d)))
+	if (p->enum_sql.len &&
+	    (rc = cmig_scratch_exec(&s->head, "(autogenerated enum values)", p->enum_sql.ptr, false, d)))
 		goto proof_failed;
-	if (up_sql.len &&
-	    (rc = cmig_scratch_exec(&s.head, "(autogenerated up section)", up_sql.ptr, true, d)))
+	if (p->up_sql.len &&
+	    (rc = cmig_scratch_exec(&s->head, "(autogenerated up section)", p->up_sql.ptr, true, d)))
 		goto proof_failed;
-	if ((rc = cmig_scratch_read(&s.head, &proved, d)))
-		goto out;
-	if (remaining(proved, s.b, "up proof: after the new up section", false, d)) {
+	if ((rc = cmig_scratch_read(&s->head, &proved, d)))
+		return rc;
+	snprintf(what, sizeof(what), "%sup proof: after the new up section", p->tag);
+	if (remaining(proved, s->b, what, false, d)) {
 		rc = CMIG_ERROR;
 		goto proof_failed;
 	}
 	cmig_schema_free(proved);
 	proved = NULL;
 	/* … and down: back to head (enum values stay) */
-	if (down_sql.len &&
-	    (rc = cmig_scratch_exec(&s.head, "(autogenerated down section)", down_sql.ptr, true, d)))
+	if (p->down_sql.len &&
+	    (rc = cmig_scratch_exec(&s->head, "(autogenerated down section)", p->down_sql.ptr, true, d)))
 		goto proof_failed;
-	if ((rc = cmig_scratch_read(&s.head, &proved, d)))
-		goto out;
-	if (remaining(proved, s.a, "down proof: after the new down section", true, d)) {
+	if ((rc = cmig_scratch_read(&s->head, &proved, d)))
+		return rc;
+	snprintf(what, sizeof(what), "%sdown proof: after the new down section", p->tag);
+	if (remaining(proved, s->a, what, true, d)) {
 		rc = CMIG_ERROR;
 		goto proof_failed;
+	}
+	cmig_schema_free(proved);
+	return CMIG_OK;
+
+proof_failed:
+	cmig_schema_free(proved);
+	cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-proof",
+	                "%sthe generated revision does not prove out: nothing written", p->tag);
+	return rc ? rc : CMIG_ERROR;
+}
+
+/* The enum-values revision (PostgreSQL): its up section outside a transaction, since ADD VALUE
+ * must commit before anything uses it. With both dialects, SQLite gets an empty up section. */
+static int write_enum_revision(char *enum_id, const struct cmig_runtime *rt,
+                               const cmig_schema_options *o, const char *enum_sql, bool dialects,
+                               const char *down_rev, const char *created, cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	cmig_buf body = CMIG_BUF_INIT, msg = CMIG_BUF_INIT, text = CMIG_BUF_INIT;
+	char *enum_path = NULL;
+	int rc;
+
+	do
+		cmig_text_random_id(enum_id);
+	while (cmig_strmap_get(&c->byid, enum_id, strlen(enum_id)));
+	cmig_buf_printf(&msg, "%s (enum values)", o->message);
+	cmig_buf_printf(&body, "-- migrate:up transaction:false%s\n%s\n%s-- migrate:down\n"
+	                "-- PostgreSQL cannot remove a value from an enum type: this down "
+	                "section leaves the values added above in place.\n",
+	                dialects ? " dialect:postgresql" : "", enum_sql,
+	                dialects ? "-- migrate:up dialect:sqlite\n\n" : "");
+	/* the built-in template's header, then our sections */
+	rc = cmig_newrev_render_sql(&text, cmig_newrev_default_template, NULL, enum_id, down_rev,
+	                            msg.ptr, created, NULL, NULL, d);
+	if (!rc) {
+		char *mk = strstr(text.ptr, "-- migrate:up");
+		if (mk)
+			cmig_buf_truncate(&text, (size_t)(mk - text.ptr));
+		if (cmig_buf_puts(&text, body.ptr))
+			rc = cmig_diag_oom(d);
+	}
+	if (!rc)
+		rc = cmig_newrev_write(&enum_path, rt->config->versions_dir, enum_id, msg.ptr, text.ptr,
+		                       text.len, d);
+	free(enum_path);
+	cmig_buf_release(&text);
+	cmig_buf_release(&body);
+	cmig_buf_release(&msg);
+	return rc;
+}
+
+int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
+                          const cmig_schema_options *o, cmig_diags *d)
+{
+	const struct cmig_config *cfg = rt->config;
+	struct part parts[2];
+	size_t nparts = 0;
+	cmig_run_options ro;
+	char id[13], enum_id[13] = "";
+	bool differs = false, dialects;
+	int rc = CMIG_OK;
+
+	*path_out = NULL;
+	memset(parts, 0, sizeof(parts));
+	run_options_of(&ro, o);
+	if (!o->message)
+		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "revision needs -m MSG");
+
+	/* SPEC §8: schema files for both dialects give dialect:sqlite and dialect:postgresql
+	 * sections, each proven on its own dialect; otherwise the URL's dialect, unmarked */
+	dialects = !cfg->schema_file && cfg->schema_files[CMIG_DIALECT_SQLITE] &&
+	           cfg->schema_files[CMIG_DIALECT_POSTGRESQL];
+	if (dialects) {
+		parts[0].s.dialect = CMIG_DIALECT_SQLITE;
+		parts[0].tag = "sqlite: ";
+		parts[1].s.dialect = CMIG_DIALECT_POSTGRESQL;
+		parts[1].tag = "postgresql: ";
+		nparts = 2;
+	} else {
+		parts[0].s.dialect = cmig_runtime_dialect(rt);
+		parts[0].tag = "";
+		nparts = 1;
+	}
+	for (size_t i = 0; i < nparts && !rc; i++) {
+		rc = part_prove(&parts[i], rt, o, &ro, d);
+		differs = differs || parts[i].differs;
+		/* done with its scratch databases: the next part opens its own */
+		if (!rc) {
+			cmig_scratch_close(&parts[i].s.head);
+			cmig_scratch_close(&parts[i].s.decl);
+		}
+	}
+	if (rc)
+		goto out;
+	if (!differs) {
+		cmig_diag_note(d, NULL, 0, "no differences: the declared schema and the migrations "
+		                           "agree; nothing written");
+		goto out;
 	}
 
 	/* proven: write the file(s) */
 	{
 		const struct cmig_chain *c = &rt->scripts->chain;
 		const char *down_rev = c->n ? c->revs[c->n - 1]->id : NULL;
+		const struct part *pg = &parts[nparts - 1];
 		char created[32];
 		cmig_text_now_iso(created, sizeof(created), false);
-		if (enum_sql.len) {
-			cmig_buf body = CMIG_BUF_INIT, msg = CMIG_BUF_INIT;
-			do
-				cmig_text_random_id(enum_id);
-			while (cmig_strmap_get(&c->byid, enum_id, strlen(enum_id)));
-			cmig_buf_printf(&msg, "%s (enum values)", o->message);
-			/* the up section outside a transaction: ADD VALUE must commit before use */
-			cmig_buf_printf(&body, "-- migrate:up transaction:false\n%s\n-- migrate:down\n"
-			                "-- PostgreSQL cannot remove a value from an enum type: this down "
-			                "section leaves the values added above in place.\n", enum_sql.ptr);
-			rc = cmig_newrev_create_sql(&enum_path, rt->config->versions_dir, NULL, enum_id,
-			                            down_rev, msg.ptr, created, NULL, NULL, d);
-			if (!rc) {
-				/* replace the empty template sections with ours */
-				char *full = cmig_path_join(".", enum_path);
-				cmig_buf text = CMIG_BUF_INIT;
-				if (full && cmig_fs_read(&text, enum_path, enum_path, SCHEMA_MAX, d) == CMIG_OK) {
-					char *mk = strstr(text.ptr, "-- migrate:up");
-					if (mk) {
-						cmig_buf_truncate(&text, (size_t)(mk - text.ptr));
-						cmig_buf_puts(&text, body.ptr);
-						rc = cmig_fs_replace(enum_path, text.ptr, text.len, d);
-					}
-				}
-				free(full);
-				cmig_buf_release(&text);
-			}
-			cmig_buf_release(&body);
-			cmig_buf_release(&msg);
-			if (rc)
+		if (pg->enum_sql.len) {
+			if ((rc = write_enum_revision(enum_id, rt, o, pg->enum_sql.ptr, dialects, down_rev,
+			                              created, d)))
 				goto out;
 			down_rev = enum_id;
 		}
@@ -685,26 +815,20 @@ int cmig_autogen_revision(char **path_out, const struct cmig_runtime *rt,
 				cmig_text_random_id(id);
 			while (cmig_strmap_get(&c->byid, id, strlen(id)) || strcmp(id, enum_id) == 0);
 		}
-		rc = cmig_newrev_create_sql(path_out, rt->config->versions_dir, rt->config->template_path,
-		                            o->rev_id ? o->rev_id : id, down_rev, o->message, created,
-		                            up_sql.ptr, down_sql.ptr, d);
+		if (dialects) {
+			const char *up[3] = { NULL, parts[0].up_sql.ptr, parts[1].up_sql.ptr };
+			const char *down[3] = { NULL, parts[0].down_sql.ptr, parts[1].down_sql.ptr };
+			rc = cmig_newrev_create_dialects(path_out, cfg->versions_dir, cfg->template_path,
+			                                 o->rev_id ? o->rev_id : id, down_rev, o->message,
+			                                 created, up, down, d);
+		} else {
+			rc = cmig_newrev_create_sql(path_out, cfg->versions_dir, cfg->template_path,
+			                            o->rev_id ? o->rev_id : id, down_rev, o->message, created,
+			                            parts[0].up_sql.ptr, parts[0].down_sql.ptr, d);
+		}
 	}
-	goto out;
-
-proof_failed:
-	cmig_diag_error(d, NULL, 0, CMIG_ERROR, "autogenerate-proof",
-	                "the generated revision does not prove out: nothing written");
-	if (!rc)
-		rc = CMIG_ERROR;
 out:
-	free(enum_path);
-	cmig_schema_free(proved);
-	cmig_buf_release(&up_sql);
-	cmig_buf_release(&enum_sql);
-	cmig_buf_release(&down_sql);
-	cmig_changes_release(&up);
-	cmig_changes_release(&down);
-	free(rev_renames.v.items);
-	sides_release(&s);
+	for (size_t i = 0; i < 2; i++)
+		part_release(&parts[i]);
 	return rc;
 }

@@ -4,7 +4,9 @@
  *
  * The schema at head always comes from replaying the chain in a scratch database
  * (runtime/scratch.c), the declared schema from loading schema_file into a second one; both
- * are read with the backend's one reader and compared with schema/diff.c.
+ * are read with the backend's one reader and compared with schema/diff.c. With per-dialect
+ * schema files (`schema_file: {sqlite: F, postgresql: F}`) diff uses the URL's dialect's file
+ * and autogenerate proves each dialect in scratch databases of that dialect.
  */
 #ifndef CMIG_RUNTIME_AUTOGEN_H
 #define CMIG_RUNTIME_AUTOGEN_H

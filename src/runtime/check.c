@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "dbstate.h"
+#include "session.h"
 #include "target.h"
 
 
@@ -16,7 +16,7 @@ static void check_dialect_sections(const struct cmig_runtime *rt, cmig_dialect_k
                                    cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	const char *name = dialect == CMIG_DIALECT_POSTGRESQL ? "postgresql" : "sqlite";
+	const char *name = cmig_dialect_of(dialect)->name;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cmig_revfile *r = c->revs[i];
 		for (int dir = CMIG_UP; dir <= CMIG_DOWN; dir++) {
@@ -49,29 +49,21 @@ static void span_lines(const struct cmig_revfile *r, const cmig_section *s, unsi
 void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *o, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_dbstate st;
+	struct cmig_session ss;
+	const struct cmig_dbstate *st = &ss.state;
 	cmig_dialect_kind dialect = cmig_runtime_dialect(rt);
-	cmig_migrate_settings(&s, rt, o, true);   /* read-only: never creates the database */
-	if (cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d))
+	/* read-only: never creates the database */
+	if (cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY | CMIG_SESSION_HISTORY, d))
 		return;
-	if (cmig_dbstate_load(&st, be, c, d)) {
-		be->ops->close(be);
-		cmig_dbstate_release(&st);   /* what was read before the failure */
-		return;
-	}
-	be->ops->close(be);
-	cmig_migrate_result(rt->result, st.current, st.current, st.current_pos >= CMIG_POS_BASE ?
-	                    (size_t)((long)c->n - 1 - st.current_pos) : 0);
-	if (cmig_dbstate_unknown(&st))
-		cmig_dbstate_report_unknown(st.current, CMIG_ERROR, false, d);
-	cmig_dbstate_report_missing(&st, d);
-	cmig_dbstate_report_order(&st, c, d);
-	for (long i = 0; i <= st.current_pos; i++) {
+	cmig_migrate_result(rt->result, st->current, st->current, cmig_dbstate_pending(st, c));
+	if (cmig_dbstate_unknown(st))
+		cmig_dbstate_report_unknown(st->current, CMIG_ERROR, false, d);
+	cmig_dbstate_report_missing(st, d);
+	cmig_dbstate_report_order(st, c, d);
+	for (long i = 0; i <= st->current_pos; i++) {
 		const struct cmig_revfile *r = c->revs[i];
 		const cmig_section *sec = cmig_revfile_section(r, CMIG_UP, dialect);
-		const char *rec = st.revs[i].checksum;
+		const char *rec = st->revs[i].checksum;
 		unsigned a, b;
 		if (!sec || !rec[0] || !strcmp(cmig_revfile_checksum(r, sec), rec))
 			continue;
@@ -80,7 +72,7 @@ void cmig_check_database(const struct cmig_runtime *rt, const cmig_run_options *
 		                "drift: the up section of %s (lines %u-%u) has checksum %s, but %s was recorded when it was applied",
 		                r->id, a, b, cmig_revfile_checksum(r, sec), rec);
 	}
-	cmig_dbstate_release(&st);
+	cmig_session_close(&ss);
 }
 
 int cmig_check_run(const struct cmig_runtime *rt, bool with_database, void *payload,

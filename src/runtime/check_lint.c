@@ -34,7 +34,7 @@ int cmig_check_lint(const struct cmig_runtime *rt, unsigned flags, const char *d
 	}
 	o.dialects = rt->config->dialects;
 	if (!o.dialects) {
-		o.dialects = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_LINT_POSTGRESQL : CMIG_LINT_SQLITE;
+		o.dialects = 1u << cmig_runtime_dialect(rt);   /* CMIG_LINT_<dialect> */
 		if (!rt->config->url_configured && o.only == CMIG_DIALECT_ANY)
 			cmig_diag_full(d, CMIG_DIAG_NOTE, CMIG_OK, "lint-dialects", NULL, 0, 0, NULL, NULL,
 			               "lint: sqlite only, the dialect of the default database URL "

@@ -22,14 +22,17 @@
 
 #include "copy.h"
 #include "copy_io.h"
+#include "session.h"
 
 struct run {
+	const struct cmig_runtime *rt;
 	const cmig_copy_options *o;
+	const cmig_run_options *ro;   /* wait, lock timeout, payload */
 	cmig_diags *d;
 	cmig_dburl su, du;
-	struct cmig_backend_settings ss, ds;
-	const struct cmig_backend_ops *sops, *dops;
-	struct cmig_backend *src, *dst;
+	struct cmig_session sside, dside;
+	const struct cmig_backend_ops *sops, *dops;   /* sside.be->ops, dside.be->ops */
+	struct cmig_backend *src, *dst;               /* sside.be, dside.be */
 	struct cmig_schema *ssch, *dsch;
 	struct cmig_copy_plan plan;
 	bool dst_txn;
@@ -41,11 +44,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int oom(cmig_diags *d)
-{
-	return cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 }
 
 /* Start r->sql afresh with printf-like text. */
@@ -71,25 +69,25 @@ static int open_side(struct run *r, bool source)
 {
 	const char *url = source ? r->o->from : r->o->to;
 	cmig_dburl *u = source ? &r->su : &r->du;
-	struct cmig_backend_settings *s = source ? &r->ss : &r->ds;
-	const struct cmig_backend_ops **ops = source ? &r->sops : &r->dops;
-	struct cmig_backend **be = source ? &r->src : &r->dst;
+	struct cmig_session *ss = source ? &r->sside : &r->dside;
+	const struct cmig_backend_ops *ops;
 	int rc;
 
 	if ((rc = cmig_dburl_parse(u, url, NULL, r->d)) != CMIG_OK)
 		return rc;
-	*ops = cmig_backend_for(u, false);
-	if (!*ops || !(*ops)->copy_reader || !(*ops)->schema_read)
+	ops = cmig_backend_for(u, false);
+	if (!ops || !ops->copy_reader || !ops->schema_read)
 		return cmig_diag_error(r->d, NULL, 0, CMIG_EUSAGE, NULL,
 		                       "cmig copy cannot use %s", u->display);
-	if (source && u->kind == CMIG_DB_SQLITE && strcmp(u->sqlite_path, ":memory:")) {
-		FILE *f = fopen(u->sqlite_path, "rb");
-		if (!f)
-			return cmig_diag_error(r->d, NULL, 0, CMIG_ECONNECT, NULL,
-			                       "the source %s does not exist", u->display);
-		fclose(f);
-	}
-	return (*ops)->open(be, u, s, r->d);
+	if (source && cmig_backend_absent(u))
+		return cmig_diag_error(r->d, NULL, 0, CMIG_ECONNECT, NULL,
+		                       "the source %s does not exist", u->display);
+	/* the source is only read; the target is locked as a migration locks it */
+	rc = cmig_session_open(ss, r->rt, u, r->ro,
+	                       source ? CMIG_SESSION_READONLY : CMIG_SESSION_LOCK, r->d);
+	*(source ? &r->src : &r->dst) = ss->be;
+	*(source ? &r->sops : &r->dops) = ss->be ? ss->be->ops : NULL;
+	return rc;
 }
 
 /* The database's revision; refuses a database without cmig's version table. */
@@ -97,7 +95,7 @@ static int read_revision(struct run *r, bool source, char **rev)
 {
 	const struct cmig_backend_ops *ops = source ? r->sops : r->dops;
 	struct cmig_backend *be = source ? r->src : r->dst;
-	const struct cmig_backend_settings *s = source ? &r->ss : &r->ds;
+	const struct cmig_backend_settings *s = source ? &r->sside.settings : &r->dside.settings;
 	const cmig_dburl *u = source ? &r->su : &r->du;
 	cmig_diags tmp = CMIG_DIAGS_INIT;
 	long long n;
@@ -107,7 +105,7 @@ static int read_revision(struct run *r, bool source, char **rev)
 	cmig_buf_clear(&r->sql);
 	if (cmig_buf_puts(&r->sql, "SELECT count(*) FROM ") ||
 	    cmig_copy_quote_table(&r->sql, s->tables.schema, s->tables.version))
-		return oom(r->d);
+		return cmig_diag_oom(r->d);
 	rc = ops->copy_query_int(be, r->sql.ptr, &n, &tmp);
 	cmig_diags_release(&tmp);
 	if (rc == CMIG_ECONNECT)
@@ -279,7 +277,7 @@ static int copy_table(struct run *r, struct cmig_copy_tab *ct)
 
 	if (io_init(&io, ct)) {
 		io_release(&io);
-		return oom(r->d);
+		return cmig_diag_oom(r->d);
 	}
 	struct cmig_copy_table st = { ct->src->schema, ct->src->name, io.n, io.scols, io.stypes,
 	                              ct->rowid };
@@ -301,7 +299,7 @@ static int copy_table(struct run *r, struct cmig_copy_tab *ct)
 			const char *why;
 			rc = cmig_convert(&io.out[i], &c->dst_type, &row[i], &io.scratch[i], &why);
 			if (rc == CMIG_ENOMEM) {
-				rc = oom(r->d);
+				rc = cmig_diag_oom(r->d);
 			} else if (rc) {
 				cmig_buf lab = CMIG_BUF_INIT, val = CMIG_BUF_INIT;
 				row_label(&lab, ct, row, rows);
@@ -364,7 +362,7 @@ static int copy_table(struct run *r, struct cmig_copy_tab *ct)
 static int count_rows(struct run *r, const struct cmig_sch_table *t, long long *n)
 {
 	if (sql_start(r, "SELECT count(*) FROM ") || qtable(r, t))
-		return oom(r->d);
+		return cmig_diag_oom(r->d);
 	return r->dops->copy_query_int(r->dst, r->sql.ptr, n, r->d);
 }
 
@@ -382,11 +380,11 @@ static int empty_targets(struct run *r)
 			rc = sql_start(r, "TRUNCATE ");
 			for (size_t i = 0; i < p->tabs.n && !rc; i++)
 				rc = (i ? cmig_buf_puts(&r->sql, ", ") : 0) || qtable(r, p->tabs.items[i].dst);
-			return rc ? oom(r->d) : dst_exec(r);
+			return rc ? cmig_diag_oom(r->d) : dst_exec(r);
 		}
 		for (size_t i = p->tabs.n; i-- > 0 && !rc;) { /* children before parents */
 			if (sql_start(r, "DELETE FROM ") || qtable(r, p->tabs.items[i].dst))
-				return oom(r->d);
+				return cmig_diag_oom(r->d);
 			rc = dst_exec(r);
 		}
 		return rc;
@@ -395,7 +393,7 @@ static int empty_targets(struct run *r)
 		long long n;
 		if (sql_start(r, "SELECT count(*) FROM (SELECT 1 FROM ") ||
 		    qtable(r, p->tabs.items[i].dst) || cmig_buf_puts(&r->sql, " LIMIT 1) AS t"))
-			return oom(r->d);
+			return cmig_diag_oom(r->d);
 		rc = r->dops->copy_query_int(r->dst, r->sql.ptr, &n, r->d);
 		if (!rc && n)
 			cmig_buf_printf(&names, "%s%s", names.len ? ", " : "", p->tabs.items[i].dst->name);
@@ -434,12 +432,12 @@ static int triggers(struct run *r, bool on)
 			if (sql_start(r, "ALTER TABLE ") || qtable(r, t) ||
 			    cmig_buf_puts(&r->sql, on ? " ENABLE TRIGGER " : " DISABLE TRIGGER ") ||
 			    cmig_copy_quote_ident(&r->sql, tg->name))
-				return oom(r->d);
+				return cmig_diag_oom(r->d);
 		} else if (on) {
 			if (sql_start(r, tg->definition))
-				return oom(r->d);
+				return cmig_diag_oom(r->d);
 		} else if (sql_start(r, "DROP TRIGGER ") || cmig_copy_quote_ident(&r->sql, tg->name)) {
-			return oom(r->d);
+			return cmig_diag_oom(r->d);
 		}
 		rc = dst_exec(r);
 	}
@@ -456,7 +454,7 @@ static int drop_for_speed(struct run *r)
 		if (sql_start(r, "SET CONSTRAINTS ") ||
 		    cmig_copy_quote_table(&r->sql, t->schema, p->deferred.items[i]->name) ||
 		    cmig_buf_puts(&r->sql, " DEFERRED"))
-			return oom(r->d);
+			return cmig_diag_oom(r->d);
 		rc = dst_exec(r);
 	}
 	for (size_t pass = 0; pass < 2 && !rc; pass++) { /* foreign keys, then indexes */
@@ -471,7 +469,7 @@ static int drop_for_speed(struct run *r)
 				rc = sql_start(r, "ALTER TABLE ") || qtable(r, x->table) ||
 				     cmig_buf_puts(&r->sql, " DROP CONSTRAINT ") ||
 				     cmig_copy_quote_ident(&r->sql, x->name);
-			rc = rc ? oom(r->d) : dst_exec(r);
+			rc = rc ? cmig_diag_oom(r->d) : dst_exec(r);
 		}
 	}
 	return rc;
@@ -494,12 +492,12 @@ static int readd(struct run *r)
 				     cmig_buf_puts(&r->sql, " ADD CONSTRAINT ") ||
 				     cmig_copy_quote_ident(&r->sql, x->name) || cmig_buf_putc(&r->sql, ' ') ||
 				     cmig_buf_puts(&r->sql, x->definition);
-			rc = rc ? oom(r->d) : dst_exec(r);
+			rc = rc ? cmig_diag_oom(r->d) : dst_exec(r);
 			if (!rc && x->is_index && x->comment) {
 				if (sql_start(r, "COMMENT ON INDEX ") ||
 				    cmig_copy_quote_table(&r->sql, x->table->schema, x->name) ||
 				    cmig_buf_puts(&r->sql, " IS ") || cmig_sql_literal(&r->sql, x->comment))
-					return oom(r->d);
+					return cmig_diag_oom(r->d);
 				rc = dst_exec(r);
 			}
 		}
@@ -550,12 +548,12 @@ static int sequences(struct run *r)
 			/* AUTOINCREMENT: sqlite_sequence holds the largest rowid handed out */
 			if (sql_start(r, "DELETE FROM sqlite_sequence WHERE name = ") ||
 			    cmig_sql_literal(&r->sql, seq->name))
-				return oom(r->d);
+				return cmig_diag_oom(r->d);
 			if ((rc = dst_exec(r)) != CMIG_OK || !seen)
 				continue;
 			if (sql_start(r, "INSERT INTO sqlite_sequence (name, seq) VALUES (") ||
 			    cmig_sql_literal(&r->sql, seq->name) || cmig_buf_printf(&r->sql, ", %lld)", m))
-				return oom(r->d);
+				return cmig_diag_oom(r->d);
 			rc = dst_exec(r);
 			continue;
 		}
@@ -575,7 +573,7 @@ static int sequences(struct run *r)
 			     cmig_copy_quote_table(&r->sql, seq->schema, seq->name) ||
 			     cmig_buf_puts(&r->sql, " RESTART");
 		}
-		rc = rc ? oom(r->d) : dst_exec(r);
+		rc = rc ? cmig_diag_oom(r->d) : dst_exec(r);
 	}
 	return rc;
 }
@@ -608,20 +606,16 @@ static int run_copy(struct run *r)
 
 	if ((rc = open_side(r, true)) || (rc = open_side(r, false)))
 		return rc;
-	if ((rc = r->dops->lock(r->dst, r->d)) != CMIG_OK)
-		return rc;
 	if ((rc = check_revisions(r)) != CMIG_OK)
 		return rc;
 	if ((rc = r->sops->copy_snapshot(r->src, r->d)) ||
 	    (rc = r->sops->schema_read(r->src, &r->ssch, r->d)))
 		return rc;
-	rc = r->dops->copy_exec(r->dst, r->du.kind == CMIG_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN",
-	                        r->d);
-	if (rc)
+	if ((rc = r->dops->copy_exec(r->dst, r->dops->dialect->begin, r->d)) != CMIG_OK)
 		return rc;
 	r->dst_txn = true;
-	if (r->du.kind == CMIG_DB_SQLITE &&
-	    (rc = r->dops->copy_exec(r->dst, "PRAGMA defer_foreign_keys=ON", r->d)))
+	if (r->dops->dialect->defer_fks &&
+	    (rc = r->dops->copy_exec(r->dst, r->dops->dialect->defer_fks, r->d)))
 		return rc;
 	if ((rc = r->dops->schema_read(r->dst, &r->dsch, r->d)) ||
 	    (rc = cmig_copy_plan_make(&r->plan, r->ssch, r->dsch, r->o->tables, r->o->exclude,
@@ -650,26 +644,22 @@ int cmig_copy_run(const struct cmig_runtime *rt, const cmig_copy_options *o, cmi
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	r.rt = rt;
 	r.o = o;
+	r.ro = &ro;
 	r.d = d;
 	cmig_buf_init(&r.sql, 0);
 	ro.wait = o->wait;
 	ro.lock_timeout = o->lock_timeout;
 	ro.payload = o->payload;
-	cmig_migrate_settings(&r.ss, rt, &ro, true);
-	cmig_migrate_settings(&r.ds, rt, &ro, false);
 	rc = run_copy(&r);
 	if (r.dst && r.dst_txn) {
 		cmig_diags tmp = CMIG_DIAGS_INIT;
 		r.dops->copy_exec(r.dst, "ROLLBACK", &tmp);
 		cmig_diags_release(&tmp);
 	}
-	if (r.dst) {
-		r.dops->unlock(r.dst);
-		r.dops->close(r.dst);
-	}
-	if (r.src)
-		r.sops->close(r.src);
+	cmig_session_close(&r.dside);
+	cmig_session_close(&r.sside);
 	cmig_copy_plan_release(&r.plan);
 	cmig_schema_free(r.ssch);
 	cmig_schema_free(r.dsch);

@@ -232,7 +232,7 @@ static int add_table(struct cmig_copy_plan *p, const struct cmig_schema *src,
 		free(tab.cols.items);
 		free(tab.pk.items);
 	}
-	return rc == CMIG_ENOMEM ? cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory")
+	return rc == CMIG_ENOMEM ? cmig_diag_oom(d)
 	                         : rc;
 }
 
@@ -307,7 +307,7 @@ static int order_tables(struct cmig_copy_plan *p, cmig_diags *d)
 	int rc = CMIG_OK;
 
 	if (!tj.index || !tj.low || !tj.stack || !tj.on) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			tj.index[i] = -1;
@@ -461,7 +461,7 @@ int cmig_copy_plan_make(struct cmig_copy_plan *p, const struct cmig_schema *src,
 	if (!rc)
 		rc = split_list(&excl, exclude);
 	if (rc) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 		goto out;
 	}
 	/* every --tables name must be a source table */
@@ -492,11 +492,11 @@ int cmig_copy_plan_make(struct cmig_copy_plan *p, const struct cmig_schema *src,
 	if ((rc = order_tables(p, d)) != CMIG_OK)
 		goto out;
 	if (p->target_pg && !(flags & CMIG_COPY_KEEP_INDEXES) && plan_speed(p, dst)) {
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 		goto out;
 	}
 	if ((rc = plan_cycles(p, d)) == CMIG_ENOMEM)
-		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
+		rc = cmig_diag_oom(d);
 	if (!rc && (flags & CMIG_COPY_TRUNCATE))
 		rc = check_outside_refs(p, dst, d);
 out:

@@ -241,6 +241,11 @@ bool cmig_dbstate_unknown(const struct cmig_dbstate *s)
 	return s->current && s->current_pos == CMIG_DBSTATE_POS_UNKNOWN;
 }
 
+size_t cmig_dbstate_pending(const struct cmig_dbstate *s, const struct cmig_chain *c)
+{
+	return cmig_dbstate_unknown(s) ? 0 : (size_t)((long)c->n - 1 - s->current_pos);
+}
+
 int cmig_dbstate_report_unknown(const char *current, int code, bool hint, cmig_diags *d)
 {
 	return cmig_diag_full(d, CMIG_DIAG_ERROR, code, "db-unknown", NULL, 0, 0, NULL,

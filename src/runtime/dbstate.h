@@ -61,6 +61,9 @@ long cmig_dbstate_first_reordered(const struct cmig_dbstate *s);
 long cmig_dbstate_last_applied(const struct cmig_dbstate *s);
 /* The database is at a revision no file declares (SPEC §7 db-unknown). */
 bool cmig_dbstate_unknown(const struct cmig_dbstate *s);
+/* How many revisions follow the current one (what `upgrade head` would run); 0 when the
+ * database is at a revision no file declares, which has nothing that could be counted. */
+size_t cmig_dbstate_pending(const struct cmig_dbstate *s, const struct cmig_chain *c);
 /* The one text of each §7 database problem, reported as an error with `code`; `hint` adds what
  * to do (the refusals of upgrade give it, check's listing does not). */
 int cmig_dbstate_report_unknown(const char *current, int code, bool hint, cmig_diags *d);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbstate.h"
+#include "session.h"
 #include "fs.h"
 #include "linearize.h"
 #include "strmap.h"
@@ -22,14 +22,12 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
                          bool all, size_t *count_out, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_dbstate st;
-	long only = -2;
+	struct cmig_session ss;
+	const struct cmig_dbstate *st = &ss.state;
+	long only = CMIG_POS_BASE;
 	int rc;
 
 	*count_out = 0;
-	memset(&st, 0, sizeof(st));
 	if (!all) {
 		rc = cmig_target_resolve(&only, c, rev, CMIG_POS_BASE, 0, d);
 		if (rc)
@@ -37,50 +35,32 @@ int cmig_maintain_rehash(const struct cmig_runtime *rt, const cmig_run_options *
 		if (only < 0)
 			return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL, "rehash needs a revision, not base");
 	}
-	cmig_migrate_settings(&s, rt, o, false);
-	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
-	if (!rc && (rc = be->ops->lock(be, d)) != CMIG_OK) {
-		be->ops->close(be);
-		return rc;
-	}
+	/* the history rows go in one transaction under the run's lock */
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_LOCK | CMIG_SESSION_BEGIN |
+	                       CMIG_SESSION_HISTORY, d);
 	if (rc)
 		return rc;
-	rc = be->ops->begin(be, d);
-	if (!rc)
-		rc = cmig_dbstate_load(&st, be, c, d);
-	if (!rc && cmig_dbstate_unknown(&st))
-		rc = cmig_dbstate_report_unknown(st.current, CMIG_ENOTFOUND, false, d);
-	if (!rc && !all && only > st.current_pos)
+	if (cmig_dbstate_unknown(st))
+		rc = cmig_dbstate_report_unknown(st->current, CMIG_ENOTFOUND, false, d);
+	if (!rc && !all && only > st->current_pos)
 		rc = cmig_diag_error(d, c->revs[only]->path, c->revs[only]->id_line, CMIG_ERROR, NULL,
 		                     "revision %s is not applied (the database is at %s): nothing to rehash",
-		                     c->revs[only]->id, st.current ? st.current : "base");
-	for (long i = all ? 0 : only; !rc && i <= (all ? st.current_pos : only); i++) {
+		                     c->revs[only]->id, st->current ? st->current : "base");
+	for (long i = all ? 0 : only; !rc && i <= (all ? st->current_pos : only); i++) {
 		const cmig_section *sec = cmig_revfile_section(c->revs[i], CMIG_UP, cmig_runtime_dialect(rt));
-		struct cmig_history_row row;
-		char at[32];
-		if (!sec)
-			continue;
 		/* SPEC §5: an unchanged checksum writes nothing (REV or --all); the caller says so */
-		if (!strcmp(cmig_revfile_checksum(c->revs[i], sec), st.revs[i].checksum))
+		if (!sec || !strcmp(cmig_revfile_checksum(c->revs[i], sec), st->revs[i].checksum))
 			continue;
-		cmig_text_now_iso(at, sizeof(at), false);
-		row.id = 0;
-		row.revision = c->revs[i]->id;
-		row.direction = "rehash";
-		row.checksum = cmig_revfile_checksum(c->revs[i], sec);
-		row.applied_at = at;
-		row.duration_ms = 0;
-		rc = be->ops->history_append(be, &row, d);
+		rc = cmig_session_history(ss.be, c->revs[i]->id, "rehash",
+		                          cmig_revfile_checksum(c->revs[i], sec), 0, d);
 		if (!rc)
 			(*count_out)++;
 	}
 	if (!rc)
-		rc = be->ops->commit(be, d);
+		rc = ss.be->ops->commit(ss.be, d);
 	if (rc)
-		be->ops->rollback(be);
-	cmig_dbstate_release(&st);
-	be->ops->unlock(be);
-	be->ops->close(be);
+		ss.be->ops->rollback(ss.be);
+	cmig_session_close(&ss);
 	return rc;
 }
 
@@ -90,20 +70,17 @@ static int applied_set(bool *applied, const struct cmig_revfile **cur_out,
                        const struct cmig_runtime *rt, const cmig_run_options *o,
                        struct cmig_revfile **files, size_t n, cmig_diags *d)
 {
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	char *cur = NULL;
+	struct cmig_session ss;
+	struct cmig_revfile *r;
+	const char *cur;
 	int rc;
 
-	cmig_migrate_settings(&s, rt, o, true);
-	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
-	if (rc)
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY | CMIG_SESSION_VERSION, d);
+	if (rc || !(cur = ss.state.current)) {
+		cmig_session_close(&ss);
 		return rc;
-	rc = be->ops->version_read(be, &cur, d);
-	be->ops->close(be);
-	if (rc || !cur)
-		return rc;
-	struct cmig_revfile *r = cmig_strmap_get(&rt->scripts->chain.byid, cur, strlen(cur));
+	}
+	r = cmig_strmap_get(&rt->scripts->chain.byid, cur, strlen(cur));
 	if (!r)
 		rc = cmig_dbstate_report_unknown(cur, CMIG_ENOTFOUND, false, d);
 	*cur_out = r;
@@ -111,7 +88,7 @@ static int applied_set(bool *applied, const struct cmig_revfile **cur_out,
 	(void)files;
 	for (size_t guard = 0; r && guard <= n && !applied[r - rt->scripts->files]; guard++, r = r->parent)
 		applied[r - rt->scripts->files] = true;
-	free(cur);
+	cmig_session_close(&ss);
 	return rc;
 }
 

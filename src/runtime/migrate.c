@@ -13,6 +13,7 @@
  */
 #include "migrate.h"
 #include "schemaops.h"
+#include "session.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static double now_ms(void)
 
 cmig_dialect_kind cmig_runtime_dialect(const struct cmig_runtime *rt)
 {
-	return rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL : CMIG_DIALECT_SQLITE;
+	const struct cmig_backend_ops *ops = cmig_backend_for(rt->url, false);
+	return ops && ops->dialect ? ops->dialect->kind : CMIG_DIALECT_SQLITE;
 }
 
 void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_runtime *rt,
@@ -54,37 +56,6 @@ void cmig_migrate_settings(struct cmig_backend_settings *s, const struct cmig_ru
 	s->offline_dialect = cmig_runtime_dialect(rt);
 	s->pg_lock_timeout = rt->config->pg_lock_timeout;
 	s->payload = o->payload;
-}
-
-/* Open and lock; on failure nothing is left open. */
-static int connect(struct cmig_backend **out, const struct cmig_runtime *rt,
-                   const struct cmig_backend_settings *s, bool offline, cmig_diags *d)
-{
-	const struct cmig_backend_ops *ops = cmig_backend_for(rt->url, offline);
-	struct cmig_backend *be = NULL;
-	int rc;
-
-	*out = NULL;
-	if (!ops)
-		return cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL, "no backend for this database URL");
-	rc = ops->open(&be, rt->url, s, d);
-	if (rc)
-		return rc;
-	rc = be->ops->lock(be, d);
-	if (rc) {
-		be->ops->close(be);
-		return rc;
-	}
-	*out = be;
-	return CMIG_OK;
-}
-
-static void disconnect(struct cmig_backend *be)
-{
-	if (!be)
-		return;
-	be->ops->unlock(be);
-	be->ops->close(be);
 }
 
 void cmig_migrate_result(cmig_run_result *r, const char *before, const char *after, size_t steps)
@@ -128,19 +99,9 @@ static void progress(const cmig_run_options *o, const cmig_step *st)
 
 static int write_rows(struct cmig_backend *be, const cmig_step *st, double ms, cmig_diags *d)
 {
-	char at[32];
-	struct cmig_history_row row;
 	int rc = be->ops->version_write(be, st->to, d);
-	if (rc)
-		return rc;
-	cmig_text_now_iso(at, sizeof(at), false);
-	row.id = 0;
-	row.revision = st->rev->id;
-	row.direction = st->direction == CMIG_UP ? "up" : "down";
-	row.checksum = cmig_revfile_checksum(st->rev, st->section);
-	row.applied_at = at;
-	row.duration_ms = (long long)(ms + 0.5);
-	return be->ops->history_append(be, &row, d);
+	return rc ? rc : cmig_session_history(be, st->rev->id, st->direction == CMIG_UP ? "up" : "down",
+	                                      cmig_revfile_checksum(st->rev, st->section), ms, d);
 }
 
 /* Apply one step on a live backend whose version was read as st->from. */
@@ -225,86 +186,190 @@ static int resolve_range(long *from, long *to, const struct cmig_chain *c, const
 	return rc;
 }
 
+/* Any transactional section of the plan holds an ALTER TABLE (batch mode may rebuild). */
+static bool plan_alters(const cmig_step_vec *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const cmig_section *sec = plan->items[i].section;
+		for (size_t k = 0; sec->transactional && k < sec->stmts.n; k++)
+			if (sec->stmts.items[k].flags & CMIG_STMT_ALTER_TABLE)
+				return true;
+	}
+	return false;
+}
+
+/* Print one step of a --sql script: its header line, then what the sink prints for it. */
+static int offline_step(struct cmig_backend *be, const cmig_run_options *o, const cmig_step *st,
+                        cmig_diags *d)
+{
+	struct cmig_exec_section x;
+	char *hdr;
+	int rc;
+
+	progress(o, st);
+	hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", st->direction == CMIG_UP ? "upgrade" : "downgrade",
+	                    rev_label(st->from), rev_label(st->to), st->rev->message);
+	if (!hdr)
+		return cmig_diag_oom(d);   /* a script missing a line must not look complete */
+	if (o->on_output)
+		o->on_output(hdr, strlen(hdr), o->payload);
+	free(hdr);
+	fill_exec(&x, st);
+	rc = be->ops->prepare_step(be, &x, d);
+	if (rc)
+		return rc;
+	if (st->section->transactional) {
+		rc = be->ops->begin(be, d);
+		if (!rc)
+			rc = be->ops->run_section(be, &x, d);
+	} else {
+		rc = be->ops->run_section(be, &x, d);
+		if (!rc)
+			rc = be->ops->begin(be, d);
+	}
+	if (!rc)
+		rc = write_rows(be, st, 0, d);
+	if (!rc)
+		rc = be->ops->commit(be, d);
+	return rc;
+}
+
 static int run_offline(const struct cmig_runtime *rt, const cmig_run_options *o, int direction,
                        cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
+	cmig_dialect_kind dialect = cmig_runtime_dialect(rt);
+	struct cmig_session ss;
 	cmig_step_vec plan = CMIG_VEC_INIT, replay = CMIG_VEC_INIT;
 	long from, to;
 	int rc;
 
-	cmig_migrate_settings(&s, rt, o, false);
+	memset(&ss, 0, sizeof(ss));
 	rc = resolve_range(&from, &to, c, o->target ? o->target : (direction == CMIG_UP ? "head" : "base"),
 	                   direction, d);
 	if (!rc)
-		rc = cmig_plan_make(&plan, c, from, to, direction, s.offline_dialect, d);
+		rc = cmig_plan_make(&plan, c, from, to, direction, dialect, d);
 	if (!rc)
-		rc = cmig_plan_make(&replay, c, CMIG_POS_BASE, from, CMIG_UP, s.offline_dialect, d);
-	for (size_t i = 0; !rc && i < plan.n && !s.offline_schema; i++) {
-		const cmig_section *sec = plan.items[i].section;
-		for (size_t k = 0; sec->transactional && k < sec->stmts.n; k++)
-			if (sec->stmts.items[k].flags & CMIG_STMT_ALTER_TABLE)
-				s.offline_schema = true;
-	}
+		rc = cmig_plan_make(&replay, c, CMIG_POS_BASE, from, CMIG_UP, dialect, d);
 	if (!rc)
-		rc = connect(&be, rt, &s, true, d);
+		rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_OFFLINE | CMIG_SESSION_LOCK |
+		                       (plan_alters(&plan) ? CMIG_SESSION_SHADOW : 0u), d);
 	/* replay the chain up to FROM on the shadow database (SQLite batch mode needs tables) */
-	for (size_t i = 0; !rc && be->ops->replay_section && i < replay.n; i++) {
+	for (size_t i = 0; !rc && ss.be->ops->replay_section && i < replay.n; i++) {
 		struct cmig_exec_section x;
 		fill_exec(&x, &replay.items[i]);
-		rc = be->ops->replay_section(be, &x, d);
+		rc = ss.be->ops->replay_section(ss.be, &x, d);
 	}
-	for (size_t i = 0; !rc && i < plan.n; i++) {
-		const cmig_step *st = &plan.items[i];
-		struct cmig_exec_section x;
-		char *hdr;
-
-		progress(o, st);
-		hdr = cmig_asprintf("-- Running %s %s -> %s, %s\n", direction == CMIG_UP ? "upgrade" : "downgrade",
-		                    rev_label(st->from), rev_label(st->to), st->rev->message);
-		if (!hdr) {
-			rc = cmig_diag_oom(d);   /* a script missing a line must not look complete */
-			break;
-		}
-		if (o->on_output)
-			o->on_output(hdr, strlen(hdr), o->payload);
-		free(hdr);
-		fill_exec(&x, st);
-		rc = be->ops->prepare_step(be, &x, d);
-		if (rc)
-			break;
-		if (st->section->transactional) {
-			rc = be->ops->begin(be, d);
-			if (!rc)
-				rc = be->ops->run_section(be, &x, d);
-		} else {
-			rc = be->ops->run_section(be, &x, d);
-			if (!rc)
-				rc = be->ops->begin(be, d);
-		}
-		if (!rc)
-			rc = write_rows(be, st, 0, d);
-		if (!rc)
-			rc = be->ops->commit(be, d);
-	}
-	disconnect(be);
+	for (size_t i = 0; !rc && i < plan.n; i++)
+		rc = offline_step(ss.be, o, &plan.items[i], d);
+	cmig_session_close(&ss);
 	free(plan.items);
 	free(replay.items);
 	return rc;
 }
 
+/* Before a live run changes anything: the version row (and, for upgrade, the history, since
+ * it refuses a hole before the current revision even when nothing is pending: SPEC §4),
+ * every refusal, the target and the plan. The session is open and locked on success. */
+static int start_live(struct cmig_session *ss, cmig_step_vec *plan, long *to,
+                      const struct cmig_runtime *rt, const cmig_run_options *o, const char *target,
+                      int direction, cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	int rc = cmig_session_open(ss, rt, NULL, o, CMIG_SESSION_LOCK | CMIG_SESSION_VERSION |
+	                           ((o->flags & CMIG_RUN_CHECK_ONLY) ? CMIG_SESSION_READONLY : 0u), d);
+	if (rc)
+		return rc;
+	cmig_migrate_result(rt->result, ss->state.current, ss->state.current, 0);
+	if (direction == CMIG_UP)
+		rc = cmig_dbstate_load_history(&ss->state, ss->be, c, d);
+	if (!rc)
+		rc = refuse_bad_state(&ss->state, c, direction, d);
+	if (!rc)
+		rc = cmig_target_resolve(to, c, target, ss->state.current_pos, CMIG_TARGET_RELATIVE, d);
+	if (!rc)
+		rc = cmig_plan_make(plan, c, ss->state.current_pos, *to, direction,
+		                    cmig_runtime_dialect(rt), d);
+	return rc;
+}
+
+/* upgrade --check: the revisions that would run, one a line, and how many. */
+static void report_pending(const struct cmig_runtime *rt, const cmig_run_options *o,
+                           const cmig_step_vec *plan, size_t *pending_out)
+{
+	if (pending_out)
+		*pending_out = plan->n;
+	if (rt->result)
+		rt->result->steps = plan->n;
+	for (size_t i = 0; o->on_output && i < plan->n; i++) {
+		const char *id = plan->items[i].rev->id;
+		o->on_output(id, strlen(id), o->payload);
+		o->on_output("\n", 1, o->payload);
+	}
+}
+
+/* One turn of the loop from *pos: begin, re-read the version inside the transaction, and
+ * apply the next step only when the database is still where the plan left it; a run that
+ * got there first moves *pos instead (plan again from there). *applied says a step ran. */
+static int loop_turn(struct cmig_backend *be, long *pos, bool *applied, const struct cmig_runtime *rt,
+                     const cmig_run_options *o, int direction, cmig_diags *d)
+{
+	const struct cmig_chain *c = &rt->scripts->chain;
+	struct cmig_exec_section x;
+	cmig_step st;
+	char *cur = NULL;
+	long now;
+	int rc;
+
+	*applied = false;
+	rc = cmig_plan_step(&st, c, *pos, direction, cmig_runtime_dialect(rt), d);
+	if (rc)
+		return rc;
+	fill_exec(&x, &st);
+	rc = be->ops->prepare_step(be, &x, d);
+	if (!rc)
+		rc = be->ops->begin(be, d);
+	if (!rc)
+		rc = be->ops->version_read(be, &cur, d);
+	if (rc) {
+		be->ops->rollback(be);
+		return rc;
+	}
+	now = cur ? cmig_chain_index(c, cur) : CMIG_POS_BASE;
+	if (cur && now < 0)
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
+		                     "db-unknown: the database moved to revision %s, which no file declares", cur);
+	free(cur);
+	if (rc || now != *pos) {
+		be->ops->rollback(be);
+		*pos = now;
+		return rc;
+	}
+	progress(o, &st);
+	rc = apply_step(be, &st, d);
+	if (rc) {
+		be->ops->rollback(be);
+		failed_note(d, &st);
+		return rc;
+	}
+	*pos += direction == CMIG_UP ? 1 : -1;
+	*applied = true;
+	if (rt->result && rt->result->known) {
+		char *after = st.to ? cmig_strdup(st.to) : NULL;
+		rt->result->known = !st.to || after;
+		free(rt->result->after);
+		rt->result->after = after;
+		rt->result->steps++;
+	}
+	return CMIG_OK;
+}
+
 int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, int direction,
                      size_t *pending_out, cmig_diags *d)
 {
-	const struct cmig_chain *c = &rt->scripts->chain;
-	cmig_dialect_kind dialect = cmig_runtime_dialect(rt);
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_dbstate state;
-	cmig_step_vec plan = CMIG_VEC_INIT;
 	const char *target = o->target ? o->target : (direction == CMIG_UP ? "head" : NULL);
+	struct cmig_session ss;
+	cmig_step_vec plan = CMIG_VEC_INIT;
 	long pos, to;
 	bool changed = false;
 	int rc;
@@ -318,112 +383,29 @@ int cmig_migrate_run(const struct cmig_runtime *rt, const cmig_run_options *o, i
 	if (strchr(target, ':'))
 		return cmig_diag_error(d, NULL, 0, CMIG_EUSAGE, NULL,
 		                       "a FROM:TO target needs --sql (a live run starts at the database's revision)");
-
-	memset(&state, 0, sizeof(state));
-	cmig_migrate_settings(&s, rt, o, (o->flags & CMIG_RUN_CHECK_ONLY) != 0);
-	rc = connect(&be, rt, &s, false, d);
-	if (rc)
-		return rc;
-	/* the version row; upgrade also reads the history, since it refuses a hole before the
-	 * current revision even when nothing is pending (SPEC §4); downgrade does not need it */
-	rc = cmig_dbstate_load_version(&state, be, c, d);
-	if (!rc)
-		cmig_migrate_result(rt->result, state.current, state.current, 0);
-	if (!rc && direction == CMIG_UP)
-		rc = cmig_dbstate_load_history(&state, be, c, d);
-	if (!rc)
-		rc = refuse_bad_state(&state, c, direction, d);
-	pos = state.current_pos;
-	if (!rc)
-		rc = cmig_target_resolve(&to, c, target, pos, CMIG_TARGET_RELATIVE, d);
-	if (!rc)
-		rc = cmig_plan_make(&plan, c, pos, to, direction, dialect, d);
-	if (rc || (o->flags & CMIG_RUN_CHECK_ONLY) != 0) {
-		if (!rc && pending_out)
-			*pending_out = plan.n;
-		if (!rc && rt->result)
-			rt->result->steps = plan.n;
-		for (size_t i = 0; !rc && (o->flags & CMIG_RUN_CHECK_ONLY) && i < plan.n; i++) {
-			const char *id = plan.items[i].rev->id;
-			if (o->on_output) {
-				o->on_output(id, strlen(id), o->payload);
-				o->on_output("\n", 1, o->payload);
-			}
-		}
-		goto done;
-	}
-
-	/* The loop: each step re-reads the version inside its transaction and re-plans. */
-	for (;;) {
-		cmig_step st;
-		struct cmig_exec_section x;
-		char *cur = NULL;
-		long now;
-
-		if (direction == CMIG_UP ? pos >= to : pos <= to)
-			break;
-		rc = cmig_plan_step(&st, c, pos, direction, dialect, d);
-		if (rc)
-			break;
-		fill_exec(&x, &st);
-		rc = be->ops->prepare_step(be, &x, d);
-		if (!rc)
-			rc = be->ops->begin(be, d);
-		if (!rc)
-			rc = be->ops->version_read(be, &cur, d);
-		if (rc) {
-			be->ops->rollback(be);
-			break;
-		}
-		now = cur ? cmig_chain_index(c, cur) : CMIG_POS_BASE;
-		if (cur && now < 0) {
-			rc = cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, "db-unknown",
-			                     "db-unknown: the database moved to revision %s, which no file declares", cur);
-			free(cur);
-			be->ops->rollback(be);
-			break;
-		}
-		free(cur);
-		if (now != pos) {
-			/* another run moved the database while we waited: plan again from there */
-			be->ops->rollback(be);
-			pos = now;
-			continue;
-		}
-		progress(o, &st);
-		rc = apply_step(be, &st, d);
-		if (rc) {
-			be->ops->rollback(be);
-			failed_note(d, &st);
-			break;
-		}
-		pos += direction == CMIG_UP ? 1 : -1;
-		if (rt->result && rt->result->known) {
-			char *after = st.to ? cmig_strdup(st.to) : NULL;
-			rt->result->known = !st.to || after;
-			free(rt->result->after);
-			rt->result->after = after;
-			rt->result->steps++;
-		}
-		changed = true;
+	rc = start_live(&ss, &plan, &to, rt, o, target, direction, d);
+	if (!rc && (o->flags & CMIG_RUN_CHECK_ONLY))
+		report_pending(rt, o, &plan, pending_out);
+	pos = ss.state.current_pos;
+	/* the loop: each turn re-reads the version inside its transaction and re-plans */
+	while (!rc && !(o->flags & CMIG_RUN_CHECK_ONLY) && (direction == CMIG_UP ? pos < to : pos > to)) {
+		bool applied;
+		rc = loop_turn(ss.be, &pos, &applied, rt, o, direction, d);
+		changed |= applied;
 	}
 	if (changed)
-		cmig_schemaops_dump_file(rt, be, d);
-done:
-	cmig_dbstate_release(&state);
+		cmig_schemaops_dump_file(rt, ss.be, d);
 	free(plan.items);
-	disconnect(be);
+	cmig_session_close(&ss);
 	return rc;
 }
 
 int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_history_row row;
-	char at[32], *cur = NULL;
-	bool read;
+	bool offline = (o->flags & CMIG_RUN_OFFLINE) != 0;
+	struct cmig_session ss;
+	const char *to_id;
 	long to;
 	int rc;
 
@@ -432,117 +414,92 @@ int cmig_migrate_stamp(const struct cmig_runtime *rt, const cmig_run_options *o,
 	rc = cmig_target_resolve(&to, c, o->target, CMIG_POS_BASE, 0, d);
 	if (rc)
 		return rc;
-	cmig_migrate_settings(&s, rt, o, false);
-	rc = connect(&be, rt, &s, (o->flags & CMIG_RUN_OFFLINE) != 0, d);
+	to_id = to >= 0 ? c->revs[to]->id : NULL;
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_LOCK | CMIG_SESSION_BEGIN |
+	                       (offline ? CMIG_SESSION_OFFLINE : CMIG_SESSION_VERSION), d);
 	if (rc)
 		return rc;
-	rc = be->ops->begin(be, d);
-	if (!rc && !(o->flags & CMIG_RUN_OFFLINE))
-		rc = be->ops->version_read(be, &cur, d);
-	read = !rc;
+	rc = ss.be->ops->version_write(ss.be, to_id, d);
 	if (!rc)
-		rc = be->ops->version_write(be, to >= 0 ? c->revs[to]->id : NULL, d);
-	if (!rc) {
-		cmig_text_now_iso(at, sizeof(at), false);
-		row.id = 0;
-		row.revision = to >= 0 ? c->revs[to]->id : "base";
-		row.direction = "stamp";
-		row.checksum = "";
-		row.applied_at = at;
-		row.duration_ms = 0;
-		rc = be->ops->history_append(be, &row, d);
-	}
+		rc = cmig_session_history(ss.be, to_id, "stamp", "", 0, d);
 	if (!rc)
-		rc = be->ops->commit(be, d);
+		rc = ss.be->ops->commit(ss.be, d);
 	if (rc)
-		be->ops->rollback(be);
-	if (!(o->flags & CMIG_RUN_OFFLINE) && rt->result && read) {
-		cmig_migrate_result(rt->result, cur, rc ? cur : (to >= 0 ? c->revs[to]->id : NULL),
-		                    rc ? 0 : 1);
-	}
-	else if (!(o->flags & CMIG_RUN_OFFLINE))
-		cmig_schemaops_dump_file(rt, be, d);
-	free(cur);
-	disconnect(be);
+		ss.be->ops->rollback(ss.be);
+	if (!offline && rt->result)
+		cmig_migrate_result(rt->result, ss.state.current, rc ? ss.state.current : to_id, rc ? 0 : 1);
+	else if (!offline && !rc)
+		cmig_schemaops_dump_file(rt, ss.be, d);
+	cmig_session_close(&ss);
 	return rc;
 }
 
 int cmig_migrate_current(char **out, const struct cmig_runtime *rt, const cmig_run_options *o,
                          cmig_diags *d)
 {
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
+	struct cmig_session ss;
 	int rc;
 
 	*out = NULL;
-	cmig_migrate_settings(&s, rt, o, true);
-	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY | CMIG_SESSION_VERSION, d);
 	if (rc)
 		return rc;
-	rc = be->ops->version_read(be, out, d);
-	be->ops->close(be);
-	if (!rc && rt->result) {
-		long pos = *out ? cmig_chain_index(&rt->scripts->chain, *out) : CMIG_POS_BASE;
-		/* a revision no file declares has nothing pending that could be counted */
-		cmig_migrate_result(rt->result, *out, *out, !*out || pos >= 0 ?
-		                    (size_t)((long)rt->scripts->chain.n - 1 - pos) : 0);
+	cmig_migrate_result(rt->result, ss.state.current, ss.state.current,
+	                    cmig_dbstate_pending(&ss.state, &rt->scripts->chain));
+	*out = ss.state.current;
+	ss.state.current = NULL;
+	cmig_session_close(&ss);
+	return CMIG_OK;
+}
+
+/* SPEC §5's state of chain position i, with its time. */
+static cmig_rev_state row_state(const struct cmig_dbstate *st, size_t i, const char **at)
+{
+	const struct cmig_dbrev *r = &st->revs[i];
+	*at = NULL;
+	/* at a revision no file declares (db-unknown), the history alone says what ran */
+	if (cmig_dbstate_unknown(st) ? !r->applied : (long)i > st->current_pos)
+		return CMIG_REV_PENDING;
+	/* a revision whose up section ran is applied, even when a later stamp also covers it;
+	 * stamped only when a stamp covered it without running it */
+	if (r->up_id && (r->updown_up || !r->stamp_id)) {
+		*at = r->up_at;
+		return CMIG_REV_APPLIED;
 	}
-	return rc;
+	if (r->stamp_id) {
+		*at = r->stamp_at;
+		return CMIG_REV_STAMPED;
+	}
+	return st->history_rows == 0 ? CMIG_REV_APPLIED_NO_HISTORY : CMIG_REV_SKIPPED;
 }
 
 int cmig_migrate_status(char **current_out, const struct cmig_runtime *rt,
                         const cmig_run_options *o, cmig_status_cb cb, cmig_diags *d)
 {
 	const struct cmig_chain *c = &rt->scripts->chain;
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
-	struct cmig_dbstate state;
+	struct cmig_session ss;
 	int rc;
 
 	*current_out = NULL;
-	cmig_migrate_settings(&s, rt, o, true);
-	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY | CMIG_SESSION_HISTORY, d);
 	if (rc)
 		return rc;
-	rc = cmig_dbstate_load(&state, be, c, d);
-	be->ops->close(be);
-	if (!rc && cmig_dbstate_unknown(&state))
-		rc = cmig_dbstate_report_unknown(state.current, CMIG_ENOTFOUND, false, d);
-	for (size_t i = 0; !rc && i < c->n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		cmig_status_row row;
-		const struct cmig_dbrev *r = &state.revs[i];
 		memset(&row, 0, sizeof(row));
 		row.rev = (const cmig_revision *)c->revs[i];
-		row.state = CMIG_REV_PENDING;
-		if ((long)i <= state.current_pos) {
-			/* SPEC §5: a revision whose up section ran is applied, even when a later stamp
-			 * also covers it; stamped only when a stamp covered it without running it */
-			if (r->up_id && (r->updown_up || !r->stamp_id)) {
-				row.state = CMIG_REV_APPLIED;
-				row.applied_at = r->up_at;
-			} else if (r->stamp_id) {
-				row.state = CMIG_REV_STAMPED;
-				row.applied_at = r->stamp_at;
-				row.stamped = true;
-			} else if (state.history_rows == 0) {
-				row.state = CMIG_REV_APPLIED_NO_HISTORY;
-			} else {
-				row.state = CMIG_REV_SKIPPED;
-			}
-		}
+		row.state = row_state(&ss.state, i, &row.applied_at);
+		row.stamped = row.state == CMIG_REV_STAMPED;
 		cb(&row, o->payload);
 	}
-	/* the §7 database problems follow, reported but not failing: `check` judges */
-	if (!rc) {
-		cmig_dbstate_report_order(&state, c, d);
-		cmig_dbstate_report_missing(&state, d);
-	}
-	if (!rc) {
-		cmig_migrate_result(rt->result, state.current, state.current,
-		                    (size_t)((long)c->n - 1 - state.current_pos));
-		*current_out = state.current;
-		state.current = NULL;
-	}
-	cmig_dbstate_release(&state);
-	return rc;
+	/* the §7 database problems follow, reported but not failing: `check` judges (SPEC §5) */
+	if (cmig_dbstate_unknown(&ss.state))
+		cmig_dbstate_report_unknown(ss.state.current, CMIG_ENOTFOUND, false, d);
+	cmig_dbstate_report_order(&ss.state, c, d);
+	cmig_dbstate_report_missing(&ss.state, d);
+	cmig_migrate_result(rt->result, ss.state.current, ss.state.current, cmig_dbstate_pending(&ss.state, c));
+	*current_out = ss.state.current;
+	ss.state.current = NULL;
+	cmig_session_close(&ss);
+	return CMIG_OK;
 }

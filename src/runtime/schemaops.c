@@ -9,6 +9,7 @@
 #include "dump.h"
 #include "fs.h"
 #include "schema.h"
+#include "session.h"
 
 int cmig_schemaops_dump_backend(cmig_buf *out, struct cmig_backend *be, cmig_diags *d)
 {
@@ -27,21 +28,20 @@ int cmig_schemaops_dump_backend(cmig_buf *out, struct cmig_backend *be, cmig_dia
 int cmig_schemaops_dump(cmig_buf *out, const struct cmig_runtime *rt, const cmig_run_options *o,
                         cmig_diags *d)
 {
-	struct cmig_backend_settings s;
-	struct cmig_backend *be = NULL;
+	struct cmig_session ss;
+	const char *absent = cmig_backend_absent(rt->url);
 	int rc;
 
-	if (rt->url->kind == CMIG_DB_SQLITE && strcmp(rt->url->sqlite_path, ":memory:") != 0 &&
-	    !cmig_fs_exists(rt->url->sqlite_path))
+	/* a read-only open would read a missing database as base: dump refuses it instead */
+	if (absent)
 		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
-		                       "dump: the SQLite database %s does not exist",
-		                       rt->url->sqlite_path);
-	cmig_migrate_settings(&s, rt, o, true);
-	rc = cmig_backend_for(rt->url, false)->open(&be, rt->url, &s, d);
+		                       "dump: the %s database %s does not exist",
+		                       cmig_backend_for(rt->url, false)->title, absent);
+	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY, d);
 	if (rc)
 		return rc;
-	rc = cmig_schemaops_dump_backend(out, be, d);
-	be->ops->close(be);
+	rc = cmig_schemaops_dump_backend(out, ss.be, d);
+	cmig_session_close(&ss);
 	return rc;
 }
 

@@ -82,8 +82,8 @@ static bool same_target(const cmig_dburl *a, const cmig_dburl *b)
 /* The watchdog: waits for a byte ("we dropped it") or the end of the pipe (we died), and in
  * the second case drops the database itself. It ignores the terminal's signals: a Ctrl-C
  * reaches the whole process group, and the watchdog must outlive cmig to clean up. */
-static void watchdog(int fd, const cmig_dburl *admin, const struct cmig_backend_settings *st,
-                     const char *name)
+static void watchdog(int fd, const struct cmig_backend_ops *ops, const cmig_dburl *admin,
+                     const struct cmig_backend_settings *st, const char *name)
 {
 	char c;
 	ssize_t n;
@@ -97,14 +97,15 @@ static void watchdog(int fd, const cmig_dburl *admin, const struct cmig_backend_
 		_exit(0);
 	struct cmig_backend *be = NULL;
 	cmig_diags d = CMIG_DIAGS_INIT;
-	if (cmig_backend_postgresql.open(&be, admin, st, &d) == CMIG_OK) {
+	if (ops->open(&be, admin, st, &d) == CMIG_OK) {
 		be->ops->scratch_drop(be, name, &d);
 		be->ops->close(be);
 	}
 	_exit(0);
 }
 
-static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_diags *d)
+/* A database created beside the configured one on dev_url's server (PostgreSQL). */
+static int open_server(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_diags *d)
 {
 	const char *dev = rt->config->dev_url;
 	struct cmig_backend *admin = NULL;
@@ -120,16 +121,16 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 		                      "replayed in a scratch database, never in the configured one");
 	if ((rc = cmig_dburl_parse(&s->admin, dev, rt->config->dir, d)))
 		return rc;
-	if (s->admin.kind != CMIG_DB_POSTGRESQL)
+	if (cmig_backend_for(&s->admin, false) != s->ops)
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
-		                       "dev_url must be a postgresql:// URL");
-	if (same_target(&s->admin, rt->url))
+		                       "dev_url must be a %s:// URL", s->ops->name);
+	if (cmig_backend_for(rt->url, false) == s->ops && same_target(&s->admin, rt->url))
 		return cmig_diag_error(d, rt->config->path, 0, CMIG_ERROR, NULL,
 		                       "dev_url names the configured database itself (same host, port and "
 		                       "database): refused, scratch databases are created beside it");
 	/* the admin connection: never creates cmig's tables */
 	s->settings.readonly = true;
-	if ((rc = cmig_backend_postgresql.open(&admin, &s->admin, &s->settings, d)))
+	if ((rc = s->ops->open(&admin, &s->admin, &s->settings, d)))
 		return rc;
 	admin->ops->scratch_sweep(admin, d);
 	cmig_text_random_id(hex);
@@ -145,7 +146,7 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 		pid_t pid = fork();
 		if (pid == 0) {
 			close(fds[1]);
-			watchdog(fds[0], &s->admin, &s->settings, s->name);
+			watchdog(fds[0], s->ops, &s->admin, &s->settings, s->name);
 		}
 		close(fds[0]);
 		if (pid > 0) {
@@ -164,26 +165,33 @@ static int open_pg(struct cmig_scratch *s, const struct cmig_runtime *rt, cmig_d
 	if (rc)
 		return rc;
 	s->settings.readonly = false;
-	return cmig_backend_postgresql.open(&s->be, &s->url, &s->settings, d);
+	return s->ops->open(&s->be, &s->url, &s->settings, d);
 }
 
 int cmig_scratch_open(struct cmig_scratch *out, const struct cmig_runtime *rt,
-                      const cmig_run_options *o, cmig_diags *d)
+                      cmig_dialect_kind dialect, const cmig_run_options *o, cmig_diags *d)
 {
 	int rc;
 	memset(out, 0, sizeof(*out));
 	out->watch_fd = -1;
 	out->pos = CMIG_POS_BASE;
-	out->dialect = rt->url->kind == CMIG_DB_POSTGRESQL ? CMIG_DIALECT_POSTGRESQL
-	                                                   : CMIG_DIALECT_SQLITE;
+	out->dialect = dialect ? dialect : cmig_runtime_dialect(rt);
+	out->ops = cmig_backend_for_dialect(out->dialect);
 	cmig_migrate_settings(&out->settings, rt, o, false);
 	out->settings.lock_timeout = 5;
-	if (rt->url->kind == CMIG_DB_POSTGRESQL) {
-		rc = open_pg(out, rt, d);
-	} else {
-		rc = cmig_dburl_parse(&out->url, "sqlite:///:memory:", NULL, d);
+	out->settings.offline_dialect = out->dialect;
+	if (out->dialect != cmig_runtime_dialect(rt))
+		out->settings.tables.schema = out->dialect == CMIG_DIALECT_POSTGRESQL
+		                              ? rt->config->version_table_schema : NULL;
+	if (out->ops->scratch_create) {
+		rc = open_server(out, rt, d);
+	} else if (out->ops->memory_url) {
+		rc = cmig_dburl_parse(&out->url, out->ops->memory_url, NULL, d);
 		if (!rc)
-			rc = cmig_backend_sqlite.open(&out->be, &out->url, &out->settings, d);
+			rc = out->ops->open(&out->be, &out->url, &out->settings, d);
+	} else {
+		rc = cmig_diag_error(d, NULL, 0, CMIG_ERROR, NULL,
+		                     "the %s backend has no scratch database", out->ops->name);
 	}
 	if (rc)
 		cmig_scratch_close(out);
@@ -200,7 +208,7 @@ void cmig_scratch_close(struct cmig_scratch *s)
 		struct cmig_backend *admin = NULL;
 		cmig_diags d = CMIG_DIAGS_INIT;
 		s->settings.readonly = true;
-		if (cmig_backend_postgresql.open(&admin, &s->admin, &s->settings, &d) == CMIG_OK) {
+		if (s->ops->open(&admin, &s->admin, &s->settings, &d) == CMIG_OK) {
 			if (admin->ops->scratch_drop(admin, s->name, &d) == CMIG_OK && s->watch_fd >= 0) {
 				ssize_t n = write(s->watch_fd, "d", 1); /* dropped: the watchdog may go */
 				(void)n;
@@ -228,24 +236,15 @@ static int run_one(struct cmig_scratch *s, const struct cmig_exec_section *x, co
                    bool write_version, cmig_diags *d)
 {
 	struct cmig_backend *be = s->be;
+	bool txn = x->sec->transactional;
 	int rc = be->ops->prepare_step(be, x, d);
 	if (rc)
 		return rc;
-	if (!x->sec->transactional) {
-		rc = be->ops->run_section(be, x, d);
-		if (!rc && write_version) {
-			rc = be->ops->begin(be, d);
-			if (!rc)
-				rc = be->ops->version_write(be, to, d);
-			if (!rc)
-				rc = be->ops->commit(be, d);
-			if (rc)
-				be->ops->rollback(be);
-		}
+	/* transaction:false runs outside any transaction; its version row follows in one */
+	if (!txn && ((rc = be->ops->run_section(be, x, d)) != CMIG_OK || !write_version))
 		return rc;
-	}
 	rc = be->ops->begin(be, d);
-	if (!rc)
+	if (!rc && txn)
 		rc = be->ops->run_section(be, x, d);
 	if (!rc && write_version)
 		rc = be->ops->version_write(be, to, d);

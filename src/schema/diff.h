@@ -42,6 +42,7 @@ typedef enum {
 	CMIG_CHG_ALTER_TYPE, CMIG_CHG_SET_DEFAULT, CMIG_CHG_DROP_DEFAULT,
 	CMIG_CHG_SET_NOT_NULL, CMIG_CHG_DROP_NOT_NULL,
 	CMIG_CHG_ADD_IDENTITY, CMIG_CHG_DROP_IDENTITY,
+	CMIG_CHG_ALTER_IDENTITY,     /* text: " SET GENERATED … SET INCREMENT BY …" (PostgreSQL) */
 	CMIG_CHG_ADD_CONSTRAINT, CMIG_CHG_DROP_CONSTRAINT, CMIG_CHG_RENAME_CONSTRAINT,
 	CMIG_CHG_CREATE_INDEX, CMIG_CHG_DROP_INDEX, CMIG_CHG_RENAME_INDEX,
 	CMIG_CHG_CREATE_VIEW, CMIG_CHG_DROP_VIEW,
@@ -81,6 +82,8 @@ struct cmig_change {
 	const char *name;                /* RENAME: the old name; enum value; comment target kind */
 	const char *new_name;            /* RENAME: the new name */
 	const char *text;                /* COMMENT: the text; FAILS_IF_ROWS: what rows fail;
+	                                  * ADD_IDENTITY: its options " (START WITH 5)" or NULL;
+	                                  * ALTER_IDENTITY: what follows the column's name;
 	                                  * MAYBE_RENAME/NEEDS_HAND/UNSUPPORTED: the explanation */
 	const char *target;              /* COMMENT: the object ("TABLE t", "COLUMN t.c") */
 };

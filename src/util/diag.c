@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "vec.h"
 
 void cmig_diags_init(cmig_diags *d, cmig_diag_cb cb, void *payload)
 {
@@ -55,14 +56,8 @@ int cmig_diags_push(cmig_diags *d, const cmig_diag *rec)
 		d->cb(&c, d->payload);
 	if (!d->keep)
 		return rec->code;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		cmig_diag *p = realloc(d->items, cap * sizeof(*p));
-		if (!p)
-			return rec->code;
-		d->items = p;
-		d->cap = cap;
-	}
+	if (cmig_vec_grow_((void **)&d->items, &d->cap, d->n + 1, sizeof(*d->items)))
+		return rec->code;
 	c.path = cmig_strdup(rec->path);
 	c.message = cmig_strdup(rec->message ? rec->message : "");
 	c.detail = cmig_strdup(rec->detail);

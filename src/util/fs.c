@@ -197,7 +197,8 @@ int cmig_fs_mkdirs(const char *path, cmig_diags *d)
 	int rc = CMIG_OK;
 	if (!p)
 		return CMIG_ENOMEM;
-	for (char *s = p + 1; ; s++) {
+	/* from the second byte of an absolute path ("/" itself exists); "" reaches mkdir("") */
+	for (char *s = p + (p[0] == '/'); ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';

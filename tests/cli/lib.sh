@@ -108,8 +108,10 @@ trap _cleanup EXIT
 trap 'exit 1' INT TERM
 
 # ---------------------------------------------------------------- check output helpers
-# `check --format json` in $OUT, one diagnostic a line (T separates the fields); json_top:
-# its counts; summary: the last stderr line of text-format check ("N errors, M warnings").
+# `check --format json` in $OUT, one diagnostic a line (T separates the fields); json_top [n]:
+# "ok=<true|false> errors=N warnings=M" (then " n=<number of diagnostics>" when asked), or
+# "BAD: why" when $OUT is not exactly one JSON object of the documented shape; summary: the
+# last stderr line of text-format check ("N errors, M warnings").
 json_diags() { # [CODE] : severity<TAB>code<TAB>path<TAB>line<TAB>message of $OUT
 	printf '%s' "$OUT" | python3 -c '
 import json, sys
@@ -124,8 +126,30 @@ for x in d["diagnostics"]:
 json_top() {
 	printf '%s' "$OUT" | python3 -c '
 import json, sys
-d = json.loads(sys.stdin.read())
-print("ok=%s errors=%d warnings=%d" % (str(d["ok"]).lower(), d["errors"], d["warnings"]))'
+try:
+    d = json.loads(sys.stdin.read())
+except Exception as e:
+    print("BAD: not one JSON value: %s" % e); sys.exit(0)
+if not isinstance(d, dict):
+    print("BAD: not an object"); sys.exit(0)
+for k, t in (("ok", bool), ("errors", int), ("warnings", int), ("diagnostics", list)):
+    if k not in d or not isinstance(d[k], t) or (t is int and isinstance(d[k], bool)):
+        print("BAD: field %s missing or of the wrong type" % k); sys.exit(0)
+for x in d["diagnostics"]:
+    if not isinstance(x, dict):
+        print("BAD: a diagnostic is not an object"); sys.exit(0)
+    for k in ("severity", "code", "path", "line", "message"):
+        if k not in x:
+            print("BAD: a diagnostic lacks %s" % k); sys.exit(0)
+    if x["severity"] not in ("error", "warning"):
+        print("BAD: severity %r" % x["severity"]); sys.exit(0)
+    if not (x["line"] is None or (isinstance(x["line"], int) and not isinstance(x["line"], bool) and x["line"] >= 1)):
+        print("BAD: line %r" % x["line"]); sys.exit(0)
+    if not (x["path"] is None or isinstance(x["path"], str)) or not isinstance(x["message"], str):
+        print("BAD: path/message types"); sys.exit(0)
+print("ok=%s errors=%d warnings=%d" % ("true" if d["ok"] else "false", d["errors"], d["warnings"])
+      + (" n=%d" % len(d["diagnostics"]) if len(sys.argv) > 1 else ""))
+' "$@"
 }
 summary() { printf '%s\n' "$ERR" | tail -n 1; }
 T=$'\t'
@@ -241,46 +265,37 @@ assert_ne() {
 	fi
 }
 
-# assert_contains HAYSTACK NEEDLE [WHAT] (fixed string)
-assert_contains() {
-	if [[ "$1" == *"$2"* ]]; then
-		_pass "${3:-contains}"
+# _check OK PASS_WHAT FAIL_WHAT TEXT : pass when OK is 0, else fail showing TEXT's first lines
+_check() {
+	if [ "$1" = 0 ]; then
+		_pass "$2"
 	else
-		_fail "${3:-missing text}: expected to find '$2' in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
+		_fail "$3"
+		printf '%s\n' "$4" | head -30 | sed 's/^/    | /' >&2
 		return 1
 	fi
 }
 
+# assert_contains HAYSTACK NEEDLE [WHAT] (fixed string)
+assert_contains() {
+	[[ "$1" == *"$2"* ]]
+	_check $? "${3:-contains}" "${3:-missing text}: expected to find '$2' in:" "$1"
+}
+
 assert_not_contains() {
-	if [[ "$1" != *"$2"* ]]; then
-		_pass "${3:-not contains}"
-	else
-		_fail "${3:-unexpected text}: did not expect '$2' in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	[[ "$1" != *"$2"* ]]
+	_check $? "${3:-not contains}" "${3:-unexpected text}: did not expect '$2' in:" "$1"
 }
 
 # assert_match TEXT ERE [WHAT] : some line of TEXT matches the extended regex
 assert_match() {
-	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		_pass "${3:-match}"
-	else
-		_fail "${3:-no line matches} /$2/ in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	printf '%s\n' "$1" | grep -Eq -- "$2"
+	_check $? "${3:-match}" "${3:-no line matches} /$2/ in:" "$1"
 }
 
 assert_no_match() {
-	if ! printf '%s\n' "$1" | grep -Eq -- "$2"; then
-		_pass "${3:-no match}"
-	else
-		_fail "${3:-a line matches} /$2/ in:"
-		printf '%s\n' "$1" | head -30 | sed 's/^/    | /' >&2
-		return 1
-	fi
+	! printf '%s\n' "$1" | grep -Eq -- "$2"
+	_check $? "${3:-no match}" "${3:-a line matches} /$2/ in:" "$1"
 }
 
 # assert_true WHAT CMD... : CMD must succeed

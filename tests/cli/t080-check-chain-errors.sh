@@ -14,7 +14,6 @@ START=$(db_state)
 assert_exit 0 check
 assert_eq "0 errors, 0 warnings" "$(printf '%s\n' "$ERR" | tail -n 1)" "summary of a clean check"
 
-summary() { printf '%s\n' "$ERR" | tail -n 1; }
 refuses() { # WHAT : upgrade and other chain commands refuse, db untouched
 	local c
 	for c in "upgrade head" "upgrade --check" "downgrade base" "history" "status" "stamp head"; do

@@ -4,6 +4,14 @@
 # last statement; a failure leaves the version at the previous revision, lists the lines of
 # the statements that already ran, and a re-run runs the whole section again.
 . "$(dirname "$0")/lib.sh"
+
+# index_count NAME : how many indexes of that name the database has (0 or 1)
+index_count() {
+	case $CMIG_TEST_BACKEND in
+	sqlite) db_query "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='$1'" ;;
+	postgresql) db_query "SELECT count(*) FROM pg_indexes WHERE indexname='$1'" ;;
+	esac
+}
 new_db
 new_project
 chain a1
@@ -64,16 +72,10 @@ DROP INDEX t_a1_v_idx;
 SQL
 assert_exit 0 upgrade head
 assert_db_version d4
-case $CMIG_TEST_BACKEND in
-sqlite) assert_eq 1 "$(db_query "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='t_a1_v_idx'")" "index created" ;;
-postgresql) assert_eq 1 "$(db_query "SELECT count(*) FROM pg_indexes WHERE indexname='t_a1_v_idx'")" "index created concurrently" ;;
-esac
+assert_eq 1 "$(index_count t_a1_v_idx)" "index created (concurrently on PostgreSQL)"
 assert_exit 0 downgrade c3
 assert_db_version c3
-case $CMIG_TEST_BACKEND in
-sqlite) assert_eq 0 "$(db_query "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='t_a1_v_idx'")" "index dropped" ;;
-postgresql) assert_eq 0 "$(db_query "SELECT count(*) FROM pg_indexes WHERE indexname='t_a1_v_idx'")" "index dropped" ;;
-esac
+assert_eq 0 "$(index_count t_a1_v_idx)" "index dropped"
 
 # the same statement in a transactional section fails on PostgreSQL, rolled back whole
 if [ "$CMIG_TEST_BACKEND" = postgresql ]; then

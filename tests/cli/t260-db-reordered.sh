@@ -8,14 +8,8 @@
 # stamp back to an older revision un-applies what follows it: no db-reordered then.
 . "$(dirname "$0")/lib.sh"
 
-json_codes() {
-	printf '%s' "$OUT" | python3 -c '
-import json, sys
-d = json.loads(sys.stdin.read())
-for x in d["diagnostics"]:
-    print("%s %s %s %s" % (x["severity"], x["code"], x["path"], x["line"]))'
-}
-summary() { printf '%s\n' "$ERR" | tail -n 1; }
+# json_codes: severity code path line of each JSON diagnostic (json_diags, summary: lib.sh)
+json_codes() { json_diags | cut -f1-4 | tr '\t' ' '; }
 set_down() { sed -i "2s/.*/-- down_revision: $2/" "versions/$1_x.sql"; }
 
 new_db

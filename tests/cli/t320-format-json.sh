@@ -95,9 +95,15 @@ rm versions/d4_x.sql versions/e5_x.sql
 assert_exit 0 current --format text
 assert_eq "c3 (head)" "$OUT" "--format text is the default form"
 db_query "UPDATE cmig_version SET version_num = 'zz9'"
-run_cmig status --format json
+# SPEC §5: status reports a db-unknown database and exits 0 (check judges)
+assert_exit 0 status --format json
+assert_eq '"zz9"' "$(json .current)" "db-unknown: current is the version row's revision"
+assert_eq '["stamped","stamped","applied"]' "$(json '[.revisions[].state]')" "db-unknown: the history says what ran"
 assert_eq '"db-unknown"' "$(json '.problems[0].code')" "db-unknown in problems"
 assert_eq '["code","line","message","path","severity"]' "$(json '.problems[0] | keys')" "a §7 diagnostic object"
+assert_exit 0 status
+assert_contains "$OUT" "current: zz9" "db-unknown: text status names the current revision"
+assert_contains "$ERR" "error: db-unknown: the database is at revision zz9" "db-unknown: text status reports it on stderr"
 
 # --format takes text or json only
 assert_exit 2 status --format yaml

@@ -32,16 +32,23 @@ static inline int tmpdir_leave(struct tmpdir *t)
 	return chdir(t->old_cwd) == 0 && system(cmd) == 0 ? 0 : -1;
 }
 
-/* A cmocka setup/teardown pair: *state is a heap struct tmpdir entered under `tag`. */
-static inline int tmpdir_setup(void **state, const char *tag)
+/* A cmocka setup: *state is a zeroed heap fixture of `size` bytes whose first member is a
+ * struct tmpdir, entered under `tag`. tmpdir_teardown() leaves it and frees the fixture. */
+static inline int tmpdir_setup_fixture(void **state, const char *tag, size_t size)
 {
-	struct tmpdir *t = calloc(1, sizeof(*t));
+	struct tmpdir *t = calloc(1, size);
 	if (!t || tmpdir_enter(t, tag) != 0) {
 		free(t);
 		return -1;
 	}
 	*state = t;
 	return 0;
+}
+
+/* A cmocka setup/teardown pair: *state is a heap struct tmpdir entered under `tag`. */
+static inline int tmpdir_setup(void **state, const char *tag)
+{
+	return tmpdir_setup_fixture(state, tag, sizeof(struct tmpdir));
 }
 
 static inline int tmpdir_teardown(void **state)

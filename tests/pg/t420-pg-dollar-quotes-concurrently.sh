@@ -58,16 +58,20 @@ assert_eq 14 "$(db_query 'SELECT atomic_fn(7)')" "BEGIN ATOMIC … END stays one
 assert_exit 0 downgrade base
 assert_false "downgrade removed the table" db_has_table "semi;colon"
 
+# b2 : versions/b2_x.sql, the headers (lines 1-4) of "concurrent indexes" after a1, then stdin
+b2() {
+	{
+		printf -- '-- revision: b2\n-- down_revision: a1\n-- message: concurrent indexes\n\n'
+		cat
+	} >versions/b2_x.sql
+}
+
 # CREATE INDEX CONCURRENTLY: in a transaction:false section it works …
 new_db
 new_project "$TEST_DIR/conc"
 write_rev a1 "" "CREATE TABLE big (id INTEGER PRIMARY KEY, v INTEGER, w INTEGER);
 INSERT INTO big SELECT g, g % 7, g % 11 FROM generate_series(1, 1000) g;"
-cat >versions/b2_x.sql <<'SQL'
--- revision: b2
--- down_revision: a1
--- message: concurrent indexes
-
+b2 <<'SQL'
 -- migrate:up transaction:false
 CREATE INDEX CONCURRENTLY IF NOT EXISTS big_v ON big (v);
 CREATE INDEX CONCURRENTLY IF NOT EXISTS big_w ON big (w);
@@ -86,11 +90,7 @@ assert_exit 0 downgrade a1
 assert_eq 0 "$(db_query "SELECT count(*) FROM pg_class WHERE relname IN ('big_v', 'big_w')")" "down transaction:false dropped them"
 
 # … in a transactional section it is a parse error (SPEC §2), found before anything runs
-cat >versions/b2_x.sql <<'SQL'
--- revision: b2
--- down_revision: a1
--- message: concurrent indexes
-
+b2 <<'SQL'
 -- migrate:up
 CREATE TABLE before_idx (id INTEGER);
 CREATE INDEX CONCURRENTLY big_v ON big (v);
@@ -102,11 +102,7 @@ assert_db_version a1 "still at a1"
 assert_false "nothing of b2" db_has_table before_idx
 # a statement PostgreSQL refuses inside a transaction block that the list does not name
 # reaches the server: its message, SQLSTATE 25001, and the hint naming transaction:false
-cat >versions/b2_x.sql <<'SQL'
--- revision: b2
--- down_revision: a1
--- message: concurrent indexes
-
+b2 <<'SQL'
 -- migrate:up
 CREATE TABLE before_idx (id INTEGER);
 DISCARD ALL;
@@ -120,11 +116,7 @@ assert_false "nothing of b2" db_has_table before_idx
 
 # a failure part-way through a transaction:false section: lines that ran are listed, the
 # version stays, a re-run of the (idempotent) fixed section completes it
-cat >versions/b2_x.sql <<'SQL'
--- revision: b2
--- down_revision: a1
--- message: concurrent indexes
-
+b2 <<'SQL'
 -- migrate:up transaction:false
 CREATE INDEX CONCURRENTLY IF NOT EXISTS big_v ON big (v);
 CREATE INDEX CONCURRENTLY IF NOT EXISTS big_w

@@ -18,6 +18,8 @@
 #include "backend.h"
 #include "schema.h"
 
+#include "schemaread.h"
+
 static char dbname[64];
 
 static const char *setup_sql =
@@ -91,29 +93,10 @@ static int teardown(void **state)
 
 static struct cmig_schema *read_schema(void)
 {
-	cmig_dburl url;
-	cmig_diags d = CMIG_DIAGS_INIT;
-	struct cmig_backend_settings st;
-	struct cmig_backend *be = NULL;
-	struct cmig_schema *s = NULL;
 	char u[512];
-
-	memset(&st, 0, sizeof(st));
-	st.tables.version = "cmig_version";
-	st.tables.history = "cmig_history";
-	st.readonly = true;
 	snprintf(u, sizeof(u), "postgresql:///%s?host=%s&port=%s", dbname, getenv("PGHOST"),
 	         getenv("PGPORT") ? getenv("PGPORT") : "5432");
-	assert_int_equal(cmig_dburl_parse(&url, u, NULL, &d), 0);
-	assert_int_equal(cmig_backend_postgresql.open(&be, &url, &st, &d), 0);
-	int rc = cmig_backend_schema_read(be, &s, &d);
-	if (rc)
-		fprintf(stderr, "%s\n%s\n", d.items[0].message, d.items[0].detail ? d.items[0].detail : "");
-	assert_int_equal(rc, 0);
-	cmig_backend_postgresql.close(be);
-	cmig_dburl_release(&url);
-	cmig_diags_release(&d);
-	return s;
+	return schemaread(&cmig_backend_postgresql, u);
 }
 
 static const struct cmig_sch_constraint *cons(const struct cmig_sch_table *t, const char *name)

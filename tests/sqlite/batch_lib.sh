@@ -175,6 +175,13 @@ PRAGMA user_version = 7;
 EOF
 }
 
+# upgrade_fixture : upgrade to the fixture (a1), which must succeed, and save its data
+upgrade_fixture() {
+	cm upgrade a1
+	expect_rc "upgrade to the fixture" 0
+	save_data
+}
+
 # The fixture's data as it must stay (rows and rowids), for comparing after a migration.
 save_data() {
 	for t in authors posts comments audit kv; do

@@ -11,9 +11,7 @@ ALTER TABLE posts ALTER created SET NOT NULL;
 -- down
 ALTER TABLE posts ALTER COLUMN slug SET NOT NULL, ALTER created DROP NOT NULL;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "SET/DROP NOT NULL upgrade" 0
 expect_eq "posts table_xinfo" "$(xinfo posts)" "0|id|INTEGER|0|NULL|1|0

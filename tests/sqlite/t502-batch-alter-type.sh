@@ -11,9 +11,7 @@ rev a2 a1 <<'EOF2'
 ALTER TABLE posts ALTER COLUMN title TYPE integer, ALTER COLUMN id SET DATA TYPE bigint;
 ALTER TABLE posts ALTER views TYPE text;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "TYPE upgrade" 0
 expect_eq "posts table_xinfo" "$(xinfo posts)" "0|id|INTEGER|0|NULL|1|0

@@ -9,9 +9,7 @@ ALTER TABLE posts ALTER COLUMN title SET DEFAULT 'untitled' || '!';
 -- down
 ALTER TABLE posts ALTER COLUMN views SET DEFAULT 0, ALTER COLUMN created SET DEFAULT '2026-01-01', ALTER title DROP DEFAULT;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "SET/DROP DEFAULT upgrade" 0
 expect_eq "posts table_xinfo" "$(xinfo posts)" "0|id|INTEGER|0|NULL|1|0

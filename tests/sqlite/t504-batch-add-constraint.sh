@@ -13,9 +13,7 @@ INSERT INTO tags VALUES (1, 'x'), (2, 'y');
 ALTER TABLE tags ADD PRIMARY KEY (post_id, name);
 ALTER TABLE tags ADD FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "ADD CONSTRAINT upgrade" 0
 expect_eq "posts sql ends with the new constraints" "$(q "SELECT substr(sql, instr(sql, 'created')) FROM sqlite_schema WHERE name = 'posts'")" "created TEXT DEFAULT '2026-01-01',

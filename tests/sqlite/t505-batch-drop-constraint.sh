@@ -20,9 +20,7 @@ ALTER TABLE orders DROP CONSTRAINT orders_author_id_fkey;
 ALTER TABLE orders DROP CONSTRAINT orders_pkey;
 ALTER TABLE posts DROP CONSTRAINT posts_views_check;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "DROP CONSTRAINT by written and by PostgreSQL names" 0
 expect_eq "orders sql" "$(objsql orders)" 'CREATE TABLE "orders" (

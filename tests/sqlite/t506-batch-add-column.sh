@@ -12,9 +12,7 @@ ALTER TABLE authors ADD email TEXT UNIQUE;
 ALTER TABLE authors ADD COLUMN joined TEXT NOT NULL DEFAULT (date('2026-01-02'));
 ALTER TABLE authors ADD COLUMN name_len INT GENERATED ALWAYS AS (length(name)) STORED;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "ADD COLUMN upgrade" 0
 expect_eq "posts got subtitle natively (appended to the user's text)" \

@@ -11,9 +11,7 @@ ALTER TABLE posts DROP COLUMN created;
 ALTER TABLE posts DROP COLUMN IF EXISTS no_such_column;
 ALTER TABLE posts DROP COLUMN slug;
 EOF2
-cm upgrade a1
-expect_rc "upgrade to the fixture" 0
-save_data
+upgrade_fixture
 cm upgrade a2
 expect_rc "DROP COLUMN upgrade" 0
 expect_eq "posts table_xinfo" "$(xinfo posts)" "0|id|INTEGER|0|NULL|1|0

@@ -4,13 +4,7 @@
 # upgraded with --jobs 4 (the report compared as a set of lines) and --jobs 1 (in order), with
 # --on-error continue and stop, the JSON report, exit codes, and every database checked
 # afterwards with the sqlite3 CLI; patterns, --urls lists, duplicates and empty patterns.
-CMIG_TEST_BACKEND=sqlite
-. "${CMIG_TESTS_DIR:-$(dirname "$0")/..}/cli/lib.sh"
-
-P=$TEST_DIR/proj
-mkdir -p "$P/versions" "$P/tenants"
-cd "$P" || exit 1
-printf 'database_url: sqlite:///unused.db\n' >cmig.yaml
+. "${CMIG_TESTS_DIR:-$(dirname "$0")/..}/sqlite/fleet_lib.sh"
 for r in r1 r2 r3; do
 	case $r in r1) d= ;; r2) d=r1 ;; r3) d=r2 ;; esac
 	printf -- '-- revision: %s\n-- down_revision: %s\n-- message: add %s\n\n-- migrate:up\nCREATE TABLE t_%s (id INTEGER PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE t_%s;\n' \

@@ -3,38 +3,32 @@
 # every database exactly at a revision (its tables match its version row, integrity_check ok),
 # and a re-run finishes the rest, reporting the ones already done as unchanged. SIGINT starts
 # nothing new, lets the running databases finish, prints the report and exits 130.
-CMIG_TEST_BACKEND=sqlite
-. "${CMIG_TESTS_DIR:-$(dirname "$0")/..}/cli/lib.sh"
-
-P=$TEST_DIR/proj
-mkdir -p "$P/versions" "$P/tenants"
-cd "$P" || exit 1
-printf 'database_url: sqlite:///unused.db\n' >cmig.yaml
+. "${CMIG_TESTS_DIR:-$(dirname "$0")/..}/sqlite/fleet_lib.sh"
 # each migration copies rows for a while, so that the kill lands inside one
-for r in r1 r2 r3; do
-	case $r in r1) d= ;; r2) d=r1 ;; r3) d=r2 ;; esac
-	cat >"versions/${r}_slow.sql" <<SQL
--- revision: $r
--- down_revision: $d
--- message: slow $r
+slow_rev() { # ID DOWN
+	WRITE_REV_MSG="slow $1" write_rev "$1" "$2" \
+		"CREATE TABLE t_$1 AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 150000) SELECT x FROM c;"
+}
+slow_rev r1 ""
+slow_rev r2 r1
+slow_rev r3 r2
 
--- migrate:up
-CREATE TABLE t_$r AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 150000) SELECT x FROM c;
+# start OUTFILE [ERRFILE] : 20 empty databases upgraded in the background (pid in $pid), once
+# three are done
+start() {
+	rm -f tenants/*.db
+	for i in $(seq -w 1 20); do : >"tenants/d$i.db"; done
+	"$CMIG" --jobs 2 --url 'sqlite:///tenants/*.db' upgrade >"$1" 2>"${2:-/dev/null}" &
+	pid=$!
+	_BG_PIDS="$_BG_PIDS $pid"
+	for _ in $(seq 400); do
+		[ "$(grep -c upgraded "$1")" -ge 3 ] && break
+		sleep 0.02
+	done
+}
 
--- migrate:down
-DROP TABLE t_$r;
-SQL
-done
-for i in $(seq -w 1 20); do : >"tenants/d$i.db"; done
-
-"$CMIG" --jobs 2 --url 'sqlite:///tenants/*.db' upgrade >"$TEST_DIR/first.out" 2>/dev/null &
-pid=$!
-_BG_PIDS="$_BG_PIDS $pid"
 # kill once some databases are done and others are running
-for _ in $(seq 400); do
-	[ "$(grep -c upgraded "$TEST_DIR/first.out")" -ge 3 ] && break
-	sleep 0.02
-done
+start "$TEST_DIR/first.out"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 done_before=$(grep -c upgraded "$TEST_DIR/first.out")
@@ -68,15 +62,7 @@ for f in tenants/d*.db; do
 done
 
 # ---- SIGINT: the running ones finish, nothing new starts, the report, exit 130
-rm -f tenants/*.db
-for i in $(seq -w 1 20); do : >"tenants/d$i.db"; done
-"$CMIG" --jobs 2 --url 'sqlite:///tenants/*.db' upgrade >"$TEST_DIR/int.out" 2>"$TEST_DIR/int.err" &
-pid=$!
-_BG_PIDS="$_BG_PIDS $pid"
-for _ in $(seq 400); do
-	[ "$(grep -c upgraded "$TEST_DIR/int.out")" -ge 3 ] && break
-	sleep 0.02
-done
+start "$TEST_DIR/int.out" "$TEST_DIR/int.err"
 kill -INT "$pid"
 wait "$pid"
 assert_eq 130 "$?" "SIGINT: exit 130"

@@ -175,6 +175,13 @@ static int open_with(cmig_project **p, struct seen *s, const char *url)
 	return cmig_project_open(p, &o);
 }
 
+/* make_project() and open it with every callback recording into s. */
+static void open_made(cmig_project **p, struct seen *s)
+{
+	make_project();
+	assert_int_equal(open_with(p, s, NULL), CMIG_OK);
+}
+
 static cmig_run_options run_opts(struct seen *s, const char *target)
 {
 	cmig_run_options o = CMIG_RUN_OPTIONS_INIT;
@@ -603,8 +610,7 @@ static void test_api_upgrade_to_head_then_noop(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	char *cur = (char *)&s;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "head");
 	assert_int_equal(cmig_current(&cur, p, &o), CMIG_OK);
 	assert_null(cur);
@@ -631,8 +637,7 @@ static void test_api_upgrade_relative_and_prefix_targets(void **state)
 	struct seen s = { 0 };
 	cmig_project *p = NULL;
 	cmig_run_options o;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "+1");
 	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), "a1");
@@ -712,8 +717,7 @@ static void test_api_upgrade_check_only_counts_pending_and_touches_nothing(void 
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	size_t pending = 99;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "head");
 	o.flags |= CMIG_RUN_CHECK_ONLY;
 	assert_int_equal(cmig_upgrade(&pending, p, &o), CMIG_OK);
@@ -735,8 +739,7 @@ static void test_api_offline_sql_goes_to_on_output(void **state)
 	struct seen s = { 0 };
 	cmig_project *p = NULL;
 	cmig_run_options o;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "a1:head");
 	o.flags |= CMIG_RUN_OFFLINE;
 	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
@@ -761,8 +764,7 @@ static void test_api_downgrade_steps_and_base(void **state)
 	struct seen s = { 0 };
 	cmig_project *p = NULL;
 	cmig_run_options o;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "head");
 	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
@@ -807,8 +809,7 @@ static void test_api_stamp_runs_no_sql(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	char *cur = NULL;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "b2");
 	assert_int_equal(cmig_stamp(p, &o), CMIG_OK);
 	assert_string_equal(VERSION(), "b2");
@@ -833,8 +834,7 @@ static void test_api_current_on_missing_sqlite_file_is_base(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	char *cur = (char *)&s;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, NULL);
 	assert_int_equal(cmig_current(&cur, p, &o), CMIG_OK);
 	assert_null(cur);
@@ -867,8 +867,7 @@ static void test_api_lock_wait_and_timeout(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	sqlite3 *holder = NULL;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "a1");
 	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	memset(&s, 0, sizeof(s));
@@ -899,8 +898,7 @@ static void test_api_status_walk_rows(void **state)
 	cmig_project *p = NULL;
 	cmig_run_options o;
 	char *cur = NULL;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, NULL);
 	assert_int_equal(cmig_status_walk(&cur, p, &o, on_row), CMIG_OK);
 	assert_null(cur);
@@ -916,6 +914,23 @@ static void test_api_status_walk_rows(void **state)
 	assert_string_equal(cur, "b2");
 	assert_int_equal(s.rows, 3);
 	assert_string_equal(s.row_text, "a1 applied stamped\nb2 applied\nc3 pending\n");
+	cmig_free(cur);
+
+	/* SPEC §5: at a revision no file declares, status reports db-unknown and succeeds; the
+	 * rows come from the history alone */
+	{
+		sqlite3 *db = NULL;
+		assert_int_equal(sqlite3_open("test.db", &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE cmig_version SET version_num = 'zz9'", NULL,
+		                              NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(cmig_status_walk(&cur, p, &o, on_row), CMIG_OK);
+	assert_string_equal(cur, "zz9");
+	assert_string_equal(s.row_text, "a1 applied stamped\nb2 applied\nc3 pending\n");
+	assert_int_equal(s.errors, 1);
+	assert_non_null(strstr(s.text, "db-unknown: the database is at revision zz9"));
 	cmig_free(cur);
 	assert_int_equal(cmig_status_walk(&cur, p, &o, NULL), CMIG_EUSAGE);
 	cmig_project_free(p);
@@ -1018,8 +1033,7 @@ static void test_api_rehash_accepts_an_edit(void **state)
 	cmig_run_options o;
 	cmig_check_options c = CMIG_CHECK_OPTIONS_INIT;
 	size_t errors = 0, count = 99;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	o = run_opts(&s, "b2");
 	assert_int_equal(cmig_upgrade(NULL, p, &o), CMIG_OK);
 	cmig_project_free(p);
@@ -1105,8 +1119,7 @@ static void test_api_revision_create(void **state)
 	cmig_project *p = NULL;
 	cmig_revision_options r = CMIG_REVISION_OPTIONS_INIT;
 	char *path = NULL, *text;
-	make_project();
-	assert_int_equal(open_with(&p, &s, NULL), CMIG_OK);
+	open_made(&p, &s);
 	r.message = "Add Users / and ../ more!";
 	r.rev_id = "d4";
 	r.created = "2026-11-23T12:00:00Z";

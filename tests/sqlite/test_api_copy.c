@@ -97,10 +97,23 @@ static const char MIGRATION[] =
 	"CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN INSERT INTO log VALUES ('t ' || new.id); END;\n"
 	"\n-- migrate:down\nDROP TABLE c;\nDROP TABLE log;\nDROP TABLE t;\n";
 
+/* The project in the cwd, opened with diagnostics recorded; co set to copy src.db into
+ * dst.db, its diagnostics recorded too. */
+static cmig_project *open_copy(cmig_copy_options *co)
+{
+	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
+	cmig_project *p = NULL;
+	oo.on_diag = on_diag;
+	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
+	co->from = "sqlite:///src.db";
+	co->to = "sqlite:///dst.db";
+	co->on_diag = on_diag;
+	return p;
+}
+
 /* SPEC §9: SQLite to SQLite by the same rules */
 static void test_api_copy_sqlite_to_sqlite(void **state)
 {
-	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
 	cmig_copy_options co = CMIG_COPY_OPTIONS_INIT;
 	cmig_project *p = NULL;
 	char trig[512];
@@ -118,12 +131,8 @@ static void test_api_copy_sqlite_to_sqlite(void **state)
 	         query("dst.db", "SELECT sql FROM sqlite_master WHERE name = 't_audit'"));
 	assert_string_equal(query("src.db", "SELECT count(*) FROM log"), "2");
 
-	oo.on_diag = on_diag;
-	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
-	co.from = "sqlite:///src.db";
-	co.to = "sqlite:///dst.db";
+	p = open_copy(&co);
 	co.on_table = on_table;
-	co.on_diag = on_diag;
 	rows_seen = 0;
 	tables_seen = 0;
 	assert_int_equal(cmig_copy(p, &co), CMIG_OK);
@@ -178,7 +187,6 @@ static void test_api_copy_sqlite_to_sqlite(void **state)
  * copied. Without --keep-triggers the trigger is off during the copy and back afterwards. */
 static void test_api_copy_counts_verified(void **state)
 {
-	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
 	cmig_copy_options co = CMIG_COPY_OPTIONS_INIT;
 	cmig_project *p = NULL;
 	(void)state;
@@ -193,11 +201,7 @@ static void test_api_copy_counts_verified(void **state)
 	upgrade("sqlite:///dst.db");
 	sql("src.db", "INSERT INTO t VALUES (1, 'a'), (6, 'b')");
 	sql("src.db", "UPDATE t SET id = 5 WHERE id = 6"); /* the trigger fires on INSERT only */
-	oo.on_diag = on_diag;
-	assert_int_equal(cmig_project_open(&p, &oo), CMIG_OK);
-	co.from = "sqlite:///src.db";
-	co.to = "sqlite:///dst.db";
-	co.on_diag = on_diag;
+	p = open_copy(&co);
 	co.flags = CMIG_COPY_KEEP_TRIGGERS;
 	last_error[0] = '\0';
 	assert_int_equal(cmig_copy(p, &co), CMIG_ERROR);

@@ -18,6 +18,8 @@
 #include "backend.h"
 #include "schema.h"
 
+#include "schemaread.h"
+
 static char path[256];
 
 static const char *setup_sql =
@@ -41,26 +43,9 @@ static const char *setup_sql =
 
 static struct cmig_schema *read_schema(void)
 {
-	cmig_dburl url;
-	cmig_diags d = CMIG_DIAGS_INIT;
-	struct cmig_backend_settings st;
-	struct cmig_backend *be = NULL;
-	struct cmig_schema *s = NULL;
 	char u[300];
-
-	memset(&st, 0, sizeof(st));
-	st.tables.version = "cmig_version";
-	st.tables.history = "cmig_history";
-	st.readonly = true;
 	snprintf(u, sizeof(u), "sqlite:///%s", path);
-	assert_int_equal(cmig_dburl_parse(&url, u, NULL, &d), 0);
-	assert_int_equal(cmig_backend_sqlite.open(&be, &url, &st, &d), 0);
-	assert_int_equal(cmig_backend_schema_read(be, &s, &d), 0);
-	assert_int_equal(d.errors, 0);
-	cmig_backend_sqlite.close(be);
-	cmig_dburl_release(&url);
-	cmig_diags_release(&d);
-	return s;
+	return schemaread(&cmig_backend_sqlite, u);
 }
 
 static int setup(void **state)

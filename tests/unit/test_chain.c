@@ -85,6 +85,17 @@ static const cmig_diag *only(const cmig_diags *d, const char *kind)
 	return found;
 }
 
+/* The one diagnostic of this kind, checked to stand at path:line with this message. */
+static const cmig_diag *expect_one(const cmig_diags *d, const char *kind, const char *path, int line,
+                                   const char *message)
+{
+	const cmig_diag *g = only(d, kind);
+	assert_string_equal(g->path, path);
+	assert_int_equal(g->line, line);
+	assert_string_equal(g->message, message);
+	return g;
+}
+
 static size_t count_kind(const cmig_diags *d, const char *kind)
 {
 	size_t count = 0;
@@ -235,17 +246,14 @@ static void test_chain_branch_reported_at_first_file_by_name(void **state)
 static void test_chain_duplicate_at_second_file(void **state)
 {
 	struct fixture x = { .n = 0 };
-	const cmig_diag *g;
 	(void)state;
 	add(&x, "1a2b_init.sql", "1a2b", NULL);
 	add(&x, "1a2b_other.sql", "1a2b", NULL);
 	add(&x, "3c4d_next.sql", "3c4d", "1a2b");
 	assert_int_equal(build(&x), CMIG_ECHAIN);
-	g = only(&x.d, "duplicate");
-	assert_string_equal(g->path, "versions/1a2b_other.sql");
-	assert_int_equal(g->line, 1);
-	assert_string_equal(g->message, "duplicate: revision 1a2b is declared by "
-	                                "versions/1a2b_init.sql and versions/1a2b_other.sql");
+	expect_one(&x.d, "duplicate", "versions/1a2b_other.sql", 1,
+	           "duplicate: revision 1a2b is declared by "
+	           "versions/1a2b_init.sql and versions/1a2b_other.sql");
 	/* The repeat is left out of the graph: no "more than one root" on top. */
 	assert_int_equal(x.d.errors, 1);
 	assert_int_equal(x.f[1].index, -1);
@@ -255,16 +263,13 @@ static void test_chain_duplicate_at_second_file(void **state)
 static void test_chain_missing_parent_at_down_line(void **state)
 {
 	struct fixture x = { .n = 0 };
-	const cmig_diag *g;
 	(void)state;
 	add(&x, "1a2b_init.sql", "1a2b", NULL);
 	add(&x, "3c4d_next.sql", "3c4d", "9999");
 	x.f[1].down_line = 5;
 	assert_int_equal(build(&x), CMIG_ECHAIN);
-	g = only(&x.d, "missing-parent");
-	assert_string_equal(g->path, "versions/3c4d_next.sql");
-	assert_int_equal(g->line, 5);
-	assert_string_equal(g->message, "missing-parent: 3c4d follows 9999, which no file declares");
+	expect_one(&x.d, "missing-parent", "versions/3c4d_next.sql", 5,
+	           "missing-parent: 3c4d follows 9999, which no file declares");
 	assert_int_equal(x.d.errors, 1);
 	done(&x);
 }
@@ -272,17 +277,13 @@ static void test_chain_missing_parent_at_down_line(void **state)
 static void test_chain_two_roots(void **state)
 {
 	struct fixture x = { .n = 0 };
-	const cmig_diag *g;
 	(void)state;
 	add(&x, "a_one.sql", "a", NULL);
 	add(&x, "b_two.sql", "b", NULL);
 	x.f[1].id_line = 3;
 	assert_int_equal(build(&x), CMIG_ECHAIN);
-	g = only(&x.d, "roots");
-	assert_string_equal(g->path, "versions/b_two.sql");
-	assert_int_equal(g->line, 3);
-	assert_string_equal(g->message,
-	                    "roots: more than one root: a (versions/a_one.sql) and b (versions/b_two.sql)");
+	expect_one(&x.d, "roots", "versions/b_two.sql", 3,
+	           "roots: more than one root: a (versions/a_one.sql) and b (versions/b_two.sql)");
 	assert_int_equal(x.c.nheads, 2);
 	done(&x);
 }
@@ -290,7 +291,6 @@ static void test_chain_two_roots(void **state)
 static void test_chain_cycle_reported_once(void **state)
 {
 	struct fixture x = { .n = 0 };
-	const cmig_diag *g;
 	(void)state;
 	/* r is the root; b follows a, c follows b, a follows c: a loop of three. */
 	add(&x, "a_x.sql", "a", "c");
@@ -299,10 +299,8 @@ static void test_chain_cycle_reported_once(void **state)
 	add(&x, "r_root.sql", "r", NULL);
 	x.f[0].down_line = 4;
 	assert_int_equal(build(&x), CMIG_ECHAIN);
-	g = only(&x.d, "cycle");
-	assert_string_equal(g->path, "versions/a_x.sql");
-	assert_int_equal(g->line, 4);
-	assert_string_equal(g->message, "cycle: a -> b -> c -> a");
+	expect_one(&x.d, "cycle", "versions/a_x.sql", 4,
+	           "cycle: a -> b -> c -> a");
 	assert_int_equal(x.d.errors, 1);
 	/* Nothing follows r; the loop has no head. */
 	assert_int_equal(x.c.nheads, 1);
@@ -394,13 +392,27 @@ static void test_chain_reports_every_problem_at_once(void **state)
 struct big {
 	struct cmig_revfile *f;
 	struct cmig_revfile **p;
+	struct cmig_chain c;
+	cmig_diags d;
 };
 
-static void big_free(struct big *b)
+static void big_alloc(struct big *b)
 {
-	unmk(b->f, BIG);
-	free(b->f);
-	free(b->p);
+	b->f = calloc(BIG, sizeof(*b->f));
+	b->p = calloc(BIG, sizeof(*b->p));
+	assert_non_null(b->f);
+	assert_non_null(b->p);
+}
+
+/* File i (named f<i>.sql) declares revision r<rev>, down r<down> (none when down < 0). */
+static void big_set(struct big *b, size_t i, size_t rev, long down)
+{
+	char id[16], downid[16], name[32];
+	snprintf(name, sizeof(name), "f%06zu.sql", i);
+	snprintf(id, sizeof(id), "r%06zu", rev);
+	snprintf(downid, sizeof(downid), "r%06ld", down);
+	mk(&b->f[i], name, id, down >= 0 ? downid : NULL);
+	b->p[i] = &b->f[i];
 }
 
 static double seconds_since(clock_t t0)
@@ -408,73 +420,57 @@ static double seconds_since(clock_t t0)
 	return (double)(clock() - t0) / CLOCKS_PER_SEC;
 }
 
+/* Build b's chain, which must return `expect`: a quadratic build would take minutes, a linear
+ * one takes milliseconds. */
+static void big_build(struct big *b, int expect)
+{
+	clock_t t0;
+	cmig_diags_init(&b->d, NULL, NULL);
+	t0 = clock();
+	assert_int_equal(cmig_chain_build(&b->c, b->p, BIG, &b->d), expect);
+	assert_true(seconds_since(t0) < 5.0);
+}
+
+static void big_free(struct big *b)
+{
+	cmig_chain_release(&b->c);
+	cmig_diags_release(&b->d);
+	unmk(b->f, BIG);
+	free(b->f);
+	free(b->p);
+}
+
 static void test_chain_100k_builds_linearly(void **state)
 {
 	struct big b;
-	struct cmig_chain c;
-	cmig_diags d;
-	char id[16], down[16], name[32];
-	clock_t t0;
 	(void)state;
-	b.f = calloc(BIG, sizeof(*b.f));
-	b.p = calloc(BIG, sizeof(*b.p));
-	assert_non_null(b.f);
-	assert_non_null(b.p);
+	big_alloc(&b);
 	/* File i (name order) declares revision BIG-1-i, so the chain runs backwards through the
 	 * name order: nothing is found by accident of order. */
-	for (size_t i = 0; i < BIG; i++) {
-		size_t r = BIG - 1 - i;
-		snprintf(name, sizeof(name), "f%06zu.sql", i);
-		snprintf(id, sizeof(id), "r%06zu", r);
-		snprintf(down, sizeof(down), "r%06zu", r - 1);
-		mk(&b.f[i], name, id, r ? down : NULL);
-		b.p[i] = &b.f[i];
-	}
-	cmig_diags_init(&d, NULL, NULL);
-	t0 = clock();
-	assert_int_equal(cmig_chain_build(&c, b.p, BIG, &d), CMIG_OK);
-	/* A quadratic build would take minutes; linear takes milliseconds. */
-	assert_true(seconds_since(t0) < 5.0);
-	assert_true(c.ok);
-	assert_int_equal(c.n, BIG);
-	assert_string_equal(c.revs[0]->id, "r000000");
-	assert_string_equal(c.revs[BIG - 1]->id, "r099999");
-	assert_int_equal(c.nheads, 1);
-	assert_int_equal(cmig_chain_index(&c, "r050000"), 50000);
-	cmig_chain_release(&c);
-	cmig_diags_release(&d);
+	for (size_t i = 0; i < BIG; i++)
+		big_set(&b, i, BIG - 1 - i, (long)(BIG - 1 - i) - 1);
+	big_build(&b, CMIG_OK);
+	assert_true(b.c.ok);
+	assert_int_equal(b.c.n, BIG);
+	assert_string_equal(b.c.revs[0]->id, "r000000");
+	assert_string_equal(b.c.revs[BIG - 1]->id, "r099999");
+	assert_int_equal(b.c.nheads, 1);
+	assert_int_equal(cmig_chain_index(&b.c, "r050000"), 50000);
 	big_free(&b);
 }
 
 static void test_chain_100k_loop_found_linearly(void **state)
 {
 	struct big b;
-	struct cmig_chain c;
-	cmig_diags d;
-	char id[16], down[16], name[32];
-	clock_t t0;
 	(void)state;
-	b.f = calloc(BIG, sizeof(*b.f));
-	b.p = calloc(BIG, sizeof(*b.p));
-	assert_non_null(b.f);
-	assert_non_null(b.p);
+	big_alloc(&b);
 	/* One loop through every revision: r0 follows r99999. */
-	for (size_t i = 0; i < BIG; i++) {
-		snprintf(name, sizeof(name), "f%06zu.sql", i);
-		snprintf(id, sizeof(id), "r%06zu", i);
-		snprintf(down, sizeof(down), "r%06zu", i ? i - 1 : BIG - 1);
-		mk(&b.f[i], name, id, down);
-		b.p[i] = &b.f[i];
-	}
-	cmig_diags_init(&d, NULL, NULL);
-	t0 = clock();
-	assert_int_equal(cmig_chain_build(&c, b.p, BIG, &d), CMIG_ECHAIN);
-	assert_true(seconds_since(t0) < 5.0);
-	assert_int_equal(count_kind(&d, "cycle"), 1);
-	assert_int_equal(count_kind(&d, "roots"), 1);
-	assert_true(!strncmp(only(&d, "cycle")->message, "cycle: r000000 -> r000001 -> ", 29));
-	cmig_chain_release(&c);
-	cmig_diags_release(&d);
+	for (size_t i = 0; i < BIG; i++)
+		big_set(&b, i, i, (long)(i ? i - 1 : BIG - 1));
+	big_build(&b, CMIG_ECHAIN);
+	assert_int_equal(count_kind(&b.d, "cycle"), 1);
+	assert_int_equal(count_kind(&b.d, "roots"), 1);
+	assert_true(!strncmp(only(&b.d, "cycle")->message, "cycle: r000000 -> r000001 -> ", 29));
 	big_free(&b);
 }
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "config.h"
@@ -28,23 +28,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "config") != 0)
-		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	*state = x;
-	return 0;
+	return tmpfix_setup(state, "config", sizeof(struct fixture), offsetof(struct fixture, d));
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
 	cmig_config_release(&x->c);
-	cmig_diags_release(&x->d);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 static void put(const char *path, const char *text)
@@ -292,10 +283,62 @@ static void test_config_null_value_means_default(void **state)
 	assert_defaults_except_paths(&x->c);
 }
 
+/* SPEC §8 schema_file: a scalar, or a map of dialect to file (each resolved beside the
+ * config); key errors at their line and column, every one reported, later keys still read. */
+static void test_config_schema_file_map(void **state)
+{
+	struct fixture *x = *state;
+	put("sub/cmig.yaml", "schema_file:\n  sqlite: s.sql\n  postgres: db/p.sql\nversions_dir: v\n");
+	assert_int_equal(load(x, "sub/cmig.yaml", true, NULL, NULL), CMIG_OK);
+	assert_null(x->c.schema_file);
+	assert_string_equal(x->c.schema_files[1], "sub/s.sql");
+	assert_string_equal(x->c.schema_files[2], "sub/db/p.sql");
+	assert_int_equal(x->c.schema_file_line, 1);
+	assert_int_equal(x->c.schema_files_line[1], 2);
+	assert_int_equal(x->c.schema_files_line[2], 3);
+	assert_string_equal(x->c.versions_dir, "sub/v");
+	/* one key only; the scalar form and the default */
+	unlink("sub/cmig.yaml");
+	put("sub/cmig.yaml", "schema_file: {postgresql: p.sql}\n");
+	assert_int_equal(load(x, "sub/cmig.yaml", true, NULL, NULL), CMIG_OK);
+	assert_null(x->c.schema_files[1]);
+	assert_string_equal(x->c.schema_files[2], "sub/p.sql");
+	unlink("sub/cmig.yaml");
+	put("sub/cmig.yaml", "versions_dir: v\n");
+	assert_int_equal(load(x, "sub/cmig.yaml", true, NULL, NULL), CMIG_OK);
+	assert_string_equal(x->c.schema_file, "sub/schema.sql");
+	assert_null(x->c.schema_files[1]);
+	assert_null(x->c.schema_files[2]);
+	/* errors: an unknown dialect, a repeat, a list value; all reported; then an empty map */
+	unlink("sub/cmig.yaml");
+	put("sub/cmig.yaml", "schema_file:\n  mysql: m.sql\n  sqlite: a.sql\n  sqlite: b.sql\n"
+	                     "  postgresql: [x]\nversion_table: [1]\n");
+	assert_int_equal(load(x, "sub/cmig.yaml", true, NULL, NULL), CMIG_ERROR);
+	assert_int_equal(x->d.errors, 4);
+	assert_int_equal(x->d.items[0].line, 2);
+	assert_int_equal(x->d.items[0].column, 3);
+	assert_string_equal(x->d.items[0].message,
+	                    "key \"schema_file\": unknown dialect \"mysql\" (expected sqlite or "
+	                    "postgresql)");
+	assert_int_equal(x->d.items[1].line, 4);
+	assert_string_equal(x->d.items[1].message,
+	                    "key \"schema_file\": sqlite appears twice (lines 3 and 4)");
+	assert_int_equal(x->d.items[2].line, 5);
+	assert_string_equal(x->d.items[2].message,
+	                    "key \"schema_file\": postgresql needs a file name, not a list");
+	assert_int_equal(x->d.items[3].line, 6); /* the key after the map is still read */
+	unlink("sub/cmig.yaml");
+	put("sub/cmig.yaml", "schema_file: {}\n");
+	assert_int_equal(load(x, "sub/cmig.yaml", true, NULL, NULL), CMIG_ERROR);
+	assert_int_equal(x->d.items[4].line, 1);
+	assert_non_null(strstr(x->d.items[4].message, "the map names no file"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_config_schema_file_map),
 		T(test_config_no_file_gives_defaults),
 		T(test_config_missing_required_file),
 		T(test_config_empty_file_gives_defaults),

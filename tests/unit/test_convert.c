@@ -64,6 +64,11 @@ static int sq(const char *decl, cmig_value v)
 		assert_int_equal(pg(type, v), CMIG_OK);         \
 		assert_string_equal(got, expect);               \
 	} while (0)
+#define OK_SQ(decl, v, expect)                                  \
+	do {                                                    \
+		assert_int_equal(sq(decl, v), CMIG_OK);         \
+		assert_string_equal(got, expect);               \
+	} while (0)
 #define BAD_PG(type, v, phrase)                                 \
 	do {                                                    \
 		assert_int_equal(pg(type, v), CMIG_ERROR);      \
@@ -141,9 +146,8 @@ static void test_convert_json(void **state)
 	deep[2000] = '\0';
 	assert_int_equal(pg("jsonb", T(deep)), CMIG_OK);
 	/* into SQLite: the same text */
-	assert_int_equal(sq("JSON", T("{\"k\":1}")), CMIG_OK);
+	OK_SQ("JSON", T("{\"k\":1}"), "{\"k\":1}");
 	assert_int_equal(sq_out.kind, CMIG_V_TEXT);
-	assert_string_equal(got, "{\"k\":1}");
 	assert_int_equal(sq("JSON", T("nope")), CMIG_ERROR);
 }
 
@@ -193,12 +197,9 @@ static void test_convert_timestamps(void **state)
 	OK_PG("time", T("23:59:59.999"), "23:59:59.999");
 	BAD_PG("time", T("25:00:00"), "time");
 	/* into SQLite: RFC 3339 text with offset */
-	assert_int_equal(sq("TIMESTAMP", T("2024-03-01 12:34:56")), CMIG_OK);
-	assert_string_equal(got, "2024-03-01T12:34:56+00:00");
-	assert_int_equal(sq("DATETIME", I(0)), CMIG_OK);
-	assert_string_equal(got, "1970-01-01T00:00:00+00:00");
-	assert_int_equal(sq("DATE", T("2024-03-01")), CMIG_OK);
-	assert_string_equal(got, "2024-03-01");
+	OK_SQ("TIMESTAMP", T("2024-03-01 12:34:56"), "2024-03-01T12:34:56+00:00");
+	OK_SQ("DATETIME", I(0), "1970-01-01T00:00:00+00:00");
+	OK_SQ("DATE", T("2024-03-01"), "2024-03-01");
 }
 
 /* SPEC §9: integer types: an INTEGER, a REAL with no fractional part, or text matching
@@ -405,6 +406,14 @@ static void test_convert_copy_escape(void **state)
 	cmig_buf_release(&b);
 }
 
+/* cmig_convert_show() of v, into the cleared b, is expect. */
+static void show_is(cmig_buf *b, cmig_value v, const char *expect)
+{
+	cmig_buf_clear(b);
+	assert_int_equal(cmig_convert_show(b, &v), CMIG_OK);
+	assert_string_equal(b->ptr, expect);
+}
+
 /* SPEC §9: the value in a message is cut to 80 bytes at a character boundary, control
  * characters escaped */
 static void test_convert_show(void **state)
@@ -422,18 +431,9 @@ static void test_convert_show(void **state)
 	assert_int_equal(cmig_convert_show(&b, &v), CMIG_OK);
 	assert_int_equal(b.len, 1 + 79 + strlen("'…"));
 	assert_int_equal(strncmp(b.ptr + 80, "'…", strlen("'…")), 0);
-	cmig_buf_clear(&b);
-	v = TN("a\0\xff", 3);
-	assert_int_equal(cmig_convert_show(&b, &v), CMIG_OK);
-	assert_string_equal(b.ptr, "'a\\x00\\xff'");
-	cmig_buf_clear(&b);
-	v = I(2);
-	assert_int_equal(cmig_convert_show(&b, &v), CMIG_OK);
-	assert_string_equal(b.ptr, "2");
-	cmig_buf_clear(&b);
-	v = B("\x01\xab", 2);
-	assert_int_equal(cmig_convert_show(&b, &v), CMIG_OK);
-	assert_string_equal(b.ptr, "x'01ab'");
+	show_is(&b, TN("a\0\xff", 3), "'a\\x00\\xff'");
+	show_is(&b, I(2), "2");
+	show_is(&b, B("\x01\xab", 2), "x'01ab'");
 	cmig_buf_release(&b);
 }
 

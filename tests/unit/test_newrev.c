@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "fs.h"
@@ -26,26 +26,20 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
 	cmig_diags d = CMIG_DIAGS_INIT;
-	if (!x || tmpdir_enter(&x->tmp, "newrev") != 0 || cmig_fs_mkdirs("versions", &d) != CMIG_OK)
+	if (tmpfix_setup(state, "newrev", sizeof(struct fixture), offsetof(struct fixture, d)) != 0 ||
+	    cmig_fs_mkdirs("versions", &d) != CMIG_OK)
 		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	cmig_buf_init(&x->out, 0);
-	*state = x;
+	cmig_buf_init(&((struct fixture *)*state)->out, 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	cmig_diags_release(&x->d);
 	cmig_buf_release(&x->out);
 	free(x->path);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 static char *slurp(const char *path)
@@ -65,23 +59,25 @@ static void test_newrev_template_file_matches_builtin(void **state)
 	free(text);
 }
 
+/* The default template rendered for 5d2e6f1a9b3c "add comments" after 1a2b3c4d5e6f. */
+static const char add_comments_rev[] = "-- revision: 5d2e6f1a9b3c\n"
+                                       "-- down_revision: 1a2b3c4d5e6f\n"
+                                       "-- message: add comments\n"
+                                       "-- created: 2026-11-22T10:15:00Z\n"
+                                       "\n"
+                                       "-- migrate:up\n"
+                                       "\n"
+                                       "\n"
+                                       "-- migrate:down\n"
+                                       "\n";
+
 static void test_newrev_render_default(void **state)
 {
 	struct fixture *x = *state;
 	assert_int_equal(cmig_newrev_render(&x->out, cmig_newrev_default_template, NULL,
 	                                    "5d2e6f1a9b3c", "1a2b3c4d5e6f", "add comments",
 	                                    "2026-11-22T10:15:00Z", &x->d), CMIG_OK);
-	assert_string_equal(x->out.ptr,
-	                    "-- revision: 5d2e6f1a9b3c\n"
-	                    "-- down_revision: 1a2b3c4d5e6f\n"
-	                    "-- message: add comments\n"
-	                    "-- created: 2026-11-22T10:15:00Z\n"
-	                    "\n"
-	                    "-- migrate:up\n"
-	                    "\n"
-	                    "\n"
-	                    "-- migrate:down\n"
-	                    "\n");
+	assert_string_equal(x->out.ptr, add_comments_rev);
 }
 
 static void test_newrev_render_root_and_control_chars(void **state)
@@ -159,17 +155,7 @@ static void test_newrev_file_content(void **state)
 	                                    &x->d), CMIG_OK);
 	assert_string_equal(x->path, "versions/5d2e6f1a9b3c_add_comments.sql");
 	text = slurp(x->path);
-	assert_string_equal(text,
-	                    "-- revision: 5d2e6f1a9b3c\n"
-	                    "-- down_revision: 1a2b3c4d5e6f\n"
-	                    "-- message: add comments\n"
-	                    "-- created: 2026-11-22T10:15:00Z\n"
-	                    "\n"
-	                    "-- migrate:up\n"
-	                    "\n"
-	                    "\n"
-	                    "-- migrate:down\n"
-	                    "\n");
+	assert_string_equal(text, add_comments_rev);
 	free(text);
 }
 

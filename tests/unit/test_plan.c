@@ -17,6 +17,8 @@
 #include "plan.h"
 #include "target.h"
 
+#include "chainfix.h"
+
 struct fixture {
 	struct cmig_revfile f[3];
 	cmig_section own[3][2][CMIG_REVFILE_NSECT]; /* what f[i].sections point at */
@@ -41,25 +43,16 @@ static int setup(void **state)
 {
 	static const char *const ids[] = { "r1", "r2", "r3" };
 	struct fixture *x = calloc(1, sizeof(*x));
-	cmig_diags none;
 	if (!x)
 		return -1;
+	chainfix_files(x->f, x->p, ids, 3, "_step.sql");
 	for (int i = 0; i < 3; i++) {
-		x->f[i].id = cmig_strdup(ids[i]);
-		x->f[i].down = i ? cmig_strdup(ids[i - 1]) : NULL;
-		x->f[i].path = cmig_asprintf("versions/%s_step.sql", ids[i]);
-		x->f[i].name = cmig_asprintf("%s_step.sql", ids[i]);
 		x->f[i].parsed = true;
-		x->f[i].index = -1;
 		set_section(x, i, CMIG_UP, CMIG_DIALECT_ANY, 6);
 		set_section(x, i, CMIG_DOWN, CMIG_DIALECT_ANY, 9);
-		x->p[i] = &x->f[i];
 	}
-	cmig_diags_init(&none, NULL, NULL);
-	if (cmig_chain_build(&x->c, x->p, 3, &none) != CMIG_OK)
+	if (chainfix_build(&x->c, &x->d, x->p, 3))
 		return -1;
-	cmig_diags_release(&none);
-	cmig_diags_init(&x->d, NULL, NULL);
 	*state = x;
 	return 0;
 }
@@ -67,15 +60,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	cmig_chain_release(&x->c);
-	cmig_diags_release(&x->d);
 	free(x->steps.items);
-	for (int i = 0; i < 3; i++) {
-		free(x->f[i].id);
-		free(x->f[i].down);
-		free(x->f[i].path);
-		free(x->f[i].name);
-	}
+	chainfix_release(&x->c, &x->d, x->f, 3);
 	free(x);
 	return 0;
 }

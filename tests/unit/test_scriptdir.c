@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "tmpfix.h"
 
 #include "buf.h"
 #include "fs.h"
@@ -30,23 +30,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *x = calloc(1, sizeof(*x));
-	if (!x || tmpdir_enter(&x->tmp, "scriptdir") != 0)
-		return -1;
-	cmig_diags_init(&x->d, NULL, NULL);
-	*state = x;
-	return 0;
+	return tmpfix_setup(state, "scriptdir", sizeof(struct fixture), offsetof(struct fixture, d));
 }
 
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
 	cmig_scriptdir_release(&x->s);
-	cmig_diags_release(&x->d);
-	if (tmpdir_leave(&x->tmp) != 0)
-		return -1;
-	free(x);
-	return 0;
+	return tmpfix_teardown(state, offsetof(struct fixture, d));
 }
 
 /* A migration: revision on line 1, down_revision on line 2. */

@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "target.h"
 
+#include "chainfix.h"
+
 #define ALL_FORMS (CMIG_TARGET_RELATIVE | CMIG_TARGET_CURRENT)
 
 struct fixture {
@@ -28,22 +30,11 @@ static int setup(void **state)
 {
 	static const char *const ids[] = { "ab", "abc", "abd1", "f00" };
 	struct fixture *x = calloc(1, sizeof(*x));
-	cmig_diags none;
 	if (!x)
 		return -1;
-	for (int i = 0; i < 4; i++) {
-		x->f[i].id = cmig_strdup(ids[i]);
-		x->f[i].down = i ? cmig_strdup(ids[i - 1]) : NULL;
-		x->f[i].path = cmig_asprintf("versions/%s.sql", ids[i]);
-		x->f[i].name = cmig_asprintf("%s.sql", ids[i]);
-		x->f[i].index = -1;
-		x->p[i] = &x->f[i];
-	}
-	cmig_diags_init(&none, NULL, NULL);
-	if (cmig_chain_build(&x->c, x->p, 4, &none) != CMIG_OK)
+	chainfix_files(x->f, x->p, ids, 4, ".sql");
+	if (chainfix_build(&x->c, &x->d, x->p, 4))
 		return -1;
-	cmig_diags_release(&none);
-	cmig_diags_init(&x->d, NULL, NULL);
 	*state = x;
 	return 0;
 }
@@ -51,14 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *x = *state;
-	cmig_chain_release(&x->c);
-	cmig_diags_release(&x->d);
-	for (int i = 0; i < 4; i++) {
-		free(x->f[i].id);
-		free(x->f[i].down);
-		free(x->f[i].path);
-		free(x->f[i].name);
-	}
+	chainfix_release(&x->c, &x->d, x->f, 4);
 	free(x);
 	return 0;
 }

@@ -1,0 +1,1 @@
+CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY (CACHE 10) PRIMARY KEY, title text);

@@ -1,0 +1,1 @@
+CREATE TABLE tickets (id integer NOT NULL PRIMARY KEY, title text);
