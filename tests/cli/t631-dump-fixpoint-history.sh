@@ -47,14 +47,5 @@ done
 assert_not_contains "$D1" "h19_name" "the dropped index is gone"
 assert_exit 0 dump
 assert_eq "$D1" "$(printf '%s\n' "$OUT" | tail -n +2)" "two dumps of one database: the same bytes"
-printf '%s\n' "$D1" >"$TEST_DIR/load.sql"
-db_select "$SECOND"
-if db_script "$TEST_DIR/load.sql" >"$TEST_DIR/load.out" 2>&1; then
-	_pass
-else
-	_fail "the dump loads into an empty database"
-	sed 's/^/    | /' "$TEST_DIR/load.out" >&2
-fi
-assert_exit 0 --url "$SECOND" dump
-assert_eq "$D1" "$(printf '%s\n' "$OUT" | tail -n +2)" "dump, load, dump: the same bytes after the first line"
+assert_dump_loads "$D1" "$SECOND"
 finish
