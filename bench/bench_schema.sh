@@ -9,13 +9,16 @@
 #      --autogenerate` (Debian's python3-alembic, compare_type=True) for the same 300 tables
 #      as SQLAlchemy models (goal <= 0.1x). Installs python3-alembic with apt-get when missing.
 # Needs: a built cmig (CMIG, default build/src/cmig), sqlite3, and for 1. the test cluster
-# (started here with tests/pg/cluster.sh when PGHOST is not set).
+# (started here with tests/pg/cluster.sh when PGHOST is not set). Alembic runs under PY
+# (default /usr/bin/python3, Debian's interpreter: a python3 earlier in PATH, e.g. pyenv's,
+# does not see the Debian package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-CMIG=${CMIG:-$ROOT/build/src/cmig}
+CMIG=$(realpath "${CMIG:-$ROOT/build/src/cmig}") # absolute: steps 3 and 4 run in the project
 RUNS=${RUNS:-5}
 N=${N:-300}
+PY=${PY:-/usr/bin/python3}
 W=$(mktemp -d)
 trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
 
@@ -46,12 +49,14 @@ fi
 PGOPTIONS=-cclient_min_messages=warning psql -X -q -d postgres -c "DROP DATABASE IF EXISTS bench_schema" -c "CREATE DATABASE bench_schema" >/dev/null
 psql -X -q -d bench_schema -f "$W/schema.sql" >/dev/null
 PGURL="postgresql:///bench_schema?host=$PGHOST&port=$PGPORT"
+{ "$CMIG" --url "$PGURL" dump >"$W/dump.sql" && grep -q 'CREATE TABLE t300' "$W/dump.sql"; } || { echo "cmig dump (postgresql) failed"; exit 1; }
 c=$(timeit "$CMIG" --url "$PGURL" dump)
 p=$(timeit pg_dump --schema-only -d bench_schema)
 echo "dump postgresql ($N tables): cmig ${c}s, pg_dump --schema-only ${p}s, ratio $(ratio "$c" "$p") (goal <= 0.5)"
 
 # ---- 2. SQLite dump ---------------------------------------------------------------------------
 sqlite3 "$W/app.db" <"$W/schema.sql"
+{ "$CMIG" --url "sqlite:///$W/app.db" dump >"$W/dump.sql" && grep -q 'CREATE TABLE t300' "$W/dump.sql"; } || { echo "cmig dump (sqlite) failed"; exit 1; }
 c=$(timeit "$CMIG" --url "sqlite:///$W/app.db" dump)
 s=$(timeit sqlite3 "$W/app.db" .schema)
 echo "dump sqlite ($N tables): cmig ${c}s, sqlite3 .schema ${s}s, ratio $(ratio "$c" "$s") (goal <= 2)"
@@ -70,31 +75,51 @@ for i in $(seq "$N"); do
 done
 cp "$W/schema.sql" "$P/schema.sql"
 sed -n '/migrate:up/,/migrate:down/p' "$P"/versions/*.sql | grep -v migrate: >"$W/chain.sql"
+# once untimed: the chain and schema.sql agree (exit 0), so the timing is of a full, passing run
+(cd "$P" && "$CMIG" diff >/dev/null) || { echo "cmig diff: exit $? (0 expected)"; exit 1; }
 c=$(cd "$P" && timeit "$CMIG" diff)
 l=$(timeit sh -c "sqlite3 :memory: <'$W/chain.sql' && sqlite3 :memory: <'$W/schema.sql'")
 echo "diff sqlite ($N tables, $N revisions): cmig ${c}s, sqlite3 loading both ${l}s, ratio $(ratio "$c" "$l") (goal <= 1.5)"
 
 # ---- 4. autogenerate vs Alembic ------------------------------------------------------------------
-if ! python3 -c 'import alembic' 2>/dev/null; then
-	apt-get install -y -q python3-alembic >/dev/null 2>&1 || { echo "alembic: cannot install python3-alembic"; exit 0; }
+if ! "$PY" -c 'import alembic' 2>/dev/null; then
+	apt-get install -y -q python3-alembic >/dev/null 2>&1 || { echo "alembic: cannot install python3-alembic"; exit 1; }
 fi
+echo "alembic $("$PY" -c 'import alembic; print(alembic.__version__)'), SQLAlchemy $("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')"
 # one more column in schema.sql / the models: both tools find one change
 sed -i 's/^CREATE TABLE t001 (id INTEGER PRIMARY KEY, name TEXT NOT NULL,/CREATE TABLE t001 (id INTEGER PRIMARY KEY, extra INTEGER, name TEXT NOT NULL,/' "$P/schema.sql"
 (cd "$P" && "$CMIG" -q upgrade head >/dev/null 2>&1)
+# once untimed: both tools must find exactly the one change
+(cd "$P" && "$CMIG" revision --autogenerate -m extra --rev-id zz >/dev/null 2>&1) ||
+	{ echo "cmig revision --autogenerate failed"; exit 1; }
+grep -q 'ADD COLUMN extra' "$P"/versions/zz_*.sql || { echo "cmig did not write ADD COLUMN extra"; exit 1; }
+rm "$P"/versions/zz_*.sql
 c=$(cd "$P" && timeit sh -c "'$CMIG' revision --autogenerate -m extra --rev-id zz && rm versions/zz_*.sql")
 A=$W/alembic
 mkdir -p "$A"
 cd "$A"
-python3 -m alembic init -q migrations >/dev/null 2>&1 || python3 -m alembic init migrations >/dev/null
+"$PY" -m alembic init -q migrations >/dev/null 2>&1 || "$PY" -m alembic init migrations >/dev/null
 sed -i "s#^sqlalchemy.url = .*#sqlalchemy.url = sqlite:///$P/app.db#" alembic.ini
+# id nullable=True: SQLite reports its INTEGER PRIMARY KEY (the rowid alias) as nullable, and
+# Alembic would otherwise find 300 spurious nullability changes
 { echo "from sqlalchemy import Column, Integer, Text, ForeignKey, CheckConstraint, Index, MetaData, Table"
   echo "metadata = MetaData()"
   for i in $(seq "$N"); do
 	extra=""; [ "$i" = 1 ] && extra="Column('extra', Integer), "
 	parent=""; [ "$i" -gt 1 ] && parent=$(printf "Column('parent_id', Integer, ForeignKey('t%03d.id')), " $((i - 1)))
-	printf "Table('t%03d', metadata, Column('id', Integer, primary_key=True), %sColumn('name', Text, nullable=False), Column('qty', Integer, server_default='0'), Column('note', Text), %sCheckConstraint('qty >= 0'), Index('t%03d_name', 'name'))\n" "$i" "$extra" "$parent" "$i"
+	printf "Table('t%03d', metadata, Column('id', Integer, primary_key=True, nullable=True), %sColumn('name', Text, nullable=False), Column('qty', Integer, server_default='0'), Column('note', Text), %sCheckConstraint('qty >= 0'), Index('t%03d_name', 'name'))\n" "$i" "$extra" "$parent" "$i"
   done; } >models.py
-sed -i 's/^target_metadata = None/import sys; sys.path.insert(0, "."); from models import metadata as target_metadata/' migrations/env.py
-sed -i 's/context.configure(\(.*\)$/context.configure(compare_type=True, \1/' migrations/env.py
-a=$(timeit sh -c "python3 -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
+# the models; a deep recursion limit (SQLAlchemy reflects a chain of foreign keys
+# recursively: 300 tables overflow Python's default of 1000 frames); cmig's own tables are
+# not the application's (include_object), as cmig leaves them out of its model
+sed -i 's/^target_metadata = None/import sys; sys.path.insert(0, "."); sys.setrecursionlimit(100000); from models import metadata as target_metadata\ndef skip_cmig(obj, name, type_, reflected, compare_to): return not (type_ == "table" and name.startswith("cmig_"))/' migrations/env.py
+sed -i 's/context.configure(\(.*\)$/context.configure(compare_type=True, include_object=skip_cmig, \1/' migrations/env.py
+"$PY" -m alembic revision --autogenerate -m extra >"$W/alembic.out" 2>&1 || { cat "$W/alembic.out"; exit 1; }
+grep -q "add_column('t001', sa.Column('extra'" migrations/versions/*.py ||
+	{ echo "alembic did not find the added column"; cat migrations/versions/*.py; exit 1; }
+# and nothing else: one op in upgrade()
+[ "$(grep -c 'op\.' migrations/versions/*.py)" = 2 ] ||
+	{ echo "alembic found more than the one change:"; sed -n '/def upgrade/,$p' migrations/versions/*.py; exit 1; }
+rm -f migrations/versions/*.py
+a=$(timeit sh -c "'$PY' -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
 echo "autogenerate ($N tables): cmig ${c}s (proof included), alembic ${a}s, ratio $(ratio "$c" "$a") (goal <= 0.1)"

@@ -29,6 +29,12 @@
 #define NOT_EXT(cls, oid) \
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" cls \
 	"'::regclass AND e.objid = " oid " AND e.deptype = 'e')"
+/* a comment by join, not obj_description()/col_description(): those are SQL functions run
+ * once a row (a 300-table schema paid milliseconds for them); pg_description's key
+ * (objoid, classoid, objsubid) is unique, so the join adds no row */
+#define DESC(alias, cls, oid, sub) \
+	" LEFT JOIN pg_catalog.pg_description " alias " ON " alias ".objoid = " oid " AND " alias \
+	".classoid = '" cls "'::regclass AND " alias ".objsubid = " sub " "
 /* name columns sort bytewise already (type name's collation is "C"); text ones need this */
 #define C " COLLATE \"C\""
 
@@ -42,24 +48,25 @@ static const char *const queries[Q_COUNT] = {
 	[Q_SESSION] = "SELECT current_user, current_schema(), "
 	              "current_setting('server_version_num')::int",
 	[Q_SCHEMAS] = "SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), "
-	              "pg_catalog.obj_description(n.oid, 'pg_namespace') "
-	              "FROM pg_catalog.pg_namespace n WHERE " NS_OK("n") " AND "
+	              "ds.description FROM pg_catalog.pg_namespace n"
+	              DESC("ds", "pg_namespace", "n.oid", "0") "WHERE " NS_OK("n") " AND "
 	              NOT_EXT("pg_namespace", "n.oid") " ORDER BY 1",
 	[Q_EXTENSIONS] = "SELECT x.extname, n.nspname, x.extversion FROM pg_catalog.pg_extension x "
 	                 "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace ORDER BY 1",
 	[Q_ENUMS] = "SELECT n.nspname, t.typname, e.enumlabel, "
-	            "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+	            "ds.description FROM pg_catalog.pg_type t "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	            "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' AND "
+	            "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
+	            DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'e' AND "
 	            NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	            " ORDER BY 1, 2, e.enumsortorder",
 	[Q_DOMAINS] = "SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
 	              "t.typdefault, t.typnotnull, CASE WHEN t.typcollation <> b.typcollation "
-	              "THEN co.collname END, pg_catalog.obj_description(t.oid, 'pg_type') "
+	              "THEN co.collname END, ds.description "
 	              "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	              "JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype "
-	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation "
-	              "WHERE t.typtype = 'd' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
+	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation"
+	              DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'd' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	              " ORDER BY 1, 2",
 	[Q_DOMAIN_CHECKS] = "SELECT n.nspname, t.typname, k.conname, "
 	                    "pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
@@ -97,43 +104,44 @@ static const char *const queries[Q_COUNT] = {
 	[Q_FUNCTIONS] = "SELECT n.nspname, p.proname, "
 	                "pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind, "
 	                "pg_catalog.pg_get_functiondef(p.oid), pg_catalog.pg_get_userbyid(p.proowner), "
-	                "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p "
-	                "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	                "WHERE p.prokind IN ('f', 'p') AND " NS_OK("n") " AND "
+	                "ds.description FROM pg_catalog.pg_proc p "
+	                "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+	                DESC("ds", "pg_proc", "p.oid", "0") "WHERE p.prokind IN ('f', 'p') AND " NS_OK("n") " AND "
 	                NOT_EXT("pg_proc", "p.oid")
 	                " ORDER BY 1, 2, pg_catalog.pg_get_function_identity_arguments(p.oid)" C,
 	[Q_TABLES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
 	             "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
-	             "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c "
-	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	             "WHERE c.relkind = 'r' AND NOT c.relispartition AND " NS_OK("n") " AND "
+	             "ds.description FROM pg_catalog.pg_class c "
+	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	             DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'r' AND NOT c.relispartition AND " NS_OK("n") " AND "
 	             NOT_EXT("pg_class", "c.oid") " ORDER BY 1, 2",
 	[Q_COLUMNS] = "SELECT n.nspname, c.relname, a.attname, "
 	              "pg_catalog.format_type(a.atttypid, a.atttypmod), "
 	              "CASE WHEN tn.nspname <> 'pg_catalog' THEN tn.nspname END, a.attnotnull, "
 	              "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
 	              "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, "
-	              "pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_attribute a "
+	              "ds.description, a.attrelid, a.attnum, pg_catalog.quote_ident(a.attname) "
+	              "FROM pg_catalog.pg_attribute a "
 	              "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	              "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
 	              "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
 	              "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid "
 	              "AND ad.adnum = a.attnum "
-	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
+	              DESC("ds", "pg_class", "c.oid", "a.attnum")
 	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 "
 	              "AND NOT a.attisdropped AND " NS_OK("n") " ORDER BY 1, 2, a.attnum",
 	[Q_CONSTRAINTS] = "SELECT n.nspname, c.relname, k.conname, k.contype, "
 	                  "pg_catalog.pg_get_constraintdef(k.oid), k.condeferrable, k.condeferred, "
-	                  "k.convalidated, "
-	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
-	                  "unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
-	                  "ON a.attrelid = k.conrelid AND a.attnum = u.n), "
-	                  "rn.nspname, rc.relname, "
+	                  "k.convalidated, k.conkey::text, rn.nspname, rc.relname, "
+	                  /* a referenced relation Q_COLUMNS does not read: names from here */
+	                  "CASE WHEN rc.relkind <> 'r' OR rc.relispartition THEN "
 	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
 	                  "unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
-	                  "ON a.attrelid = k.confrelid AND a.attnum = u.n), "
-	                  "k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid) "
+	                  "ON a.attrelid = k.confrelid AND a.attnum = u.n) END, "
+	                  "k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid), "
+	                  "k.conrelid, k.confrelid, k.confkey::text "
 	                  "FROM pg_catalog.pg_constraint k "
 	                  "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -144,19 +152,22 @@ static const char *const queries[Q_COUNT] = {
 	[Q_INDEXES] = "SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "
 	              "pg_catalog.pg_get_indexdef(i.indexrelid), "
 	              "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
+	              /* keys on expressions from the deparser; plain columns mapped here */
+	              "CASE WHEN i.indexprs IS NOT NULL THEN "
 	              "(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP
-	              " ORDER BY g) FROM generate_series(1, i.indnkeyatts) g), "
-	              "pg_catalog.obj_description(ic.oid, 'pg_class') FROM pg_catalog.pg_index i "
+	              " ORDER BY g) FROM generate_series(1, i.indnkeyatts) g) END, "
+	              "ds.description, i.indrelid, i.indkey::text, i.indnkeyatts "
+	              "FROM pg_catalog.pg_index i "
 	              "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
 	              "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
-	              "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
-	              "WHERE tc.relkind = 'r' AND NOT tc.relispartition AND " NS_OK("n") " AND "
+	              "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"
+	              DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition AND " NS_OK("n") " AND "
 	              NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM "
 	              "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "
 	              "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2",
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
 	            "pg_catalog.pg_get_userbyid(c.relowner), "
-	            "pg_catalog.obj_description(c.oid, 'pg_class'), "
+	            "ds.description, "
 	            "(SELECT string_agg(DISTINCT rn.nspname || '.' || rc.relname, " SEP ") "
 	            "FROM pg_catalog.pg_rewrite rw JOIN pg_catalog.pg_depend dp "
 	            "ON dp.classid = 'pg_rewrite'::regclass AND dp.objid = rw.oid "
@@ -164,14 +175,14 @@ static const char *const queries[Q_COUNT] = {
 	            "JOIN pg_catalog.pg_class rc ON rc.oid = dp.refobjid AND rc.relkind = 'v' "
 	            "AND rc.oid <> c.oid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
 	            "WHERE rw.ev_class = c.oid) FROM pg_catalog.pg_class c "
-	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	            "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	            DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
 	            " ORDER BY 1, 2",
 	[Q_TRIGGERS] = "SELECT n.nspname, g.tgname, c.relname, pg_catalog.pg_get_triggerdef(g.oid), "
-	               "g.tgenabled <> 'D', pg_catalog.obj_description(g.oid, 'pg_trigger') "
+	               "g.tgenabled <> 'D', ds.description "
 	               "FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid "
-	               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	               "WHERE NOT g.tgisinternal AND " NS_OK("n") " ORDER BY 1, 3, 2",
+	               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	               DESC("ds", "pg_trigger", "g.oid", "0") "WHERE NOT g.tgisinternal AND " NS_OK("n") " ORDER BY 1, 3, 2",
 	[Q_GRANTS] = "SELECT kind, nsp, name, grantee, priv, grantable FROM ("
 	             "SELECT CASE c.relkind WHEN 'S' THEN 's' WHEN 'v' THEN 'v' ELSE 't' END AS kind, "
 	             "n.nspname AS nsp, c.relname::text AS name, "
@@ -232,12 +243,22 @@ static const char *const queries[Q_COUNT] = {
 	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
 };
 
+/* One column of Q_COLUMNS by (relation oid, attnum); the texts live in the PGresult. */
+struct attref {
+	unsigned long rel;
+	long num;
+	const char *name, *quoted;
+};
+
 struct reader {
 	struct pg_backend *be;
 	struct cmig_schema *s;
 	cmig_diags *d;
 	bool oom;
+	bool missing;           /* a key number no column of Q_COLUMNS has */
 	const char *cur_schema; /* current_schema(): where unqualified cmig tables live */
+	struct attref *atts;    /* every column read, sorted by (rel, num) */
+	size_t natts;
 };
 
 #define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
@@ -279,6 +300,68 @@ static void split_names(struct reader *r, cmig_sch_names *v, const char *list)
 		if (!e)
 			break;
 		list = e + 1;
+	}
+}
+
+static int attref_cmp(const void *a, const void *b)
+{
+	const struct attref *x = a, *y = b;
+	if (x->rel != y->rel)
+		return x->rel < y->rel ? -1 : 1;
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/* The columns of Q_COLUMNS by (relation, attnum), for the key lists of constraints and
+ * indexes (the server sends numbers; names are looked up here). */
+static void index_columns(struct reader *r, const PGresult *res)
+{
+	int n = PQntuples(res);
+	r->atts = malloc((size_t)(n ? n : 1) * sizeof(*r->atts));
+	if (!r->atts) {
+		r->oom = true;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		r->atts[i] = (struct attref){ strtoul(PQgetvalue(res, i, 11), NULL, 10),
+		                              strtol(PQgetvalue(res, i, 12), NULL, 10),
+		                              PQgetvalue(res, i, 2), PQgetvalue(res, i, 13) };
+	r->natts = (size_t)n;
+	qsort(r->atts, r->natts, sizeof(*r->atts), attref_cmp);
+}
+
+static const struct attref *find_att(const struct reader *r, unsigned long rel, long num)
+{
+	struct attref key = { rel, num, NULL, NULL };
+	return r->atts ? bsearch(&key, r->atts, r->natts, sizeof(key), attref_cmp) : NULL;
+}
+
+/* Push the names (quoted: the quote_ident forms) of the column numbers in list ("{1,2}" of
+ * an int2[] or "1 2" of an int2vector, at most max of them) of relation rel into v. */
+static void map_keys(struct reader *r, cmig_sch_names *v, const char *rel, const char *list,
+                     bool quoted, long max)
+{
+	if (!rel || !list)
+		return;
+	unsigned long oid = strtoul(rel, NULL, 10);
+	const char *p = list;
+	for (long k = 0; k < max && !r->oom;) {
+		while (*p == '{' || *p == ',' || *p == ' ')
+			p++;
+		if (*p == '}' || *p == '\0')
+			break;
+		char *end;
+		long num = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		k++;
+		const struct attref *a = find_att(r, oid, num);
+		if (!a) {
+			r->missing = true;
+			return;
+		}
+		if (cmig_schema_name_push(r->s, v, quoted ? a->quoted : a->name))
+			r->oom = true;
 	}
 }
 
@@ -531,11 +614,14 @@ static void read_constraints(struct reader *r, const PGresult *res)
 		c.deferrable = bval(res, i, 5);
 		c.initially_deferred = bval(res, i, 6);
 		c.validated = bval(res, i, 7);
-		split_names(r, &c.cols, val(res, i, 8));
+		map_keys(r, &c.cols, val(res, i, 15), val(res, i, 8), false, 32767);
 		if (c.kind == CMIG_SCH_FOREIGN) {
 			c.ref_schema = STR(r, val(res, i, 9));
 			c.ref_table = STR(r, val(res, i, 10));
-			split_names(r, &c.ref_cols, val(res, i, 11));
+			if (val(res, i, 11))
+				split_names(r, &c.ref_cols, val(res, i, 11));
+			else
+				map_keys(r, &c.ref_cols, val(res, i, 16), val(res, i, 17), false, 32767);
 			c.on_update = fk_action(u ? u[0] : 'a');
 			c.on_delete = fk_action(dl ? dl[0] : 'a');
 		}
@@ -567,7 +653,10 @@ static void read_indexes(struct reader *r, const PGresult *res)
 		x.unique = bval(res, i, 3);
 		x.definition = STR(r, val(res, i, 4));
 		x.where = STR(r, val(res, i, 5));
-		split_names(r, &x.keys, val(res, i, 6));
+		if (val(res, i, 6))
+			split_names(r, &x.keys, val(res, i, 6));
+		else
+			map_keys(r, &x.keys, val(res, i, 8), val(res, i, 9), true, llval(res, i, 10));
 		x.comment = STR(r, val(res, i, 7));
 		if (CMIG_VEC_PUSH(&r->s->indexes, x)) {
 			free(x.keys.items);
@@ -646,7 +735,7 @@ static void read_unsupported(struct reader *r, const PGresult *res)
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
 {
 	struct pg_backend *be = (struct pg_backend *)base;
-	struct reader r = { be, NULL, d, false, NULL };
+	struct reader r = { be, NULL, d, false, false, NULL, NULL, 0 };
 	long idx[Q_COUNT];
 	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
 	int rc;
@@ -690,6 +779,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	read_functions(&r, RES(Q_FUNCTIONS));
 	read_tables(&r, RES(Q_TABLES));
 	read_columns(&r, RES(Q_COLUMNS));
+	index_columns(&r, RES(Q_COLUMNS));
 	read_constraints(&r, RES(Q_CONSTRAINTS));
 	read_seq_defaults(&r, RES(Q_SEQ_DEFAULTS));
 	read_indexes(&r, RES(Q_INDEXES));
@@ -699,9 +789,16 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	read_unsupported(&r, RES(Q_UNSUPPORTED));
 #undef RES
 	cmig_pg_clear(be);
+	free(r.atts);
 	if (r.oom) {
 		cmig_schema_free(r.s);
 		return cmig_diag_oom(d);
+	}
+	if (r.missing) {
+		cmig_schema_free(r.s);
+		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+		                       "reading the schema: a constraint or index names a column "
+		                       "the catalog did not list (was the schema changed meanwhile?)");
 	}
 	*out = r.s;
 	return CMIG_OK;

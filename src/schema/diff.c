@@ -70,6 +70,23 @@ static bool eqs(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Whether schema model m has the extension / the namespace called name (few of each: a scan). */
+static bool has_extension(const struct cmig_schema *m, const char *name)
+{
+	for (size_t k = 0; k < m->extensions.n; k++)
+		if (eqs(m->extensions.items[k].name, name))
+			return true;
+	return false;
+}
+
+static bool has_namespace(const struct cmig_schema *m, const char *name)
+{
+	for (size_t k = 0; k < m->schemas.n; k++)
+		if (eqs(m->schemas.items[k].name, name))
+			return true;
+	return false;
+}
+
 /* Names: SQLite's are case-insensitive. */
 static bool name_eq(const struct differ *x, const char *a, const char *b)
 {
@@ -1248,36 +1265,22 @@ static void diff_pg_kinds(struct differ *x)
 	const struct cmig_schema *A = x->a, *B = x->b;
 	struct cmig_change *c;
 
-	for (size_t i = 0; i < B->extensions.n; i++) {
-		bool have = false;
-		for (size_t k = 0; k < A->extensions.n; k++)
-			have |= eqs(A->extensions.items[k].name, B->extensions.items[i].name);
-		if (!have && (c = add(x, CMIG_CHG_CREATE_EXTENSION, 10))) {
+	for (size_t i = 0; i < B->extensions.n; i++)
+		if (!has_extension(A, B->extensions.items[i].name) &&
+		    (c = add(x, CMIG_CHG_CREATE_EXTENSION, 10))) {
 			c->schema = B->extensions.items[i].name;
 			c->name = B->extensions.items[i].schema;
 		}
-	}
-	for (size_t i = 0; i < A->extensions.n; i++) {
-		bool have = false;
-		for (size_t k = 0; k < B->extensions.n; k++)
-			have |= eqs(B->extensions.items[k].name, A->extensions.items[i].name);
-		if (!have && (c = add(x, CMIG_CHG_DROP_EXTENSION, 79)))
+	for (size_t i = 0; i < A->extensions.n; i++)
+		if (!has_extension(B, A->extensions.items[i].name) &&
+		    (c = add(x, CMIG_CHG_DROP_EXTENSION, 79)))
 			c->schema = A->extensions.items[i].name;
-	}
-	for (size_t i = 0; i < B->schemas.n; i++) {
-		bool have = false;
-		for (size_t k = 0; k < A->schemas.n; k++)
-			have |= eqs(A->schemas.items[k].name, B->schemas.items[i].name);
-		if (!have && (c = add(x, CMIG_CHG_CREATE_SCHEMA, 11)))
+	for (size_t i = 0; i < B->schemas.n; i++)
+		if (!has_namespace(A, B->schemas.items[i].name) && (c = add(x, CMIG_CHG_CREATE_SCHEMA, 11)))
 			c->schema = B->schemas.items[i].name;
-	}
-	for (size_t i = 0; i < A->schemas.n; i++) {
-		bool have = false;
-		for (size_t k = 0; k < B->schemas.n; k++)
-			have |= eqs(B->schemas.items[k].name, A->schemas.items[i].name);
-		if (!have && (c = add(x, CMIG_CHG_DROP_SCHEMA, 78)))
+	for (size_t i = 0; i < A->schemas.n; i++)
+		if (!has_namespace(B, A->schemas.items[i].name) && (c = add(x, CMIG_CHG_DROP_SCHEMA, 78)))
 			c->schema = A->schemas.items[i].name;
-	}
 	/* enums: new types, added values (a revision of their own), removed values (refused) */
 	for (size_t i = 0; i < B->enums.n; i++) {
 		const struct cmig_sch_enum *eb = &B->enums.items[i], *ea = NULL;

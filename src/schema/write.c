@@ -15,45 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "sqltext.h"
 #include "table.h"
 
 struct writer {
-	cmig_buf *b;
+	struct cmig_emit e; /* qualified outside public on PostgreSQL, never on SQLite */
 	const struct cmig_changes *c;
 	bool sqlite;
-	int rc;
 };
-
-static void put(struct writer *w, const char *s)
-{
-	if (!w->rc && s)
-		w->rc = cmig_buf_puts(w->b, s);
-}
-
-static void putq(struct writer *w, const char *name)
-{
-	if (!w->rc)
-		w->rc = w->sqlite ? cmig_schema_quote_sqlite(w->b, name) : cmig_schema_quote(w->b, name);
-}
-
-/* Names outside public are qualified on PostgreSQL; SQLite has one schema. */
-static void qname(struct writer *w, const char *schema, const char *name)
-{
-	if (!w->sqlite && schema && strcmp(schema, "public") != 0) {
-		putq(w, schema);
-		put(w, ".");
-	}
-	putq(w, name);
-}
-
-static void literal(struct writer *w, const char *text)
-{
-	put(w, "'");
-	if (!w->rc)
-		w->rc = cmig_buf_add_quoted(w->b, text, '\'');
-	put(w, "'");
-}
 
 static void stmt_text(struct writer *w, const char *text)
 {
@@ -61,15 +31,14 @@ static void stmt_text(struct writer *w, const char *text)
 	while (n && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == ';' ||
 	             text[n - 1] == '\t'))
 		n--;
-	if (!w->rc)
-		w->rc = cmig_buf_add(w->b, text, n);
+	cmig_emit_add(&w->e, text, n);
 }
 
 static void alter_table(struct writer *w, const struct cmig_sch_table *t)
 {
-	put(w, "ALTER TABLE ");
-	qname(w, t->schema, t->name);
-	put(w, " ");
+	cmig_emit_put(&w->e, "ALTER TABLE ");
+	cmig_emit_qname(&w->e, t->schema, t->name);
+	cmig_emit_put(&w->e, " ");
 }
 
 /* SQLite: the column's definition as written in the declared CREATE TABLE. */
@@ -81,7 +50,7 @@ static void sqlite_column_text(struct writer *w, const struct cmig_sch_table *t,
 	if (t->sql && cmig_table_parse(&parsed, t->sql, &d) == CMIG_OK) {
 		long i = cmig_table_column(&parsed, col->name);
 		if (i >= 0)
-			put(w, parsed.cols[i].text);
+			cmig_emit_put(&w->e, parsed.cols[i].text);
 		cmig_table_release(&parsed);
 		if (i >= 0) {
 			cmig_diags_release(&d);
@@ -90,16 +59,16 @@ static void sqlite_column_text(struct writer *w, const struct cmig_sch_table *t,
 	}
 	cmig_diags_release(&d);
 	/* not parseable: print it from its parts */
-	putq(w, col->name);
+	cmig_emit_name(&w->e, col->name);
 	if (col->decl_type && *col->decl_type) {
-		put(w, " ");
-		put(w, col->decl_type);
+		cmig_emit_put(&w->e, " ");
+		cmig_emit_put(&w->e, col->decl_type);
 	}
 	if (col->not_null)
-		put(w, " NOT NULL");
+		cmig_emit_put(&w->e, " NOT NULL");
 	if (col->default_expr) {
-		put(w, " DEFAULT ");
-		put(w, col->default_expr);
+		cmig_emit_put(&w->e, " DEFAULT ");
+		cmig_emit_put(&w->e, col->default_expr);
 	}
 }
 
@@ -108,26 +77,26 @@ static void sqlite_column_text(struct writer *w, const struct cmig_sch_table *t,
 static void constraint_def(struct writer *w, const struct cmig_sch_constraint *k)
 {
 	if (k->name) {
-		put(w, "CONSTRAINT ");
-		putq(w, k->name);
-		put(w, " ");
+		cmig_emit_put(&w->e, "CONSTRAINT ");
+		cmig_emit_name(&w->e, k->name);
+		cmig_emit_put(&w->e, " ");
 	}
 	if (w->sqlite && k->column_level && k->kind != CMIG_SCH_CHECK) {
-		put(w, k->kind == CMIG_SCH_FOREIGN ? "FOREIGN KEY (" :
+		cmig_emit_put(&w->e, k->kind == CMIG_SCH_FOREIGN ? "FOREIGN KEY (" :
 		       k->kind == CMIG_SCH_PRIMARY ? "PRIMARY KEY (" : "UNIQUE (");
 		for (size_t i = 0; i < k->cols.n; i++) {
 			if (i)
-				put(w, ", ");
-			putq(w, k->cols.items[i]);
+				cmig_emit_put(&w->e, ", ");
+			cmig_emit_name(&w->e, k->cols.items[i]);
 		}
-		put(w, ")");
+		cmig_emit_put(&w->e, ")");
 		if (k->kind == CMIG_SCH_FOREIGN) {
-			put(w, " ");
-			put(w, k->definition);
+			cmig_emit_put(&w->e, " ");
+			cmig_emit_put(&w->e, k->definition);
 		}
 		return;
 	}
-	put(w, k->definition);
+	cmig_emit_put(&w->e, k->definition);
 }
 
 static const char *cons_name(const struct cmig_sch_constraint *k)
@@ -138,61 +107,34 @@ static const char *cons_name(const struct cmig_sch_constraint *k)
 static void pg_create_table(struct writer *w, const struct cmig_sch_table *t)
 {
 	size_t items = 0;
-	put(w, "CREATE TABLE ");
-	qname(w, t->schema, t->name);
-	put(w, " (");
+	cmig_emit_put(&w->e, "CREATE TABLE ");
+	cmig_emit_qname(&w->e, t->schema, t->name);
+	cmig_emit_put(&w->e, " (");
 	for (size_t i = 0; i < t->columns.n; i++) {
-		put(w, items++ ? ",\n    " : "\n    ");
-		if (!w->rc)
-			w->rc = cmig_schema_pg_column(w->b, w->c->to, t, &t->columns.items[i]);
+		cmig_emit_put(&w->e, items++ ? ",\n    " : "\n    ");
+		cmig_emit_pg_column(&w->e, w->c->to, t, &t->columns.items[i]);
 	}
 	for (size_t k = 0; k < t->constraints.n; k++) {
 		const struct cmig_sch_constraint *ck = &t->constraints.items[k];
 		if (ck->kind == CMIG_SCH_FOREIGN || ck->kind == CMIG_SCH_EXCLUDE)
 			continue; /* foreign keys once every table exists */
-		put(w, items++ ? ",\n    " : "\n    ");
+		cmig_emit_put(&w->e, items++ ? ",\n    " : "\n    ");
 		constraint_def(w, ck);
 	}
-	put(w, "\n)");
-}
-
-static void seq_body(struct writer *w, const struct cmig_sch_sequence *q)
-{
-	char num[256];
-	snprintf(num, sizeof(num), " AS %s INCREMENT BY %lld MINVALUE %lld MAXVALUE %lld START WITH %lld "
-	         "CACHE %lld %sCYCLE", q->data_type ? q->data_type : "bigint", q->increment, q->min,
-	         q->max, q->start, q->cache, q->cycle ? "" : "NO ");
-	put(w, num);
+	cmig_emit_put(&w->e, "\n)");
 }
 
 static void grant_object(struct writer *w, const struct cmig_sch_grant *g)
 {
 	switch (g->objkind) {
-	case 's': put(w, "SEQUENCE "); break;
-	case 'f': put(w, "FUNCTION "); break;
-	default: put(w, "TABLE "); break;
+	case 's': cmig_emit_put(&w->e, "SEQUENCE "); break;
+	case 'f': cmig_emit_put(&w->e, "FUNCTION "); break;
+	default: cmig_emit_put(&w->e, "TABLE "); break;
 	}
-	if (g->objkind == 'f') {
-		const char *paren = strchr(g->name, '(');
-		char *fname = paren ? cmig_strndup(g->name, (size_t)(paren - g->name)) : NULL;
-		if (!fname) {
-			w->rc = -8;
-			return;
-		}
-		qname(w, g->schema, fname);
-		put(w, paren);
-		free(fname);
-	} else {
-		qname(w, g->schema, g->name);
-	}
-}
-
-static void grantee(struct writer *w, const char *who)
-{
-	if (strcmp(who, "PUBLIC") == 0)
-		put(w, "PUBLIC");
+	if (g->objkind == 'f')
+		cmig_emit_signature(&w->e, g->schema, g->name);
 	else
-		putq(w, who);
+		cmig_emit_qname(&w->e, g->schema, g->name);
 }
 
 /* One change's statement(s), without the final ";\n". */
@@ -200,102 +142,73 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 {
 	switch (c->kind) {
 	case CMIG_CHG_CREATE_EXTENSION:
-		put(w, "CREATE EXTENSION IF NOT EXISTS ");
-		putq(w, c->schema);
+		cmig_emit_put(&w->e, "CREATE EXTENSION IF NOT EXISTS ");
+		cmig_emit_name(&w->e, c->schema);
 		if (c->name && strcmp(c->name, "public") != 0) {
-			put(w, " WITH SCHEMA ");
-			putq(w, c->name);
+			cmig_emit_put(&w->e, " WITH SCHEMA ");
+			cmig_emit_name(&w->e, c->name);
 		}
 		break;
 	case CMIG_CHG_DROP_EXTENSION:
-		put(w, "DROP EXTENSION ");
-		putq(w, c->schema);
+		cmig_emit_put(&w->e, "DROP EXTENSION ");
+		cmig_emit_name(&w->e, c->schema);
 		break;
 	case CMIG_CHG_CREATE_SCHEMA:
-		put(w, "CREATE SCHEMA ");
-		putq(w, c->schema);
+		cmig_emit_put(&w->e, "CREATE SCHEMA ");
+		cmig_emit_name(&w->e, c->schema);
 		break;
 	case CMIG_CHG_DROP_SCHEMA:
-		put(w, "DROP SCHEMA ");
-		putq(w, c->schema);
+		cmig_emit_put(&w->e, "DROP SCHEMA ");
+		cmig_emit_name(&w->e, c->schema);
 		break;
 	case CMIG_CHG_CREATE_ENUM:
-		put(w, "CREATE TYPE ");
-		qname(w, c->enumtype->schema, c->enumtype->name);
-		put(w, " AS ENUM (");
-		for (size_t i = 0; i < c->enumtype->labels.n; i++) {
-			if (i)
-				put(w, ", ");
-			literal(w, c->enumtype->labels.items[i]);
-		}
-		put(w, ")");
+		cmig_emit_create_enum(&w->e, c->enumtype);
 		break;
 	case CMIG_CHG_ADD_ENUM_VALUE:
-		put(w, "ALTER TYPE ");
-		qname(w, c->enumtype->schema, c->enumtype->name);
-		put(w, " ADD VALUE IF NOT EXISTS ");
-		literal(w, c->name);
+		cmig_emit_put(&w->e, "ALTER TYPE ");
+		cmig_emit_qname(&w->e, c->enumtype->schema, c->enumtype->name);
+		cmig_emit_put(&w->e, " ADD VALUE IF NOT EXISTS ");
+		cmig_emit_literal(&w->e, c->name);
 		if (c->new_name) {
-			put(w, " AFTER ");
-			literal(w, c->new_name);
+			cmig_emit_put(&w->e, " AFTER ");
+			cmig_emit_literal(&w->e, c->new_name);
 		} else if (c->enumtype->labels.n > 1) {
-			put(w, " BEFORE ");
-			literal(w, c->enumtype->labels.items[1]);
+			cmig_emit_put(&w->e, " BEFORE ");
+			cmig_emit_literal(&w->e, c->enumtype->labels.items[1]);
 		}
 		break;
 	case CMIG_CHG_DROP_ENUM:
-		put(w, "DROP TYPE ");
-		qname(w, c->enumtype->schema, c->enumtype->name);
+		cmig_emit_put(&w->e, "DROP TYPE ");
+		cmig_emit_qname(&w->e, c->enumtype->schema, c->enumtype->name);
 		break;
-	case CMIG_CHG_CREATE_DOMAIN: {
-		const struct cmig_sch_domain *m = c->domain;
-		put(w, "CREATE DOMAIN ");
-		qname(w, m->schema, m->name);
-		put(w, " AS ");
-		put(w, m->base_type);
-		if (m->collation) {
-			put(w, " COLLATE ");
-			putq(w, m->collation);
-		}
-		if (m->default_expr) {
-			put(w, " DEFAULT ");
-			put(w, m->default_expr);
-		}
-		if (m->not_null)
-			put(w, " NOT NULL");
-		for (size_t k = 0; k + 1 < m->checks.n; k += 2) {
-			put(w, " CONSTRAINT ");
-			putq(w, m->checks.items[k]);
-			put(w, " ");
-			put(w, m->checks.items[k + 1]);
-		}
+	case CMIG_CHG_CREATE_DOMAIN:
+		cmig_emit_create_domain(&w->e, c->domain);
 		break;
-	}
 	case CMIG_CHG_ALTER_DOMAIN: {
 		/* each part of the domain as its own ALTER DOMAIN */
 		const struct cmig_sch_domain *m = c->domain, *a = (const void *)c->name;
 		bool first = true;
-#define NEXT() do { if (!first) put(w, ";\n"); first = false; put(w, "ALTER DOMAIN "); \
-		qname(w, m->schema, m->name); put(w, " "); } while (0)
+#define NEXT() do { if (!first) cmig_emit_put(&w->e, ";\n"); first = false; cmig_emit_put(&w->e, "ALTER DOMAIN "); \
+		cmig_emit_qname(&w->e, m->schema, m->name); cmig_emit_put(&w->e, " "); } while (0)
 		if (strcmp(a->base_type, m->base_type) != 0 || (a->collation != m->collation &&
 		    (!a->collation || !m->collation || strcmp(a->collation, m->collation)))) {
-			put(w, "-- cmig: the base type of domain ");
-			put(w, m->name);
-			put(w, " changed: not written (PostgreSQL cannot alter it)\n");
+			cmig_emit_put(&w->e, "-- cmig: the base type of domain ");
+			cmig_emit_put(&w->e, m->name);
+			cmig_emit_put(&w->e, " changed: not written (PostgreSQL cannot alter it)\n");
 		}
 		if (!a->default_expr != !m->default_expr ||
 		    (a->default_expr && strcmp(a->default_expr, m->default_expr))) {
 			NEXT();
 			if (m->default_expr) {
-				put(w, "SET DEFAULT ");
-				put(w, m->default_expr);
+				cmig_emit_put(&w->e, "SET DEFAULT ");
+				cmig_emit_put(&w->e, m->default_expr);
 			} else {
-				put(w, "DROP DEFAULT");
+				cmig_emit_put(&w->e, "DROP DEFAULT");
 			}
 		}
 		if (a->not_null != m->not_null) {
 			NEXT();
-			put(w, m->not_null ? "SET NOT NULL" : "DROP NOT NULL");
+			cmig_emit_put(&w->e, m->not_null ? "SET NOT NULL" : "DROP NOT NULL");
 		}
 		for (size_t k = 0; k + 1 < a->checks.n; k += 2) {
 			bool keep = false;
@@ -304,8 +217,8 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 				        strcmp(a->checks.items[k], m->checks.items[j]) == 0;
 			if (!keep) {
 				NEXT();
-				put(w, "DROP CONSTRAINT ");
-				putq(w, a->checks.items[k]);
+				cmig_emit_put(&w->e, "DROP CONSTRAINT ");
+				cmig_emit_name(&w->e, a->checks.items[k]);
 			}
 		}
 		for (size_t j = 0; j + 1 < m->checks.n; j += 2) {
@@ -315,42 +228,42 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 				        strcmp(a->checks.items[k], m->checks.items[j]) == 0;
 			if (!have) {
 				NEXT();
-				put(w, "ADD CONSTRAINT ");
-				putq(w, m->checks.items[j]);
-				put(w, " ");
-				put(w, m->checks.items[j + 1]);
+				cmig_emit_put(&w->e, "ADD CONSTRAINT ");
+				cmig_emit_name(&w->e, m->checks.items[j]);
+				cmig_emit_put(&w->e, " ");
+				cmig_emit_put(&w->e, m->checks.items[j + 1]);
 			}
 		}
 #undef NEXT
 		if (first) /* nothing but a comment */
-			put(w, "SELECT 1");
+			cmig_emit_put(&w->e, "SELECT 1");
 		break;
 	}
 	case CMIG_CHG_DROP_DOMAIN:
-		put(w, "DROP DOMAIN ");
-		qname(w, c->domain->schema, c->domain->name);
+		cmig_emit_put(&w->e, "DROP DOMAIN ");
+		cmig_emit_qname(&w->e, c->domain->schema, c->domain->name);
 		break;
 	case CMIG_CHG_CREATE_SEQUENCE:
-		put(w, "CREATE SEQUENCE ");
-		qname(w, c->sequence->schema, c->sequence->name);
-		seq_body(w, c->sequence); /* OWNED BY comes later, as ALTER SEQUENCE */
+		cmig_emit_put(&w->e, "CREATE SEQUENCE ");
+		cmig_emit_qname(&w->e, c->sequence->schema, c->sequence->name);
+		cmig_emit_seq_all(&w->e, c->sequence); /* OWNED BY comes later, as ALTER SEQUENCE */
 		break;
 	case CMIG_CHG_ALTER_SEQUENCE:
-		put(w, "ALTER SEQUENCE ");
-		qname(w, c->sequence->schema, c->sequence->name);
-		seq_body(w, c->sequence);
-		put(w, " OWNED BY ");
+		cmig_emit_put(&w->e, "ALTER SEQUENCE ");
+		cmig_emit_qname(&w->e, c->sequence->schema, c->sequence->name);
+		cmig_emit_seq_all(&w->e, c->sequence);
+		cmig_emit_put(&w->e, " OWNED BY ");
 		if (c->sequence->owned_by_table) {
-			qname(w, c->sequence->schema, c->sequence->owned_by_table);
-			put(w, ".");
-			putq(w, c->sequence->owned_by_column);
+			cmig_emit_qname(&w->e, c->sequence->schema, c->sequence->owned_by_table);
+			cmig_emit_put(&w->e, ".");
+			cmig_emit_name(&w->e, c->sequence->owned_by_column);
 		} else {
-			put(w, "NONE");
+			cmig_emit_put(&w->e, "NONE");
 		}
 		break;
 	case CMIG_CHG_DROP_SEQUENCE:
-		put(w, "DROP SEQUENCE ");
-		qname(w, c->sequence->schema, c->sequence->name);
+		cmig_emit_put(&w->e, "DROP SEQUENCE ");
+		cmig_emit_qname(&w->e, c->sequence->schema, c->sequence->name);
 		break;
 	case CMIG_CHG_CREATE_FUNCTION:
 	case CMIG_CHG_REPLACE_FUNCTION:
@@ -359,11 +272,11 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 		stmt_text(w, c->function->definition);
 		break;
 	case CMIG_CHG_DROP_FUNCTION:
-		put(w, c->function->kind == 'p' ? "DROP PROCEDURE " : "DROP FUNCTION ");
-		qname(w, c->function->schema, c->function->name);
-		put(w, "(");
-		put(w, c->function->identity_args);
-		put(w, ")");
+		cmig_emit_put(&w->e, c->function->kind == 'p' ? "DROP PROCEDURE " : "DROP FUNCTION ");
+		cmig_emit_qname(&w->e, c->function->schema, c->function->name);
+		cmig_emit_put(&w->e, "(");
+		cmig_emit_put(&w->e, c->function->identity_args);
+		cmig_emit_put(&w->e, ")");
 		break;
 	case CMIG_CHG_CREATE_TABLE:
 		if (w->sqlite)
@@ -372,169 +285,169 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 			pg_create_table(w, c->table);
 		break;
 	case CMIG_CHG_DROP_TABLE:
-		put(w, "DROP TABLE ");
-		qname(w, c->table->schema, c->table->name);
+		cmig_emit_put(&w->e, "DROP TABLE ");
+		cmig_emit_qname(&w->e, c->table->schema, c->table->name);
 		break;
 	case CMIG_CHG_RENAME_TABLE:
-		put(w, "ALTER TABLE ");
-		qname(w, c->from_table->schema, c->name);
-		put(w, " RENAME TO ");
-		putq(w, c->new_name);
+		cmig_emit_put(&w->e, "ALTER TABLE ");
+		cmig_emit_qname(&w->e, c->from_table->schema, c->name);
+		cmig_emit_put(&w->e, " RENAME TO ");
+		cmig_emit_name(&w->e, c->new_name);
 		break;
 	case CMIG_CHG_ADD_COLUMN:
 		alter_table(w, c->table);
-		put(w, "ADD COLUMN ");
+		cmig_emit_put(&w->e, "ADD COLUMN ");
 		if (w->sqlite)
 			sqlite_column_text(w, c->table, c->column);
-		else if (!w->rc)
-			w->rc = cmig_schema_pg_column(w->b, w->c->to, c->table, c->column);
+		else
+			cmig_emit_pg_column(&w->e, w->c->to, c->table, c->column);
 		break;
 	case CMIG_CHG_DROP_COLUMN:
 		alter_table(w, c->table);
-		put(w, "DROP COLUMN ");
-		putq(w, c->column->name);
+		cmig_emit_put(&w->e, "DROP COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
 		break;
 	case CMIG_CHG_RENAME_COLUMN:
 		alter_table(w, c->table);
-		put(w, "RENAME COLUMN ");
-		putq(w, c->name);
-		put(w, " TO ");
-		putq(w, c->new_name);
+		cmig_emit_put(&w->e, "RENAME COLUMN ");
+		cmig_emit_name(&w->e, c->name);
+		cmig_emit_put(&w->e, " TO ");
+		cmig_emit_name(&w->e, c->new_name);
 		break;
 	case CMIG_CHG_ALTER_TYPE:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, " TYPE ");
-		put(w, w->sqlite ? (*c->column->decl_type ? c->column->decl_type : "BLOB")
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, " TYPE ");
+		cmig_emit_put(&w->e, w->sqlite ? (*c->column->decl_type ? c->column->decl_type : "BLOB")
 		                 : c->column->type);
 		if (c->column->collation) {
-			put(w, " COLLATE ");
+			cmig_emit_put(&w->e, " COLLATE ");
 			if (w->sqlite)
-				put(w, c->column->collation);
+				cmig_emit_put(&w->e, c->column->collation);
 			else
-				putq(w, c->column->collation);
+				cmig_emit_name(&w->e, c->column->collation);
 		} else if (c->from_column && c->from_column->collation) {
 			/* back to the default collation */
-			put(w, w->sqlite ? " COLLATE BINARY" : " COLLATE \"default\"");
+			cmig_emit_put(&w->e, w->sqlite ? " COLLATE BINARY" : " COLLATE \"default\"");
 		}
 		if (!w->sqlite) {
-			put(w, " USING ");
-			putq(w, c->column->name);
-			put(w, "::");
-			put(w, c->column->type);
+			cmig_emit_put(&w->e, " USING ");
+			cmig_emit_name(&w->e, c->column->name);
+			cmig_emit_put(&w->e, "::");
+			cmig_emit_put(&w->e, c->column->type);
 		}
 		break;
 	case CMIG_CHG_SET_DEFAULT:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, " SET DEFAULT ");
-		put(w, c->column->default_expr);
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, " SET DEFAULT ");
+		cmig_emit_put(&w->e, c->column->default_expr);
 		break;
 	case CMIG_CHG_DROP_DEFAULT:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, " DROP DEFAULT");
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, " DROP DEFAULT");
 		break;
 	case CMIG_CHG_SET_NOT_NULL:
 	case CMIG_CHG_DROP_NOT_NULL:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, c->kind == CMIG_CHG_SET_NOT_NULL ? " SET NOT NULL" : " DROP NOT NULL");
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, c->kind == CMIG_CHG_SET_NOT_NULL ? " SET NOT NULL" : " DROP NOT NULL");
 		break;
 	case CMIG_CHG_ADD_IDENTITY:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, c->column->identity == 'a' ? " ADD GENERATED ALWAYS AS IDENTITY"
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, c->column->identity == 'a' ? " ADD GENERATED ALWAYS AS IDENTITY"
 		                                  : " ADD GENERATED BY DEFAULT AS IDENTITY");
 		if (c->text)
-			put(w, c->text);
+			cmig_emit_put(&w->e, c->text);
 		break;
 	case CMIG_CHG_ALTER_IDENTITY:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, c->text);
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, c->text);
 		break;
 	case CMIG_CHG_DROP_IDENTITY:
 		alter_table(w, c->table);
-		put(w, "ALTER COLUMN ");
-		putq(w, c->column->name);
-		put(w, " DROP IDENTITY");
+		cmig_emit_put(&w->e, "ALTER COLUMN ");
+		cmig_emit_name(&w->e, c->column->name);
+		cmig_emit_put(&w->e, " DROP IDENTITY");
 		break;
 	case CMIG_CHG_ADD_CONSTRAINT:
 		alter_table(w, c->table);
-		put(w, "ADD ");
+		cmig_emit_put(&w->e, "ADD ");
 		constraint_def(w, c->cons);
 		break;
 	case CMIG_CHG_DROP_CONSTRAINT:
 		alter_table(w, c->table);
-		put(w, "DROP CONSTRAINT ");
-		putq(w, cons_name(c->cons));
+		cmig_emit_put(&w->e, "DROP CONSTRAINT ");
+		cmig_emit_name(&w->e, cons_name(c->cons));
 		break;
 	case CMIG_CHG_RENAME_CONSTRAINT:
 		alter_table(w, c->table);
-		put(w, "RENAME CONSTRAINT ");
-		putq(w, c->name);
-		put(w, " TO ");
-		putq(w, c->new_name);
+		cmig_emit_put(&w->e, "RENAME CONSTRAINT ");
+		cmig_emit_name(&w->e, c->name);
+		cmig_emit_put(&w->e, " TO ");
+		cmig_emit_name(&w->e, c->new_name);
 		break;
 	case CMIG_CHG_CREATE_INDEX:
 		stmt_text(w, c->index->definition);
 		break;
 	case CMIG_CHG_DROP_INDEX:
-		put(w, "DROP INDEX ");
-		qname(w, c->index->schema, c->index->name);
+		cmig_emit_put(&w->e, "DROP INDEX ");
+		cmig_emit_qname(&w->e, c->index->schema, c->index->name);
 		break;
 	case CMIG_CHG_RENAME_INDEX:
-		put(w, "ALTER INDEX ");
-		qname(w, c->index->schema, c->name);
-		put(w, " RENAME TO ");
-		putq(w, c->new_name);
+		cmig_emit_put(&w->e, "ALTER INDEX ");
+		cmig_emit_qname(&w->e, c->index->schema, c->name);
+		cmig_emit_put(&w->e, " RENAME TO ");
+		cmig_emit_name(&w->e, c->new_name);
 		break;
 	case CMIG_CHG_CREATE_VIEW:
 		if (w->sqlite) {
 			stmt_text(w, c->view->definition);
 		} else {
-			put(w, "CREATE VIEW ");
-			qname(w, c->view->schema, c->view->name);
-			put(w, " AS\n");
+			cmig_emit_put(&w->e, "CREATE VIEW ");
+			cmig_emit_qname(&w->e, c->view->schema, c->view->name);
+			cmig_emit_put(&w->e, " AS\n");
 			stmt_text(w, c->view->definition);
 		}
 		break;
 	case CMIG_CHG_DROP_VIEW:
-		put(w, "DROP VIEW ");
-		qname(w, c->view->schema, c->view->name);
+		cmig_emit_put(&w->e, "DROP VIEW ");
+		cmig_emit_qname(&w->e, c->view->schema, c->view->name);
 		break;
 	case CMIG_CHG_CREATE_TRIGGER:
 		stmt_text(w, c->trigger->definition);
 		if (!c->trigger->enabled) {
-			put(w, ";\nALTER TABLE ");
-			qname(w, c->trigger->schema, c->trigger->table);
-			put(w, " DISABLE TRIGGER ");
-			putq(w, c->trigger->name);
+			cmig_emit_put(&w->e, ";\nALTER TABLE ");
+			cmig_emit_qname(&w->e, c->trigger->schema, c->trigger->table);
+			cmig_emit_put(&w->e, " DISABLE TRIGGER ");
+			cmig_emit_name(&w->e, c->trigger->name);
 		}
 		break;
 	case CMIG_CHG_DROP_TRIGGER:
-		put(w, "DROP TRIGGER ");
-		putq(w, c->trigger->name);
+		cmig_emit_put(&w->e, "DROP TRIGGER ");
+		cmig_emit_name(&w->e, c->trigger->name);
 		if (!w->sqlite) {
-			put(w, " ON ");
-			qname(w, c->trigger->schema, c->trigger->table);
+			cmig_emit_put(&w->e, " ON ");
+			cmig_emit_qname(&w->e, c->trigger->schema, c->trigger->table);
 		}
 		break;
 	case CMIG_CHG_COMMENT:
-		put(w, "COMMENT ON ");
-		put(w, c->name);
-		put(w, " ");
+		cmig_emit_put(&w->e, "COMMENT ON ");
+		cmig_emit_put(&w->e, c->name);
+		cmig_emit_put(&w->e, " ");
 		if (c->trigger) {
-			putq(w, c->trigger->name);
-			put(w, " ON ");
-			qname(w, c->trigger->schema, c->trigger->table);
+			cmig_emit_name(&w->e, c->trigger->name);
+			cmig_emit_put(&w->e, " ON ");
+			cmig_emit_qname(&w->e, c->trigger->schema, c->trigger->table);
 		} else {
 			/* target: schema \x1f name \x1f column */
 			const char *t = c->target, *s1 = strchr(t, '\x1f'), *s2 = s1 ? strchr(s1 + 1, '\x1f') : NULL;
@@ -543,48 +456,48 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 			if (!schema || !name) {
 				free(schema);
 				free(name);
-				w->rc = -8;
+				w->e.rc = -8;
 				return;
 			}
 			const char *paren = strchr(name, '(');
 			if (paren) { /* function(args): quote the name only */
 				char *fn = cmig_strndup(name, (size_t)(paren - name));
-				qname(w, *schema ? schema : NULL, fn ? fn : name);
-				put(w, paren);
+				cmig_emit_qname(&w->e, *schema ? schema : NULL, fn ? fn : name);
+				cmig_emit_put(&w->e, paren);
 				free(fn);
 			} else {
-				qname(w, *schema ? schema : NULL, name);
+				cmig_emit_qname(&w->e, *schema ? schema : NULL, name);
 			}
 			if (s2[1]) {
-				put(w, ".");
-				putq(w, s2 + 1);
+				cmig_emit_put(&w->e, ".");
+				cmig_emit_name(&w->e, s2 + 1);
 			}
 			free(schema);
 			free(name);
 		}
-		put(w, " IS ");
+		cmig_emit_put(&w->e, " IS ");
 		if (c->text)
-			literal(w, c->text);
+			cmig_emit_literal(&w->e, c->text);
 		else
-			put(w, "NULL");
+			cmig_emit_put(&w->e, "NULL");
 		break;
 	case CMIG_CHG_GRANT:
-		put(w, "GRANT ");
-		put(w, c->grant->privilege);
-		put(w, " ON ");
+		cmig_emit_put(&w->e, "GRANT ");
+		cmig_emit_put(&w->e, c->grant->privilege);
+		cmig_emit_put(&w->e, " ON ");
 		grant_object(w, c->grant);
-		put(w, " TO ");
-		grantee(w, c->grant->grantee);
+		cmig_emit_put(&w->e, " TO ");
+		cmig_emit_grantee(&w->e, c->grant->grantee);
 		if (c->grant->grantable)
-			put(w, " WITH GRANT OPTION");
+			cmig_emit_put(&w->e, " WITH GRANT OPTION");
 		break;
 	case CMIG_CHG_REVOKE:
-		put(w, "REVOKE ");
-		put(w, c->grant->privilege);
-		put(w, " ON ");
+		cmig_emit_put(&w->e, "REVOKE ");
+		cmig_emit_put(&w->e, c->grant->privilege);
+		cmig_emit_put(&w->e, " ON ");
 		grant_object(w, c->grant);
-		put(w, " FROM ");
-		grantee(w, c->grant->grantee);
+		cmig_emit_put(&w->e, " FROM ");
+		cmig_emit_grantee(&w->e, c->grant->grantee);
 		break;
 	case CMIG_CHG_DROP_ENUM_VALUE:
 	case CMIG_CHG_MAYBE_RENAME:
@@ -603,28 +516,30 @@ static bool has_sql(cmig_change_kind k)
 int cmig_changes_write(cmig_buf *out, const struct cmig_changes *c, cmig_sch_dialect dialect,
                        unsigned only_flags, unsigned skip_flags)
 {
-	struct writer w = { out, c, dialect == CMIG_SCH_SQLITE, 0 };
-	for (size_t i = 0; i < c->items.n && !w.rc; i++) {
+	bool sqlite = dialect == CMIG_SCH_SQLITE;
+	struct writer w = { CMIG_EMIT_INIT(out, sqlite, sqlite ? CMIG_EMIT_QUALIFY_NEVER :
+	                                   CMIG_EMIT_QUALIFY_NON_PUBLIC), c, sqlite };
+	for (size_t i = 0; i < c->items.n && !w.e.rc; i++) {
 		const struct cmig_change *ch = &c->items.items[i];
 		if (!has_sql(ch->kind) || (only_flags && !(ch->flags & only_flags)) ||
 		    (ch->flags & skip_flags))
 			continue;
 		if (ch->flags & CMIG_CHGF_DROPS_DATA)
-			put(&w, "-- cmig: drops data\n");
+			cmig_emit_put(&w.e, "-- cmig: drops data\n");
 		if (ch->flags & CMIG_CHGF_FAILS_IF_ROWS) {
-			put(&w, "-- cmig: fails if the table has rows that ");
-			put(&w, ch->text);
-			put(&w, "\n");
+			cmig_emit_put(&w.e, "-- cmig: fails if the table has rows that ");
+			cmig_emit_put(&w.e, ch->text);
+			cmig_emit_put(&w.e, "\n");
 		}
 		write_change(&w, ch);
-		put(&w, ";\n");
+		cmig_emit_put(&w.e, ";\n");
 	}
-	return w.rc ? -8 : 0;
+	return w.e.rc ? -8 : 0;
 }
 
 int cmig_change_describe(cmig_buf *out, const struct cmig_change *c)
 {
-	struct writer w = { out, NULL, false, 0 };
+	struct writer w = { CMIG_EMIT_INIT(out, false, CMIG_EMIT_QUALIFY_NON_PUBLIC), NULL, false };
 	switch (c->kind) {
 	case CMIG_CHG_MAYBE_RENAME:
 		if (c->from_column)
@@ -651,6 +566,8 @@ int cmig_change_describe(cmig_buf *out, const struct cmig_change *c)
 	/* everything else: its SQL, on one line */
 	size_t start = out->len;
 	w.sqlite = true; /* any: the text is for people */
+	w.e.sqlite = true;
+	w.e.qualify = CMIG_EMIT_QUALIFY_NEVER;
 	w.c = NULL;
 	if (c->kind == CMIG_CHG_CREATE_TABLE || c->kind == CMIG_CHG_ADD_COLUMN) {
 		cmig_buf_printf(out, "%s %s%s%s", c->kind == CMIG_CHG_CREATE_TABLE ? "create table" :
@@ -662,5 +579,5 @@ int cmig_change_describe(cmig_buf *out, const struct cmig_change *c)
 	for (size_t i = start; i < out->len; i++)
 		if (out->ptr[i] == '\n')
 			out->ptr[i] = ' ';
-	return w.rc;
+	return w.e.rc;
 }
