@@ -180,8 +180,10 @@ static int do_add_column(struct cmig_rebuild_state *st, const struct cmig_alter_
 		return cmig_diag_oom(st->d);
 	}
 	st->src = p;
+	/* the new column's slot, before the add: it may add the column and still fail, or fail
+	 * without adding it (then slot ncols - 1 is still the last column's own source) */
+	st->src[st->t.ncols] = NULL;
 	rc = cmig_table_add_column(&st->t, &c);
-	st->src[st->t.ncols - 1] = NULL;   /* before any return: the column may be added anyway */
 	if (rc)
 		return cmig_diag_oom(st->d);
 	st->changed = true;

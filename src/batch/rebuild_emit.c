@@ -45,6 +45,7 @@ static void add_step(struct emit *e, cmig_step_kind kind, cmig_buf *sql, const c
 		return;
 	s = realloc(e->p->steps, (e->p->nsteps + 1) * sizeof(*s));
 	if (!s) {
+		cmig_buf_release(sql);
 		e->rc = CMIG_ENOMEM;
 		return;
 	}
@@ -79,6 +80,8 @@ static void add_probe(struct emit *e, cmig_buf *sql, cmig_buf *msg)
 	}
 	p = realloc(e->p->probes, (e->p->nprobes + 1) * sizeof(*p));
 	if (!p) {
+		cmig_buf_release(sql);
+		cmig_buf_release(msg);
 		e->rc = CMIG_ENOMEM;
 		return;
 	}
@@ -166,6 +169,7 @@ static void emit_probes(struct emit *e, const struct cmig_rebuild_state *st, con
 	long alias = cmig_table_rowid_alias(&st->t);
 
 	if (probe_source(&src, st, !old->without_rowid, pk, npk)) {
+		cmig_buf_release(&src);
 		e->rc = CMIG_ENOMEM;
 		return;
 	}
