@@ -210,6 +210,81 @@ static void test_schema_read_indexes_and_sequences(void **state)
 	cmig_schema_free(s);
 }
 
+/* The reader takes foreign-key actions and index uniqueness from the stored text, not from
+ * PRAGMA foreign_key_list/index_list: on text written every way SQLite accepts (lower case,
+ * a clause given twice, MATCH, NOT DEFERRABLE, a table called "on"), the model must say what
+ * those PRAGMAs say. */
+static const char *actions_sql =
+	"CREATE TABLE p (id INTEGER PRIMARY KEY, a TEXT UNIQUE, b INT, UNIQUE (a, b));\n"
+	"CREATE TABLE c1 (id INT REFERENCES p ON DELETE CASCADE ON UPDATE SET NULL,\n"
+	"  x INT REFERENCES p(id) on delete set default DEFERRABLE INITIALLY DEFERRED,\n"
+	"  w INT REFERENCES p on update restrict);\n"
+	"CREATE TABLE c2 (a TEXT, b INT, y INT, FOREIGN KEY (a, b) REFERENCES p (a, b)\n"
+	"  ON UPDATE RESTRICT ON DELETE NO ACTION MATCH FULL NOT DEFERRABLE,\n"
+	"  CONSTRAINT fk2 FOREIGN KEY (y) REFERENCES \"p\" ON DELETE CASCADE ON DELETE SET NULL);\n"
+	"CREATE TABLE \"on\" (id INTEGER PRIMARY KEY);\n"
+	"CREATE TABLE c3 (z INT REFERENCES \"on\" (id) ON\n  UPDATE\tCASCADE);\n"
+	"CREATE UNIQUE INDEX c2_ab ON c2 (a, b) WHERE a IS NOT NULL;\n"
+	"create unique index \"c2 y\" on c2(y DESC);\n"
+	"CREATE INDEX c2_lower ON c2 (lower(a));\n"
+	"CREATE INDEX IF NOT EXISTS \"unique\" ON c3 (z);\n";
+
+static void test_schema_read_text_agrees_with_pragmas(void **state)
+{
+	char u[300];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct cmig_schema *s;
+	size_t fks = 0, ixs = 0;
+	(void)state;
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, actions_sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(u, sizeof(u), "sqlite:///%s", path);
+	s = schemaread(&cmig_backend_sqlite, u);
+
+	/* one row per foreign-key column; seq 0 carries the key's first child column */
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                 "SELECT m.name, f.\"from\", f.on_update, f.on_delete FROM sqlite_master m, "
+	                 "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.seq = 0",
+	                 -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *tname = (const char *)sqlite3_column_text(st, 0);
+		const char *from = (const char *)sqlite3_column_text(st, 1);
+		const struct cmig_sch_table *t = cmig_schema_table(s, NULL, tname);
+		const struct cmig_sch_constraint *k = NULL;
+		assert_non_null(t);
+		for (size_t i = 0; i < t->constraints.n && !k; i++)
+			if (t->constraints.items[i].kind == CMIG_SCH_FOREIGN &&
+			    strcmp(t->constraints.items[i].cols.items[0], from) == 0)
+				k = &t->constraints.items[i];
+		assert_non_null(k);
+		assert_string_equal(k->on_update, (const char *)sqlite3_column_text(st, 2));
+		assert_string_equal(k->on_delete, (const char *)sqlite3_column_text(st, 3));
+		fks++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(fks, 6);
+
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                 "SELECT i.name, i.\"unique\" FROM sqlite_master m, pragma_index_list(m.name) i "
+	                 "WHERE m.type = 'table' AND i.origin = 'c'", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *iname = (const char *)sqlite3_column_text(st, 0);
+		const struct cmig_sch_index *ix = NULL;
+		for (size_t i = 0; i < s->indexes.n && !ix; i++)
+			if (strcmp(s->indexes.items[i].name, iname) == 0)
+				ix = &s->indexes.items[i];
+		assert_non_null(ix);
+		assert_int_equal(ix->unique, sqlite3_column_int(st, 1) != 0);
+		ixs++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(ixs, 4);
+	sqlite3_close(db);
+	cmig_schema_free(s);
+}
+
 static void test_schema_read_missing_file_is_empty(void **state)
 {
 	(void)state;
@@ -227,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_read_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_read_constraints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_read_indexes_and_sequences, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_read_text_agrees_with_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_read_missing_file_is_empty, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
