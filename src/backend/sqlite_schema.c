@@ -183,13 +183,156 @@ oom:
 	return cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 }
 
+/* ---- columns ------------------------------------------------------------------------------
+ * PRAGMA table_xinfo is the authority, but preparing it costs as much again as everything else
+ * read for a table. For a table whose text leaves nothing to SQLite's own conventions the
+ * parsed text gives the same row, field by field: name (unquoted), declared type (the span as
+ * written, a standard name upper-cased), NOT NULL, DEFAULT (the span after the keyword, "(…)" unwrapped), primary-key
+ * place. Anything else goes to the PRAGMA: WITHOUT ROWID (its key columns are NOT NULL
+ * unwritten), generated columns (hidden, and SQLite trims "GENERATED ALWAYS" off the type),
+ * a quoted type (SQLite dequotes it), a column with two DEFAULTs, a key column not found.
+ * test_schema_read_columns_from_text holds both paths equal on columns written every way. */
+
+static long pk_place(const struct cmig_table *p, size_t col)
+{
+	char *const *keys;
+	size_t n = cmig_table_primary_key(p, &keys);
+	for (size_t i = 0; i < n; i++)
+		if (cmig_table_column(p, keys[i]) == (long)col)
+			return (long)i + 1;
+	return 0;
+}
+
+static bool text_gives_columns(const struct cmig_table *p)
+{
+	char *const *keys;
+	size_t nkeys = cmig_table_primary_key(p, &keys);
+	if (p->without_rowid)
+		return false;
+	for (size_t i = 0; i < nkeys; i++)
+		if (cmig_table_column(p, keys[i]) < 0)
+			return false;
+	for (size_t i = 0; i < p->ncols; i++) {
+		const struct cmig_column *c = &p->cols[i];
+		size_t defaults = 0;
+		if (strpbrk(c->type, "\"'`[") || cmig_column_generated(c))
+			return false;
+		for (size_t k = 0; k < c->ncons; k++)
+			defaults += c->cons[k].kind == CMIG_CONS_DEFAULT;
+		if (defaults > 1)
+			return false;
+	}
+	return true;
+}
+
+/* The declared type as SQLite keeps it: since 3.37 (STRICT tables) a type that is one of the
+ * standard names, in any case, is stored as that name in upper case. */
+static const char *type_text(struct reader *r, const char *type)
+{
+	static const char *const std[] = { "ANY", "BLOB", "INT", "INTEGER", "REAL", "TEXT" };
+	if (sqlite3_libversion_number() >= 3037000)
+		for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++)
+			if (strcasecmp(type, std[i]) == 0)
+				return std[i];
+	return STR(r, type);
+}
+
+/* DEFAULT's value as SQLite keeps it: "(expr)" loses its parentheses and the spaces inside
+ * them (the span between, trimmed); any other value is the span as written. */
+static const char *default_text(struct reader *r, const char *body)
+{
+	size_t a = 1, b = strlen(body);
+	if (body[0] != '(' || b < 2)
+		return STR(r, body);
+	b--; /* the matching ')' ends the span: the parser took one parenthesised group */
+	while (a < b && strchr(" \t\n\f\r", body[a]))
+		a++;
+	while (b > a && strchr(" \t\n\f\r", body[b - 1]))
+		b--;
+	return cmig_schema_strn(r->s, body + a, b - a, &r->oom);
+}
+
+static int columns_from_text(struct reader *r, struct cmig_sch_table *t,
+                             const struct cmig_table *p)
+{
+	for (size_t i = 0; i < p->ncols; i++) {
+		const struct cmig_column *pc = &p->cols[i];
+		struct cmig_sch_column c;
+		long k = cmig_column_find(pc, CMIG_CONS_DEFAULT);
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, pc->name);
+		c.decl_type = type_text(r, pc->type);
+		c.type = c.decl_type;
+		c.affinity = cmig_schema_affinity(c.decl_type ? c.decl_type : "");
+		c.not_null = cmig_column_find(pc, CMIG_CONS_NOT_NULL) >= 0;
+		c.default_expr = k >= 0 ? default_text(r, pc->cons[k].body) : NULL;
+		c.pk_position = (int)pk_place(p, i);
+		c.position = (int)i + 1;
+		if (r->oom || CMIG_VEC_PUSH(&t->columns, c))
+			return cmig_diag_oom(r->d);
+	}
+	return CMIG_OK;
+}
+
+static int columns_from_pragma(struct reader *r, struct cmig_sch_table *t, const char *name)
+{
+	sqlite3_stmt *st;
+	int step, rc = pragma(r, &st, "table_xinfo", name);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cmig_sch_column c;
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, col_text(st, 1));
+		c.decl_type = STR(r, col_text(st, 2) ? col_text(st, 2) : "");
+		c.type = c.decl_type;
+		c.affinity = cmig_schema_affinity(c.decl_type ? c.decl_type : "");
+		c.not_null = sqlite3_column_int(st, 3) != 0;
+		c.default_expr = STR(r, col_text(st, 4));
+		c.pk_position = sqlite3_column_int(st, 5);
+		c.hidden = sqlite3_column_int(st, 6) == 1;
+		c.position = (int)t->columns.n + 1;
+		if (r->oom || CMIG_VEC_PUSH(&t->columns, c)) {
+			r->oom = true;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (r->oom)
+		return cmig_diag_oom(r->d);
+	return step == SQLITE_DONE ? CMIG_OK : rd_fail(r, "table_xinfo");
+}
+
+/* What only the text says of a column: collation, generated expression, AUTOINCREMENT, rowid
+ * alias. */
+static void column_extras(struct cmig_sch_table *t, const struct cmig_table *p, struct reader *r)
+{
+	long alias = cmig_table_rowid_alias(p);
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct cmig_sch_column *c = &t->columns.items[i];
+		long ci = c->name ? cmig_table_column(p, c->name) : -1, k;
+		if (ci < 0)
+			continue;
+		const struct cmig_column *pc = &p->cols[ci];
+		if ((k = cmig_column_find(pc, CMIG_CONS_COLLATE)) >= 0)
+			c->collation = STR(r, pc->cons[k].body);
+		if ((k = cmig_column_find(pc, CMIG_CONS_GENERATED)) >= 0) {
+			c->generated = STR(r, pc->cons[k].body);
+			c->generated_stored = pc->cons[k].stored;
+		}
+		k = cmig_column_find(pc, CMIG_CONS_PRIMARY);
+		if (k >= 0 && pc->cons[k].autoincrement)
+			t->autoincrement = true;
+		c->rowid_alias = ci == alias;
+	}
+}
+
 static int read_table(struct reader *r, const char *name, const char *sql, bool is_virtual)
 {
 	struct cmig_sch_table t;
 	struct cmig_table parsed;
 	bool have_parse = false;
-	sqlite3_stmt *st;
-	int rc, step;
+	int rc;
 
 	memset(&t, 0, sizeof(t));
 	memset(&parsed, 0, sizeof(parsed));
@@ -212,54 +355,12 @@ static int read_table(struct reader *r, const char *name, const char *sql, bool 
 		t.strict = parsed.strict;
 	}
 
-	if ((rc = pragma(r, &st, "table_xinfo", name)))
+	rc = have_parse && text_gives_columns(&parsed) ? columns_from_text(r, &t, &parsed)
+	                                               : columns_from_pragma(r, &t, name);
+	if (rc)
 		goto out;
-	long alias = have_parse ? cmig_table_rowid_alias(&parsed) : -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct cmig_sch_column c;
-		int hidden = sqlite3_column_int(st, 6);
-		memset(&c, 0, sizeof(c));
-		c.name = STR(r, col_text(st, 1));
-		c.decl_type = STR(r, col_text(st, 2) ? col_text(st, 2) : "");
-		c.type = c.decl_type;
-		c.affinity = cmig_schema_affinity(c.decl_type);
-		c.not_null = sqlite3_column_int(st, 3) != 0;
-		c.default_expr = STR(r, col_text(st, 4));
-		c.pk_position = sqlite3_column_int(st, 5);
-		c.hidden = hidden == 1;
-		c.position = (int)t.columns.n + 1;
-		if (have_parse && c.name) {
-			long ci = cmig_table_column(&parsed, c.name);
-			if (ci >= 0) {
-				const struct cmig_column *pc = &parsed.cols[ci];
-				long k = cmig_column_find(pc, CMIG_CONS_COLLATE);
-				if (k >= 0)
-					c.collation = STR(r, pc->cons[k].body);
-				k = cmig_column_find(pc, CMIG_CONS_GENERATED);
-				if (k >= 0) {
-					c.generated = STR(r, pc->cons[k].body);
-					c.generated_stored = pc->cons[k].stored;
-				}
-				k = cmig_column_find(pc, CMIG_CONS_PRIMARY);
-				if (k >= 0 && pc->cons[k].autoincrement)
-					t.autoincrement = true;
-				c.rowid_alias = ci == alias;
-			}
-		}
-		if (r->oom || CMIG_VEC_PUSH(&t.columns, c)) {
-			r->oom = true;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (r->oom) {
-		rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (step != SQLITE_DONE) {
-		rc = rd_fail(r, "table_xinfo");
-		goto out;
-	}
+	if (have_parse)
+		column_extras(&t, &parsed, r);
 
 	if (have_parse) {
 		struct cmig_pgname *names = NULL;
