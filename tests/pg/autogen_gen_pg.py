@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Seeded random edits of a PostgreSQL schema, for t641-pg-autogen-property.sh.
+
+  autogen_gen_pg.py SEED BASE.sql OUT_SCHEMA.sql OUT_META
+  autogen_gen_pg.py --norm DUMP.sql      the test's canonical text of a dump, on stdout
+
+The PostgreSQL twin of tests/sqlite/autogen_gen.py (same interface, same META lines). BASE.sql
+is a PostgreSQL `cmig dump` (first line removed): statements end with `;` at a line's end
+(outside dollar quotes), each CREATE TABLE has one column or `CONSTRAINT name ...` item a
+line. The generator applies 1-3 random edits (add / drop / alter column: type, NOT NULL,
+DEFAULT; add / drop constraint: CHECK, UNIQUE, FOREIGN KEY; index; view; trigger with its
+function) and writes:
+  OUT_SCHEMA.sql  the edited schema (valid PostgreSQL, loaded as it is by psql)
+  OUT_META        `edit: ...` lines and `keep TABLE COL...` lines: the columns that exist on
+                  both sides and whose definition did not change (their rows must survive)
+Same SEED, same output: the only randomness is random.Random(SEED). The edits keep
+dependencies valid (a column a view, index, constraint or generated column uses is not
+dropped; a primary key a foreign key points at stays), so that most seeds reach cmig.
+"""
+import importlib.util
+import os
+import random
+import re
+import sys
+
+# the top-level comma split of a CREATE TABLE body is the SQLite generator's (one copy)
+_spec = importlib.util.spec_from_file_location(
+    "autogen_gen", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sqlite", "autogen_gen.py"))
+_sqlite_gen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_sqlite_gen)
+split_items = _sqlite_gen.split_items
+
+DOLLAR = re.compile(r"\$[A-Za-z_0-9]*\$")
+
+
+def statements(text):
+    """The statements of a dump, each without its final `;` (dollar-quoted bodies kept whole)."""
+    out, cur, tag = [], [], None
+    for line in text.splitlines():
+        if not cur and not line.strip():
+            continue
+        cur.append(line)
+        for m in DOLLAR.finditer(line):
+            if tag is None:
+                tag = m.group(0)
+            elif m.group(0) == tag:
+                tag = None
+        if tag is None and line.rstrip().endswith(";"):
+            out.append("\n".join(cur).rstrip()[:-1].rstrip())
+            cur = []
+    if "".join(cur).strip():
+        out.append("\n".join(cur).strip())
+    return out
+
+
+def parse(text):
+    """(tables: name -> {cols, cons} in dump order, pre: SET and functions, others)."""
+    tables, pre, others = {}, [], []
+    for s in statements(text):
+        m = re.match(r'^CREATE TABLE "?(\w+)"?\s*\(', s)
+        if m:
+            items = split_items(s[m.end():s.rindex(")")])
+            tables[m.group(1)] = {
+                "cols": [i for i in items if not i.startswith("CONSTRAINT ")],
+                "cons": [i for i in items if i.startswith("CONSTRAINT ")],
+            }
+        elif re.match(r"^(SET |CREATE (OR REPLACE )?FUNCTION )", s):
+            pre.append(s)
+        else:
+            others.append(s)
+    return tables, pre, others
+
+
+def colname(item):
+    return item.split()[0].strip('"')
+
+
+COL_CLAUSE = re.compile(r"\s+(DEFAULT|NOT NULL|NULL|GENERATED|COLLATE|CONSTRAINT|CHECK|UNIQUE|PRIMARY KEY|REFERENCES)\b")
+
+
+# a DEFAULT clause: its expression runs to the next clause or the item's end
+DEFAULT = re.compile(r"(\s*)\bDEFAULT\s+.*?(?=\s+(NOT NULL|NULL|CHECK|UNIQUE|REFERENCES|GENERATED|COLLATE|CONSTRAINT|PRIMARY KEY)\b|$)")
+
+
+def coltype(item):
+    """The type of a column item: what follows the name up to its first clause."""
+    rest = item[len(item.split()[0]):]
+    m = COL_CLAUSE.search(rest)
+    return (rest[:m.start()] if m else rest).strip()
+
+
+def render(tables, pre, others):
+    out = [s + ";" for s in pre]
+    for name, t in tables.items():  # dump order: a table after the tables it references
+        out.append("CREATE TABLE %s (\n    %s\n);" % (name, ",\n    ".join(t["cols"] + t["cons"])))
+    out += [s + ";" for s in others]
+    return "\n".join(out) + "\n"
+
+
+def normalize(path):
+    """The test's canonical text of a dump: tables by name, their columns by name (column
+    order is not compared: a column a down section adds back comes last), constraints sorted,
+    other statements sorted, whitespace collapsed. Names (constraints, indexes) are kept:
+    on PostgreSQL they are part of the schema."""
+    with open(path) as f:
+        tables, pre, others = parse(f.read())
+    out = []
+    for name in sorted(tables):
+        t = tables[name]
+        out.append("TABLE %s" % name)
+        out += ["  col " + " ".join(c.split()) for c in sorted(t["cols"], key=colname)]
+        out += sorted("  con " + " ".join(c.split()) for c in t["cons"])
+    out += sorted(" ".join(s.split()) for s in pre + others)
+    print("\n".join(out))
+
+
+# a constant default of each type family the generator uses
+def default_for(typ):
+    t = typ.lower()
+    if t in ("integer", "bigint", "smallint", "numeric", "double precision", "real"):
+        return "42"
+    if t == "boolean":
+        return "true"
+    if t.startswith("timestamp"):
+        return "CURRENT_TIMESTAMP"
+    if t == "date":
+        return "'2026-01-01'"
+    if t == "tsvector":
+        return "''"
+    return "'d'"
+
+
+TYPES = ["text", "integer", "bigint", "numeric", "double precision", "character varying(40)",
+         "boolean", "timestamp without time zone", "date"]
+
+TRIGGER_FN = """CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$"""
+
+
+def main():
+    if sys.argv[1] == "--norm":
+        return normalize(sys.argv[2])
+    seed, base, out_schema, out_meta = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    rnd = random.Random(seed)
+    with open(base) as f:
+        tables, pre, others = parse(f.read())
+    orig_cols = {t: [colname(c) for c in tables[t]["cols"]] for t in tables}
+    changed = set()  # (table, column) whose rows may legitimately differ
+    edits = []
+    names = list(tables)
+
+    def word(w):
+        return re.compile(r"\b%s\b" % re.escape(w))
+
+    def referenced(table, col):
+        """col is used outside its own column definition (by name: conservative)."""
+        if col == "id":
+            return True
+        w = word(col)
+        if any(w.search(s) for s in others):
+            return True
+        for t in tables:
+            for c in tables[t]["cons"]:
+                if w.search(c) and (t == table or re.search(r"REFERENCES %s\b" % table, c)):
+                    return True
+            for c in tables[t]["cols"]:
+                if t == table and colname(c) != col and w.search(c[len(colname(c)):]):
+                    return True
+        return False
+
+    def in_foreign_key(table, col):
+        return any(re.search(r"FOREIGN KEY \(([^)]*\b%s\b[^)]*)\)" % re.escape(col), c)
+                   for c in tables[table]["cons"]) or \
+            any(re.search(r"REFERENCES %s\(%s\)" % (table, col), c) for t in tables for c in tables[t]["cons"])
+
+    def is_generated(item):
+        return " GENERATED " in item
+
+    def add_column():
+        t = rnd.choice(names)
+        n = "c%d_%d" % (seed, len(edits))
+        form = rnd.choice([
+            "%s text", "%s integer", "%s double precision", "%s text DEFAULT 'x'",
+            "%s integer NOT NULL DEFAULT 0", "%s text NOT NULL DEFAULT ''",
+            "%s integer DEFAULT 7 CHECK (%s >= 0)", "%s text NOT NULL", "%s boolean DEFAULT false",
+            "%s character varying(20) UNIQUE", "%s timestamp without time zone DEFAULT now()",
+            "%s integer REFERENCES tags(id) ON DELETE SET NULL", "%s numeric(10,2) DEFAULT 1.5",
+        ])
+        tables[t]["cols"].append(form.replace("%s", n))
+        return "add column %s.%s" % (t, n)
+
+    def drop_column():
+        cands = [(t, colname(c)) for t in names for c in tables[t]["cols"] if not referenced(t, colname(c))]
+        if not cands:
+            return None
+        t, c = rnd.choice(cands)
+        tables[t]["cols"] = [x for x in tables[t]["cols"] if colname(x) != c]
+        changed.add((t, c))
+        return "drop column %s.%s" % (t, c)
+
+    def alter_column():
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cols"])
+                 if colname(c) != "id" and " IDENTITY" not in c]
+        t, i = rnd.choice(cands)
+        item = tables[t]["cols"][i]
+        name = colname(item)
+        kind = rnd.choice(["type", "null", "default"])
+        if kind == "type":
+            if is_generated(item) or in_foreign_key(t, name):
+                return None
+            old = coltype(item)
+            new = rnd.choice([x for x in TYPES if x != old])
+            rest = item[len(name) + 1 + len(old):]
+            # a default of the old type need not cast to the new one: give it one of the new
+            rest = DEFAULT.sub(lambda m: m.group(1) + "DEFAULT " + default_for(new), rest)
+            item = "%s %s%s" % (name, new, rest)
+        elif kind == "null":
+            if re.search(r"\bNOT NULL\b", item):
+                item = re.sub(r"\s*\bNOT NULL\b", "", item, count=1)
+            else:
+                item += " NOT NULL"
+        else:
+            if is_generated(item):
+                return None
+            if re.search(r"\bDEFAULT\b", item):
+                item = DEFAULT.sub("", item, count=1)
+            else:
+                item = "%s %s DEFAULT %s%s" % (name, coltype(item), default_for(coltype(item)),
+                                               item[len(name) + 1 + len(coltype(item)):])
+        if item == tables[t]["cols"][i]:
+            return None
+        tables[t]["cols"][i] = item
+        changed.add((t, name))
+        return "alter column %s.%s (%s): %s" % (t, name, kind, item)
+
+    def add_constraint():
+        t = rnd.choice(names)
+        c = rnd.choice(tables[t]["cols"])
+        cn = colname(c)
+        n = "ck%d_%d" % (seed, len(edits))
+        forms = [
+            "CONSTRAINT %s CHECK (%s IS NULL OR length(%s::text) < 100000)" % (n, cn, cn),
+            "CONSTRAINT %s CHECK (%s IS NOT NULL)" % (n, cn),
+            "CONSTRAINT %s UNIQUE (%s)" % (n.replace("ck", "uq"), cn),
+        ]
+        if coltype(c) in ("integer", "bigint") and " IDENTITY" not in c:
+            ref = rnd.choice(["posts", "tags"])
+            forms.append("CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s(id)%s" % (
+                n.replace("ck", "fk"), cn, ref, rnd.choice(["", " ON DELETE CASCADE"])))
+        form = rnd.choice(forms)
+        tables[t]["cons"].append(form)
+        return "add constraint on %s: %s" % (t, form)
+
+    def drop_constraint():
+        def needed(t, c):
+            # a primary key or unique constraint a foreign key points at
+            m = re.match(r"CONSTRAINT \S+ (PRIMARY KEY|UNIQUE) \(([^)]*)\)", c)
+            return m and any(re.search(r"REFERENCES %s\(%s\)" % (t, m.group(2)), x)
+                             for u in tables for x in tables[u]["cons"])
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cons"]) if not needed(t, c)]
+        if not cands:
+            return None
+        t, i = rnd.choice(cands)
+        gone = tables[t]["cons"].pop(i)
+        return "drop constraint on %s: %s" % (t, gone)
+
+    def add_index():
+        t = rnd.choice(names)
+        c = rnd.choice(tables[t]["cols"])
+        cn = colname(c)
+        n = "ix%d_%d" % (seed, len(edits))
+        forms = [
+            "CREATE INDEX %s ON %s (%s)" % (n, t, cn),
+            "CREATE INDEX %s ON %s (%s) WHERE %s IS NOT NULL" % (n, t, cn, cn),
+            "CREATE UNIQUE INDEX %s ON %s (%s)" % (n, t, cn),
+            "CREATE INDEX %s ON %s (%s DESC)" % (n, t, cn),
+        ]
+        if coltype(c) in ("text", "character varying(40)", "character varying(20)"):
+            # an index expression must be immutable: lower() of a text column is
+            forms.append("CREATE INDEX %s ON %s (lower(%s))" % (n, t, cn))
+        form = rnd.choice(forms)
+        others.append(form)
+        return "add index: " + form
+
+    def drop_kind(kind):
+        cands = [i for i, s in enumerate(others) if re.match(r"CREATE (UNIQUE )?%s\b" % kind, s)]
+        if not cands:
+            return None
+        gone = others.pop(rnd.choice(cands))
+        return "drop %s: %s" % (kind.lower(), gone.splitlines()[0])
+
+    def add_view():
+        t = rnd.choice(names)
+        cols = [colname(c) for c in tables[t]["cols"]]
+        pick = rnd.sample(cols, min(len(cols), rnd.randint(1, 3)))
+        n = "v%d_%d" % (seed, len(edits))
+        form = "CREATE VIEW %s AS SELECT %s FROM %s" % (n, ", ".join(pick), t)
+        if rnd.random() < 0.5:
+            form += " WHERE %s IS NOT NULL" % pick[0]
+        others.append(form)
+        return "add view: " + form
+
+    def add_trigger():
+        t = rnd.choice(names)
+        n = "tr%d_%d" % (seed, len(edits))
+        fn = n + "_fn"
+        pre.append(TRIGGER_FN % fn)
+        ev = rnd.choice(["AFTER INSERT", "BEFORE DELETE", "AFTER UPDATE", "BEFORE INSERT OR UPDATE"])
+        each = rnd.choice(["FOR EACH ROW", "FOR EACH STATEMENT"])
+        others.append("CREATE TRIGGER %s %s ON %s %s EXECUTE FUNCTION %s()" % (n, ev, t, each, fn))
+        return "add trigger: %s %s ON %s %s, function %s" % (n, ev, t, each, fn)
+
+    def drop_trigger():
+        cands = [i for i, s in enumerate(others) if s.startswith("CREATE TRIGGER ")]
+        if not cands:
+            return None
+        gone = others.pop(rnd.choice(cands))
+        fn = re.search(r"EXECUTE FUNCTION (\w+)\(", gone).group(1)
+        what = "drop trigger: " + gone.splitlines()[0]
+        # its function too, half the time, when no other trigger uses it
+        if rnd.random() < 0.5 and not any(re.search(r"\b%s\(" % fn, s) for s in others):
+            pre[:] = [s for s in pre if not re.search(r"FUNCTION (public\.)?%s\(" % fn, s)]
+            what += " and function " + fn
+        return what
+
+    ops = [add_column, drop_column, alter_column, add_constraint, drop_constraint, add_index,
+           lambda: drop_kind("INDEX"), add_view, lambda: drop_kind("VIEW"), add_trigger, drop_trigger]
+    want = rnd.randint(1, 3)
+    tries = 0
+    while len(edits) < want and tries < 50:
+        tries += 1
+        e = rnd.choice(ops)()
+        if e:
+            edits.append(e)
+    with open(out_schema, "w") as f:
+        f.write(render(tables, pre, others))
+    with open(out_meta, "w") as f:
+        for e in edits:
+            f.write("edit: %s\n" % e.replace("\n", " "))
+        for t in tables:
+            now = {colname(c) for c in tables[t]["cols"]}
+            keep = [c for c in orig_cols[t] if c in now and (t, c) not in changed]
+            if keep:
+                f.write("keep %s %s\n" % (t, " ".join(keep)))
+
+
+if __name__ == "__main__":
+    main()
