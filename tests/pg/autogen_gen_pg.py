@@ -89,11 +89,31 @@ def coltype(item):
     return (rest[:m.start()] if m else rest).strip()
 
 
+REFS = re.compile(r"REFERENCES (\w+)\(")
+
+
 def render(tables, pre, others):
+    """A table after the tables it references: the dump's order, a table moved after those
+    its columns' REFERENCES name; a table-level FOREIGN KEY to a table not yet created (a
+    cycle) becomes an ALTER TABLE after all of them, as pg_dump writes it."""
     out = [s + ";" for s in pre]
-    for name, t in tables.items():  # dump order: a table after the tables it references
-        out.append("CREATE TABLE %s (\n    %s\n);" % (name, ",\n    ".join(t["cols"] + t["cons"])))
-    out += [s + ";" for s in others]
+    placed, later = [], []
+    while len(placed) < len(tables):
+        def ready(name, soft):
+            t = tables[name]
+            need = {r for c in t["cols"] for r in REFS.findall(c)}
+            if soft:
+                need |= {r for c in t["cons"] for r in REFS.findall(c)}
+            return not (need - set(placed) - {name})
+        todo = [n for n in tables if n not in placed]
+        name = next((n for n in todo if ready(n, True)), None) or next(n for n in todo if ready(n, False))
+        t = tables[name]
+        cons = [c for c in t["cons"] if set(REFS.findall(c)) - set(placed) - {name}]
+        later += ["ALTER TABLE %s ADD %s;" % (name, c) for c in cons]
+        out.append("CREATE TABLE %s (\n    %s\n);" % (name, ",\n    ".join(
+            t["cols"] + [c for c in t["cons"] if c not in cons])))
+        placed.append(name)
+    out += later + [s + ";" for s in others]
     return "\n".join(out) + "\n"
 
 
@@ -132,6 +152,9 @@ def default_for(typ):
 
 TYPES = ["text", "integer", "bigint", "numeric", "double precision", "character varying(40)",
          "boolean", "timestamp without time zone", "date"]
+
+FAMILIES = [["text", "character varying(40)"], ["integer", "bigint", "numeric", "double precision"],
+            ["timestamp without time zone", "date"]]
 
 TRIGGER_FN = """CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -205,17 +228,25 @@ def main():
         return "drop column %s.%s" % (t, c)
 
     def alter_column():
+        kind = rnd.choice(["type", "null", "default"])
         cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cols"])
-                 if colname(c) != "id" and " IDENTITY" not in c]
+                 if colname(c) != "id" and " IDENTITY" not in c
+                 and not (kind != "null" and is_generated(c))
+                 and not (kind == "type" and in_foreign_key(t, colname(c)))]
         t, i = rnd.choice(cands)
         item = tables[t]["cols"][i]
         name = colname(item)
-        kind = rnd.choice(["type", "null", "default"])
         if kind == "type":
-            if is_generated(item) or in_foreign_key(t, name):
-                return None
             old = coltype(item)
-            new = rnd.choice([x for x in TYPES if x != old])
+            # a column a constraint, view, index or expression uses keeps to its type's family
+            # (text to integer there would make schema.sql itself fail: a refusal, a wasted seed)
+            pool = TYPES
+            if referenced(t, name):
+                pool = next((f for f in FAMILIES if old in f or old.startswith("character varying") and "text" in f), [])
+            pool = [x for x in pool if x != old]
+            if not pool:
+                return None
+            new = rnd.choice(pool)
             rest = item[len(name) + 1 + len(old):]
             # a default of the old type need not cast to the new one: give it one of the new
             rest = DEFAULT.sub(lambda m: m.group(1) + "DEFAULT " + default_for(new), rest)
@@ -225,14 +256,11 @@ def main():
                 item = re.sub(r"\s*\bNOT NULL\b", "", item, count=1)
             else:
                 item += " NOT NULL"
+        elif re.search(r"\bDEFAULT\b", item):
+            item = DEFAULT.sub("", item, count=1)
         else:
-            if is_generated(item):
-                return None
-            if re.search(r"\bDEFAULT\b", item):
-                item = DEFAULT.sub("", item, count=1)
-            else:
-                item = "%s %s DEFAULT %s%s" % (name, coltype(item), default_for(coltype(item)),
-                                               item[len(name) + 1 + len(coltype(item)):])
+            typ = coltype(item)
+            item = "%s %s DEFAULT %s%s" % (name, typ, default_for(typ), item[len(name) + 1 + len(typ):])
         if item == tables[t]["cols"][i]:
             return None
         tables[t]["cols"][i] = item
@@ -240,20 +268,22 @@ def main():
         return "alter column %s.%s (%s): %s" % (t, name, kind, item)
 
     def add_constraint():
-        t = rnd.choice(names)
-        c = rnd.choice(tables[t]["cols"])
-        cn = colname(c)
-        n = "ck%d_%d" % (seed, len(edits))
-        forms = [
-            "CONSTRAINT %s CHECK (%s IS NULL OR length(%s::text) < 100000)" % (n, cn, cn),
-            "CONSTRAINT %s CHECK (%s IS NOT NULL)" % (n, cn),
-            "CONSTRAINT %s UNIQUE (%s)" % (n.replace("ck", "uq"), cn),
-        ]
-        if coltype(c) in ("integer", "bigint") and " IDENTITY" not in c:
-            ref = rnd.choice(["posts", "tags"])
-            forms.append("CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s(id)%s" % (
-                n.replace("ck", "fk"), cn, ref, rnd.choice(["", " ON DELETE CASCADE"])))
-        form = rnd.choice(forms)
+        kind = rnd.choice(["check", "check", "unique", "fk"])
+        if kind == "fk":
+            cands = [(t, colname(c)) for t in names for c in tables[t]["cols"]
+                     if coltype(c) in ("integer", "bigint") and " IDENTITY" not in c]
+            if not cands:
+                return None
+            t, cn = rnd.choice(cands)
+            form = "CONSTRAINT fk%d_%d FOREIGN KEY (%s) REFERENCES %s(id)%s" % (
+                seed, len(edits), cn, rnd.choice(["posts", "tags"]), rnd.choice(["", " ON DELETE CASCADE"]))
+        else:
+            t = rnd.choice(names)
+            cn = colname(rnd.choice(tables[t]["cols"]))
+            form = rnd.choice([
+                "CONSTRAINT ck%d_%d CHECK (%s IS NULL OR length(%s::text) < 100000)" % (seed, len(edits), cn, cn),
+                "CONSTRAINT ck%d_%d CHECK (%s IS NOT NULL)" % (seed, len(edits), cn),
+            ]) if kind == "check" else "CONSTRAINT uq%d_%d UNIQUE (%s)" % (seed, len(edits), cn)
         tables[t]["cons"].append(form)
         return "add constraint on %s: %s" % (t, form)
 
@@ -329,7 +359,8 @@ def main():
             what += " and function " + fn
         return what
 
-    ops = [add_column, drop_column, alter_column, add_constraint, drop_constraint, add_index,
+    # altering a column has three kinds (type, NOT NULL, DEFAULT): it comes up twice as often
+    ops = [add_column, drop_column, alter_column, alter_column, add_constraint, drop_constraint, add_index,
            lambda: drop_kind("INDEX"), add_view, lambda: drop_kind("VIEW"), add_trigger, drop_trigger]
     want = rnd.randint(1, 3)
     tries = 0
