@@ -9,17 +9,18 @@
 #   - autogenerate --allow-drop writes one revision (exit 0), finds nothing (exit 0, nothing
 #     written) or refuses (exit 1, a message on stderr, nothing written); anything else fails;
 #   - a written revision is applied with `cmig upgrade` to the database holding rows. If that
-#     fails, the revision's up section must carry `-- cmig: fails if the table has rows` and
-#     the database must still be at the previous head with the same dump and rows. Otherwise
+#     fails, the statement it failed on must carry `-- cmig: fails if the table has rows` and
+#     the database must still be at the previous head with the same schema and rows. Otherwise
 #     its schema must equal schema.sql loaded directly into an empty database with psql, twice
 #     over: the two `cmig dump`s in the test's canonical text (autogen_gen_pg.py --norm), and
 #     the test's own catalog query (pg_catalog through psql, not cmig's reader); and the rows
 #     of every unchanged column must be the same as before;
 #   - `cmig downgrade -1` must give back the previous head (both texts) and the same rows in
-#     the unchanged columns (or fail on rows, as its down section's mark says).
+#     the unchanged columns (or fail on rows on a marked statement, leaving the new revision).
 # AUTOGEN_SEEDS=N (default 12) seeds, from AUTOGEN_SEED0 (default 1). A longer run:
 #   eval "$(bash tests/pg/cluster.sh start)"
-#   AUTOGEN_SEEDS=200 CMIG_TEST_BACKEND=postgresql CMIG=build/src/cmig bash tests/pg/t641-pg-autogen-property.sh
+#   AUTOGEN_SEEDS=200 CMIG_TEST_BACKEND=postgresql CMIG=$PWD/build/src/cmig bash tests/pg/t641-pg-autogen-property.sh
+# (CMIG absolute: the test runs cmig from each seed's project directory)
 # VERBOSE=1 prints each seed's outcome.
 . "$(dirname "$0")/../cli/lib.sh"
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
