@@ -8,8 +8,9 @@ The PostgreSQL twin of tests/sqlite/autogen_gen.py (same interface, same META li
 is a PostgreSQL `cmig dump` (first line removed): statements end with `;` at a line's end
 (outside dollar quotes), each CREATE TABLE has one column or `CONSTRAINT name ...` item a
 line. The generator applies 1-3 random edits (add / drop / alter column: type, NOT NULL,
-DEFAULT; add / drop constraint: CHECK, UNIQUE, FOREIGN KEY; index; view; trigger with its
-function) and writes:
+DEFAULT; add / drop constraint: CHECK, UNIQUE, FOREIGN KEY; add / drop an index, view, trigger
+with its function; a view, index, trigger or CHECK given another definition under its name;
+a function's body changed) and writes:
   OUT_SCHEMA.sql  the edited schema (valid PostgreSQL, loaded as it is by psql)
   OUT_META        `edit: ...` lines and `keep TABLE COL...` lines: the columns that exist on
                   both sides and whose definition did not change (their rows must survive)
@@ -360,8 +361,53 @@ def main():
         return what
 
     # altering a column has three kinds (type, NOT NULL, DEFAULT): it comes up twice as often
+    # the same name, another definition: the old object must go before the new one comes
+    def redefine(kind):
+        cands = [i for i, s in enumerate(others) if re.match(r"CREATE (UNIQUE )?%s " % kind, s)]
+        if not cands:
+            return None
+        i = rnd.choice(cands)
+        old = others[i]
+        name = re.match(r"CREATE (UNIQUE )?%s (\S+)" % kind, old).group(2)
+        if kind == "VIEW":
+            t = rnd.choice(names)
+            cols = [colname(c) for c in tables[t]["cols"]]
+            pick = rnd.sample(cols, min(len(cols), rnd.randint(1, 3)))
+            new = "CREATE VIEW %s AS SELECT %s FROM %s WHERE %s IS NOT NULL" % (name, ", ".join(pick), t, pick[0])
+        elif kind == "INDEX":
+            t = re.search(r" ON (public\.)?(\w+)", old).group(2)
+            c = colname(rnd.choice(tables[t]["cols"]))
+            new = "CREATE INDEX %s ON %s (%s)%s" % (name, t, c, rnd.choice(["", " WHERE %s IS NOT NULL" % c]))
+        else:
+            m = re.search(r" ON (public\.)?(\w+) .*EXECUTE FUNCTION (\w+)\(", old)
+            new = "CREATE TRIGGER %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s()" % (
+                name, rnd.choice(["BEFORE INSERT", "AFTER DELETE", "AFTER INSERT OR UPDATE"]), m.group(2), m.group(3))
+        if " ".join(new.split()) == " ".join(old.split()):
+            return None
+        others[i] = new
+        return "redefine %s: %s" % (kind.lower(), new)
+
+    def redefine_check():
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cons"]) if " CHECK " in c]
+        if not cands:
+            return None
+        t, i = rnd.choice(cands)
+        name = tables[t]["cons"][i].split()[1]
+        c = colname(rnd.choice(tables[t]["cols"]))
+        tables[t]["cons"][i] = "CONSTRAINT %s CHECK (%s IS NOT NULL)" % (name, c)
+        return "redefine check on %s: %s" % (t, tables[t]["cons"][i])
+
+    def change_function():
+        cands = [i for i, s in enumerate(pre) if " FUNCTION " in s]
+        if not cands:
+            return None
+        i = rnd.choice(cands)
+        pre[i] = re.sub(r"\bBEGIN\n", "BEGIN\n    PERFORM %d;\n" % seed, pre[i], count=1)
+        return "change function body: " + pre[i].splitlines()[0]
+
     ops = [add_column, drop_column, alter_column, alter_column, add_constraint, drop_constraint, add_index,
-           lambda: drop_kind("INDEX"), add_view, lambda: drop_kind("VIEW"), add_trigger, drop_trigger]
+           lambda: drop_kind("INDEX"), add_view, lambda: drop_kind("VIEW"), add_trigger, drop_trigger,
+           lambda: redefine(rnd.choice(["VIEW", "INDEX", "TRIGGER"])), redefine_check, change_function]
     want = rnd.randint(1, 3)
     tries = 0
     while len(edits) < want and tries < 50:

@@ -204,7 +204,7 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 			_pass
 			refused=$((refused + 1))
 			printf '%s\n' "$ERR" | grep -v '^cmig: warning' | head -1 >>"$TEST_DIR/refusals"
-			[ "${VERBOSE:-0}" = 1 ] && echo "$what: refused: $(printf '%s' "$ERR" | head -1)"
+			[ "${VERBOSE:-0}" = 1 ] && echo "$what: refused: $(tail -1 "$TEST_DIR/refusals")"
 		else
 			_fail "$what: a refusal writes nothing and says why"
 			_show_last_run
