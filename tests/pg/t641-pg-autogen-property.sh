@@ -239,10 +239,10 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 	load_direct
 	run_cmig --url "$DIRECT_URL" dump
 	WANT=$(norm_dump)
-	if ! assert_eq "$WANT" "$GOT" "$what: upgraded dump = schema.sql loaded directly" ||
-		! assert_eq "$(catalog "$DIRECT_DB")" "$GOT_CAT" "$what: upgraded catalog = schema.sql loaded directly"; then
-		sed 's/^/    rev| /' "$rev" >&2
-	fi
+	ok=1
+	assert_eq "$WANT" "$GOT" "$what: upgraded dump = schema.sql loaded directly" || ok=0
+	assert_eq "$(catalog "$DIRECT_DB")" "$GOT_CAT" "$what: upgraded catalog = schema.sql loaded directly" || ok=0
+	[ "$ok" = 1 ] || sed 's/^/    rev| /' "$rev" >&2
 	assert_eq "$ROWS0" "$(rows "$SEED_DB" meta)" "$what: rows of unchanged columns after upgrade"
 	run_cmig downgrade -1
 	if [ "$RC" != 0 ]; then
