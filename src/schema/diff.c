@@ -430,7 +430,8 @@ static void diff_column(struct differ *x, const struct cmig_sch_table *ta,
 		}
 		return;
 	}
-	if (!type_eq(x, ta, a, tb, b) || !collation_eq(x, a->collation, b->collation)) {
+	bool retype = !type_eq(x, ta, a, tb, b) || !collation_eq(x, a->collation, b->collation);
+	if (retype) {
 		if ((c = add(x, CMIG_CHG_ALTER_TYPE, 42))) {
 			c->table = tb;
 			c->from_table = ta;
@@ -459,7 +460,21 @@ static void diff_column(struct differ *x, const struct cmig_sch_table *ta,
 			c->text = qb ? identity_options(x, qb) : NULL;
 		}
 	}
-	if (!default_eq(x, a, b)) {
+	if (retype && !x->sqlite && a->default_expr) {
+		/* PostgreSQL converts the default along with the column and fails (42804) where no
+		 * cast does it implicitly (boolean DEFAULT false to integer): the old default goes
+		 * before the type changes, the new one comes after */
+		if ((c = add(x, CMIG_CHG_DROP_DEFAULT, 41))) {
+			c->table = tb;
+			c->column = b;
+			c->from_column = a;
+		}
+		if (b->default_expr && (c = add(x, CMIG_CHG_SET_DEFAULT, 43))) {
+			c->table = tb;
+			c->column = b;
+			c->from_column = a;
+		}
+	} else if (!default_eq(x, a, b)) {
 		if ((c = add(x, b->default_expr ? CMIG_CHG_SET_DEFAULT : CMIG_CHG_DROP_DEFAULT, 42))) {
 			c->table = tb;
 			c->column = b;
