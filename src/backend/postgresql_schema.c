@@ -243,6 +243,16 @@ static const char *const queries[Q_COUNT] = {
 	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
 };
 
+/* Planning, not running, is much of what these catalog queries cost in a new session (a
+ * fifth of the server's time on a 300-table schema): joins are taken in the order written
+ * (which starts from the catalog that drives each query) and merge joins, never the right
+ * plan for catalogs this size, are not costed. SET LOCAL, so only in our own transaction:
+ * it ends with it and never changes a caller's. */
+static const char *const planner_settings[] = {
+	"SET LOCAL join_collapse_limit = 1", "SET LOCAL from_collapse_limit = 1",
+	"SET LOCAL enable_mergejoin = off",
+};
+
 /* One column of Q_COLUMNS by (relation oid, attnum); the texts live in the PGresult. */
 struct attref {
 	unsigned long rel;
@@ -748,6 +758,10 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	                             47, "reading the schema") < 0)
 		goto oom;
+	for (size_t k = 0; own_txn && k < sizeof(planner_settings) / sizeof(*planner_settings); k++)
+		if (cmig_pg_queue(be, planner_settings[k], strlen(planner_settings[k]),
+		                  "reading the schema") < 0)
+			goto oom;
 	for (int q = 0; q < Q_COUNT; q++) {
 		idx[q] = cmig_pg_queue(be, queries[q], strlen(queries[q]), "reading the schema");
 		if (idx[q] < 0)
