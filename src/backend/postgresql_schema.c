@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "postgresql_defs.h"
 #include "postgresql_int.h"
 #include "schema.h"
 
@@ -41,8 +42,37 @@
 enum {
 	Q_SESSION, Q_SCHEMAS, Q_EXTENSIONS, Q_ENUMS, Q_DOMAINS, Q_DOMAIN_CHECKS, Q_SEQUENCES,
 	Q_SEQ_DEFAULTS, Q_FUNCTIONS, Q_TABLES, Q_COLUMNS, Q_CONSTRAINTS, Q_INDEXES, Q_VIEWS,
-	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_COUNT
+	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_OPCLASSES, Q_COUNT
 };
+
+/* Q_INDEXES: the text of an index on plain columns with nothing but defaults is put together
+ * here (postgresql_defs.h; column 4 is then NULL), the server deparses the others. `nnd`: the
+ * NULLS NOT DISTINCT test, PostgreSQL 15 on. */
+#define INDEXES_QUERY(nnd)                                                                      \
+	"SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "                             \
+	"CASE WHEN i.indexprs IS NULL AND i.indpred IS NULL AND i.indnatts = i.indnkeyatts "    \
+	"AND ic.reloptions IS NULL AND 0 = ALL (i.indoption)" nnd " THEN NULL "                  \
+	"ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END, "                                    \
+	"pg_catalog.pg_get_expr(i.indpred, i.indrelid), "                                        \
+	/* keys on expressions from the deparser; plain columns mapped here */                  \
+	"CASE WHEN i.indexprs IS NOT NULL THEN "                                                 \
+	"(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP            \
+	" ORDER BY g) FROM generate_series(1, i.indnkeyatts) g) END, "                           \
+	"ds.description, i.indrelid, i.indkey::text, i.indnkeyatts, "                            \
+	"pg_catalog.quote_ident(ic.relname), pg_catalog.quote_ident(n.nspname), "               \
+	"pg_catalog.quote_ident(tc.relname), pg_catalog.quote_ident(am.amname), ic.relam, "     \
+	"i.indclass::text, i.indcollation::text, i.indexrelid "                                  \
+	"FROM pg_catalog.pg_index i "                                                            \
+	"JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "                                  \
+	"JOIN pg_catalog.pg_am am ON am.oid = ic.relam "                                         \
+	"JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "                                    \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"                              \
+	DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition " \
+	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM " \
+	"pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "            \
+	"i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2"
+static const char indexes_query[] = INDEXES_QUERY("");
+static const char indexes_query_15[] = INDEXES_QUERY(" AND NOT i.indnullsnotdistinct");
 
 static const char *const queries[Q_COUNT] = {
 	[Q_SESSION] = "SELECT current_user, current_schema(), "
@@ -120,8 +150,8 @@ static const char *const queries[Q_COUNT] = {
 	              "CASE WHEN tn.nspname <> 'pg_catalog' THEN tn.nspname END, a.attnotnull, "
 	              "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
 	              "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, "
-	              "ds.description, a.attrelid, a.attnum, pg_catalog.quote_ident(a.attname) "
-	              "FROM pg_catalog.pg_attribute a "
+	              "ds.description, a.attrelid, a.attnum, pg_catalog.quote_ident(a.attname), "
+	              "a.atttypid, a.attcollation FROM pg_catalog.pg_attribute a "
 	              "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	              "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
@@ -149,22 +179,6 @@ static const char *const queries[Q_COUNT] = {
 	                  "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
 	                  "WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "
 	                  NS_OK("n") " ORDER BY 1, 2, 3",
-	[Q_INDEXES] = "SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "
-	              "pg_catalog.pg_get_indexdef(i.indexrelid), "
-	              "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
-	              /* keys on expressions from the deparser; plain columns mapped here */
-	              "CASE WHEN i.indexprs IS NOT NULL THEN "
-	              "(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP
-	              " ORDER BY g) FROM generate_series(1, i.indnkeyatts) g) END, "
-	              "ds.description, i.indrelid, i.indkey::text, i.indnkeyatts "
-	              "FROM pg_catalog.pg_index i "
-	              "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-	              "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
-	              "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"
-	              DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition AND " NS_OK("n") " AND "
-	              NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM "
-	              "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "
-	              "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2",
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
 	            "pg_catalog.pg_get_userbyid(c.relowner), "
 	            "ds.description, "
@@ -241,6 +255,9 @@ static const char *const queries[Q_COUNT] = {
 	                  "ON n.oid = o.oprnamespace WHERE " NS_OK("n") " AND "
 	                  NOT_EXT("pg_operator", "o.oid")
 	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
+	/* what pg_get_indexdef() leaves out: the default opclass of (access method, type) */
+	[Q_OPCLASSES] = "SELECT opcmethod, opcintype, oid FROM pg_catalog.pg_opclass WHERE opcdefault",
+	/* [Q_INDEXES]: indexes_query or indexes_query_15, by the server's version */
 };
 
 /* Planning, not running, is much of what these catalog queries cost in a new session (a
@@ -258,6 +275,13 @@ struct attref {
 	unsigned long rel;
 	long num;
 	const char *name, *quoted;
+	unsigned long type, coll; /* atttypid, attcollation */
+};
+
+/* An index whose text the server is asked for in a second round trip (postgresql_defs.h). */
+struct pending_def {
+	unsigned long oid;
+	size_t item; /* its place in s->indexes */
 };
 
 struct reader {
@@ -269,6 +293,8 @@ struct reader {
 	const char *cur_schema; /* current_schema(): where unqualified cmig tables live */
 	struct attref *atts;    /* every column read, sorted by (rel, num) */
 	size_t natts;
+	const PGresult *opclasses; /* Q_OPCLASSES */
+	CMIG_VEC(struct pending_def) idx_defs; /* indexes whose text the server gives */
 };
 
 #define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
@@ -334,14 +360,16 @@ static void index_columns(struct reader *r, const PGresult *res)
 	for (int i = 0; i < n; i++)
 		r->atts[i] = (struct attref){ strtoul(PQgetvalue(res, i, 11), NULL, 10),
 		                              strtol(PQgetvalue(res, i, 12), NULL, 10),
-		                              PQgetvalue(res, i, 2), PQgetvalue(res, i, 13) };
+		                              PQgetvalue(res, i, 2), PQgetvalue(res, i, 13),
+		                              strtoul(PQgetvalue(res, i, 14), NULL, 10),
+		                              strtoul(PQgetvalue(res, i, 15), NULL, 10) };
 	r->natts = (size_t)n;
 	qsort(r->atts, r->natts, sizeof(*r->atts), attref_cmp);
 }
 
 static const struct attref *find_att(const struct reader *r, unsigned long rel, long num)
 {
-	struct attref key = { rel, num, NULL, NULL };
+	struct attref key = { rel, num, NULL, NULL, 0, 0 };
 	return r->atts ? bsearch(&key, r->atts, r->natts, sizeof(key), attref_cmp) : NULL;
 }
 
@@ -650,6 +678,49 @@ static void read_constraints(struct reader *r, const PGresult *res)
 	}
 }
 
+/* The default opclass of access method am for type (exact type: a domain or a binary-
+ * coercible type is left to the server), 0 when none. */
+static unsigned long default_opclass(const struct reader *r, unsigned long am, unsigned long type)
+{
+	for (int i = 0; r->opclasses && i < PQntuples(r->opclasses); i++)
+		if (strtoul(PQgetvalue(r->opclasses, i, 0), NULL, 10) == am &&
+		    strtoul(PQgetvalue(r->opclasses, i, 1), NULL, 10) == type)
+			return strtoul(PQgetvalue(r->opclasses, i, 2), NULL, 10);
+	return 0;
+}
+
+/* pg_get_indexdef() of row i of Q_INDEXES, put together here (the query let through only
+ * plain-column keys with no options): NULL when a key's opclass or collation is not its
+ * column's default, which the text would then name. */
+static const char *compose_indexdef(struct reader *r, const PGresult *res, int i)
+{
+	unsigned long rel = strtoul(val(res, i, 8), NULL, 10), am = strtoul(val(res, i, 15), NULL, 10);
+	const char *keys = val(res, i, 9), *opcs = val(res, i, 16), *colls = val(res, i, 17);
+	const char *cols[32]; /* INDEX_MAX_KEYS */
+	const char *def = NULL;
+	size_t n = 0;
+	unsigned long num, opc, coll;
+
+	while (cmig_pgdef_next_num(&keys, &num)) {
+		const struct attref *a = find_att(r, rel, (long)num);
+		if (n == sizeof(cols) / sizeof(*cols) || !a || !cmig_pgdef_next_num(&opcs, &opc) ||
+		    !cmig_pgdef_next_num(&colls, &coll) || opc != default_opclass(r, am, a->type) ||
+		    (coll && coll != a->coll))
+			return NULL;
+		cols[n++] = a->quoted;
+	}
+	if (!n)
+		return NULL;
+	cmig_buf b = CMIG_BUF_INIT;
+	if (cmig_pgdef_index(&b, bval(res, i, 3), val(res, i, 11), val(res, i, 12), val(res, i, 13),
+	                     val(res, i, 14), cols, n) == CMIG_OK)
+		def = STR(r, b.ptr);
+	else
+		r->oom = true;
+	cmig_buf_release(&b);
+	return def;
+}
+
 static void read_indexes(struct reader *r, const PGresult *res)
 {
 	for (int i = 0; i < PQntuples(res) && !r->oom; i++) {
@@ -662,6 +733,8 @@ static void read_indexes(struct reader *r, const PGresult *res)
 		x.table = STR(r, val(res, i, 2));
 		x.unique = bval(res, i, 3);
 		x.definition = STR(r, val(res, i, 4));
+		if (!x.definition)
+			x.definition = compose_indexdef(r, res, i);
 		x.where = STR(r, val(res, i, 5));
 		if (val(res, i, 6))
 			split_names(r, &x.keys, val(res, i, 6));
@@ -671,6 +744,12 @@ static void read_indexes(struct reader *r, const PGresult *res)
 		if (CMIG_VEC_PUSH(&r->s->indexes, x)) {
 			free(x.keys.items);
 			r->oom = true;
+			break;
+		}
+		if (!x.definition) {
+			struct pending_def p = { strtoul(val(res, i, 18), NULL, 10), r->s->indexes.n - 1 };
+			if (CMIG_VEC_PUSH(&r->idx_defs, p))
+				r->oom = true;
 		}
 	}
 }
@@ -742,14 +821,62 @@ static void read_unsupported(struct reader *r, const PGresult *res)
 		}
 }
 
+/* The second round trip, in the same transaction: the texts of the indexes the client did
+ * not put together, then COMMIT when the transaction is ours. */
+static int read_pending(struct reader *r, bool own_txn, cmig_diags *d)
+{
+	struct pg_backend *be = r->be;
+	long idx = -1;
+	int rc;
+
+	cmig_pg_clear(be);
+	if (r->idx_defs.n) {
+		cmig_buf q = CMIG_BUF_INIT;
+		int brc = cmig_buf_puts(&q, "SELECT pg_catalog.pg_get_indexdef(u.i) FROM "
+		                            "unnest('{");
+		for (size_t k = 0; k < r->idx_defs.n; k++)
+			brc |= cmig_buf_printf(&q, "%s%lu", k ? "," : "", r->idx_defs.items[k].oid);
+		brc |= cmig_buf_puts(&q, "}'::pg_catalog.oid[]) WITH ORDINALITY u(i, o) ORDER BY u.o");
+		if (brc == CMIG_OK)
+			idx = cmig_pg_queue(be, q.ptr, q.len, "reading the schema");
+		cmig_buf_release(&q);
+		if (idx < 0)
+			return cmig_diag_oom(d);
+		be->queue.items[idx].keep = true;
+	}
+	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+		return cmig_diag_oom(d);
+	if (!be->queue.n)
+		return CMIG_OK;
+	rc = cmig_pg_flush(be, d);
+	if (rc)
+		return rc;
+	if (idx >= 0) {
+		const PGresult *res = be->queue.items[idx].res;
+		if (!res || PQntuples(res) != (int)r->idx_defs.n)
+			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+			                       "reading the schema: index definitions were not returned");
+		for (size_t k = 0; k < r->idx_defs.n && !r->oom; k++) {
+			const char *def = val(res, (int)k, 0);
+			if (!def)
+				r->missing = true; /* dropped meanwhile */
+			r->s->indexes.items[r->idx_defs.items[k].item].definition = STR(r, def);
+		}
+	}
+	return CMIG_OK;
+}
+
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
 {
 	struct pg_backend *be = (struct pg_backend *)base;
-	struct reader r = { be, NULL, d, false, false, NULL, NULL, 0 };
+	struct reader r;
 	long idx[Q_COUNT];
 	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
 	int rc;
 
+	memset(&r, 0, sizeof(r));
+	r.be = be;
+	r.d = d;
 	*out = NULL;
 	r.s = cmig_schema_new(CMIG_SCH_POSTGRESQL);
 	if (!r.s)
@@ -763,27 +890,26 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 		                  "reading the schema") < 0)
 			goto oom;
 	for (int q = 0; q < Q_COUNT; q++) {
-		idx[q] = cmig_pg_queue(be, queries[q], strlen(queries[q]), "reading the schema");
+		const char *sql = queries[q];
+		if (q == Q_INDEXES)
+			sql = PQserverVersion(be->conn) >= 150000 ? indexes_query_15 : indexes_query;
+		idx[q] = cmig_pg_queue(be, sql, strlen(sql), "reading the schema");
 		if (idx[q] < 0)
 			goto oom;
 		be->queue.items[idx[q]].keep = true;
 	}
-	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
-		goto oom;
+	/* COMMIT comes with the second round trip (read_pending) */
 	rc = cmig_pg_flush(be, d);
-	if (rc) {
-		cmig_pg_clear(be);
-		cmig_schema_free(r.s);
-		return rc;
-	}
+	if (rc)
+		goto fail;
 #define RES(q) (be->queue.items[idx[q]].res)
 	for (int q = 0; q < Q_COUNT; q++)
 		if (!RES(q)) {
-			cmig_pg_clear(be);
-			cmig_schema_free(r.s);
-			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
-			                       "reading the schema: query %d returned no rows", q);
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+			                     "reading the schema: query %d returned no rows", q);
+			goto fail;
 		}
+	r.opclasses = RES(Q_OPCLASSES);
 	read_session(&r, RES(Q_SESSION));
 	read_schemas(&r, RES(Q_SCHEMAS));
 	read_extensions(&r, RES(Q_EXTENSIONS));
@@ -802,8 +928,17 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	read_grants(&r, RES(Q_GRANTS));
 	read_unsupported(&r, RES(Q_UNSUPPORTED));
 #undef RES
-	cmig_pg_clear(be);
+	/* the results die here: nothing read from them is used after */
 	free(r.atts);
+	r.atts = NULL;
+	r.opclasses = NULL;
+	if (r.oom)
+		goto oom;
+	rc = read_pending(&r, own_txn, d);
+	if (rc)
+		goto fail;
+	cmig_pg_clear(be);
+	free(r.idx_defs.items);
 	if (r.oom) {
 		cmig_schema_free(r.s);
 		return cmig_diag_oom(d);
@@ -817,7 +952,14 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	*out = r.s;
 	return CMIG_OK;
 oom:
+	rc = cmig_diag_oom(d);
+fail:
 	cmig_pg_clear(be);
+	free(r.atts);
+	free(r.idx_defs.items);
 	cmig_schema_free(r.s);
-	return cmig_diag_oom(d);
+	/* our transaction, left open or failed by the error: end it */
+	if (own_txn && PQtransactionStatus(be->conn) != PQTRANS_IDLE)
+		cmig_pg_exec(be, "ROLLBACK", "rolling back", NULL);
+	return rc;
 }
