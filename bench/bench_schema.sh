@@ -23,12 +23,20 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-timeit() { # command... -> median seconds over RUNS
+# timepair A B: run the commands (functions or programs, no arguments) alternately, RUNS times
+# each, and print their median wall times in seconds, "A B". Alternating puts a burst of
+# background work (the cluster checkpointing after step 1's CREATEs, another process) on both
+# sides instead of on whichever ran then; EPOCHREALTIME reads the clock without forking, so
+# no process start is counted into either side.
+timepair() {
+	local fa fb t0 t1
+	fa=$(mktemp) fb=$(mktemp)
 	for _ in $(seq "$RUNS"); do
-		local t0 t1
-		t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-		echo "scale=4; ($t1 - $t0) / 1000000000" | bc
-	done | median
+		t0=${EPOCHREALTIME/./}; "$1" >/dev/null 2>&1; t1=${EPOCHREALTIME/./}; echo $((t1 - t0)) >>"$fa"
+		t0=${EPOCHREALTIME/./}; "$2" >/dev/null 2>&1; t1=${EPOCHREALTIME/./}; echo $((t1 - t0)) >>"$fb"
+	done
+	echo "$(median <"$fa" | awk '{printf "%.4f", $1 / 1e6}') $(median <"$fb" | awk '{printf "%.4f", $1 / 1e6}')"
+	rm -f "$fa" "$fb"
 }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
@@ -50,15 +58,17 @@ PGOPTIONS=-cclient_min_messages=warning psql -X -q -d postgres -c "DROP DATABASE
 psql -X -q -d bench_schema -f "$W/schema.sql" >/dev/null
 PGURL="postgresql:///bench_schema?host=$PGHOST&port=$PGPORT"
 { "$CMIG" --url "$PGURL" dump >"$W/dump.sql" && grep -q 'CREATE TABLE t300' "$W/dump.sql"; } || { echo "cmig dump (postgresql) failed"; exit 1; }
-c=$(timeit "$CMIG" --url "$PGURL" dump)
-p=$(timeit pg_dump --schema-only -d bench_schema)
+cmig_pg_dump() { "$CMIG" --url "$PGURL" dump; }
+pg_dump_schema() { pg_dump --schema-only -d bench_schema; }
+read -r c p < <(timepair cmig_pg_dump pg_dump_schema)
 echo "dump postgresql ($N tables): cmig ${c}s, pg_dump --schema-only ${p}s, ratio $(ratio "$c" "$p") (goal <= 0.5)"
 
 # ---- 2. SQLite dump ---------------------------------------------------------------------------
 sqlite3 "$W/app.db" <"$W/schema.sql"
 { "$CMIG" --url "sqlite:///$W/app.db" dump >"$W/dump.sql" && grep -q 'CREATE TABLE t300' "$W/dump.sql"; } || { echo "cmig dump (sqlite) failed"; exit 1; }
-c=$(timeit "$CMIG" --url "sqlite:///$W/app.db" dump)
-s=$(timeit sqlite3 "$W/app.db" .schema)
+cmig_sqlite_dump() { "$CMIG" --url "sqlite:///$W/app.db" dump; }
+sqlite3_schema() { sqlite3 "$W/app.db" .schema; }
+read -r c s < <(timepair cmig_sqlite_dump sqlite3_schema)
 echo "dump sqlite ($N tables): cmig ${c}s, sqlite3 .schema ${s}s, ratio $(ratio "$c" "$s") (goal <= 2)"
 
 # ---- 3. diff on a 300-revision chain ------------------------------------------------------------
@@ -77,8 +87,9 @@ cp "$W/schema.sql" "$P/schema.sql"
 sed -n '/migrate:up/,/migrate:down/p' "$P"/versions/*.sql | grep -v migrate: >"$W/chain.sql"
 # once untimed: the chain and schema.sql agree (exit 0), so the timing is of a full, passing run
 (cd "$P" && "$CMIG" diff >/dev/null) || { echo "cmig diff: exit $? (0 expected)"; exit 1; }
-c=$(cd "$P" && timeit "$CMIG" diff)
-l=$(timeit sh -c "sqlite3 :memory: <'$W/chain.sql' && sqlite3 :memory: <'$W/schema.sql'")
+cmig_diff() { (cd "$P" && "$CMIG" diff); }
+sqlite3_load_both() { sqlite3 :memory: <"$W/chain.sql" && sqlite3 :memory: <"$W/schema.sql"; }
+read -r c l < <(timepair cmig_diff sqlite3_load_both)
 echo "diff sqlite ($N tables, $N revisions): cmig ${c}s, sqlite3 loading both ${l}s, ratio $(ratio "$c" "$l") (goal <= 1.5)"
 
 # ---- 4. autogenerate vs Alembic ------------------------------------------------------------------
@@ -94,7 +105,6 @@ sed -i 's/^CREATE TABLE t001 (id INTEGER PRIMARY KEY, name TEXT NOT NULL,/CREATE
 	{ echo "cmig revision --autogenerate failed"; exit 1; }
 grep -q 'ADD COLUMN extra' "$P"/versions/zz_*.sql || { echo "cmig did not write ADD COLUMN extra"; exit 1; }
 rm "$P"/versions/zz_*.sql
-c=$(cd "$P" && timeit sh -c "'$CMIG' revision --autogenerate -m extra --rev-id zz && rm versions/zz_*.sql")
 A=$W/alembic
 mkdir -p "$A"
 cd "$A"
@@ -121,5 +131,7 @@ grep -q "add_column('t001', sa.Column('extra'" migrations/versions/*.py ||
 [ "$(grep -c 'op\.' migrations/versions/*.py)" = 2 ] ||
 	{ echo "alembic found more than the one change:"; sed -n '/def upgrade/,$p' migrations/versions/*.py; exit 1; }
 rm -f migrations/versions/*.py
-a=$(timeit sh -c "'$PY' -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py")
+cmig_autogenerate() { (cd "$P" && "$CMIG" revision --autogenerate -m extra --rev-id zz && rm versions/zz_*.sql); }
+alembic_autogenerate() { "$PY" -m alembic revision --autogenerate -m extra && rm -f migrations/versions/*.py; }
+read -r c a < <(timepair cmig_autogenerate alembic_autogenerate)
 echo "autogenerate ($N tables): cmig ${c}s (proof included), alembic ${a}s, ratio $(ratio "$c" "$a") (goal <= 0.1)"

@@ -2,11 +2,12 @@
  * sqlite_schema.c - the SQLite reader: a live database → the schema model (schema/schema.h).
  *
  * Sources: sqlite_master for the objects and their stored text; PRAGMA table_xinfo for
- * columns (declared type, nullability, default, primary-key place, hidden/generated);
- * PRAGMA foreign_key_list for each foreign key's columns, parent and actions; PRAGMA
- * index_list/index_xinfo for indexes; and the CREATE TABLE text parsed by batch/table.c for
- * what no PRAGMA gives (constraint names, CHECK expressions, collations, generated
- * expressions, DEFERRABLE, AUTOINCREMENT, STRICT/WITHOUT ROWID).
+ * columns (declared type, nullability, default, primary-key place, hidden/generated); and
+ * the stored CREATE text, parsed (batch/table.c, sqltext.c), for everything else: constraint
+ * names, CHECK expressions, foreign keys with their actions and DEFERRABLE, collations,
+ * generated expressions, AUTOINCREMENT, STRICT/WITHOUT ROWID, index keys, WHERE and UNIQUE.
+ * One PRAGMA a table, not four: a prepared PRAGMA costs about as much as reading the table
+ * (bench/bench_schema.sh, `cmig dump` against `sqlite3 .schema`).
  *
  * Left out (SPEC §8): sqlite_* internal objects, cmig's own tables (settings->tables), the
  * shadow tables of a virtual table (PRAGMA table_list says "shadow"), and the indexes SQLite
@@ -70,13 +71,38 @@ static bool is_cmig_table(const struct reader *r, const char *name)
 
 /* ---- foreign-key text: actions and deferrability as written ----------------------------- */
 
+/* The action at token i ("SET NULL", "SET DEFAULT", "CASCADE", "RESTRICT", "NO ACTION"), spelled
+ * as PRAGMA foreign_key_list spells it; NULL for anything else. */
+static const char *fk_action(const cmig_stoks *tk, size_t i)
+{
+	if (cmig_stoks_is(tk, i, "SET"))
+		return cmig_stoks_is(tk, i + 1, "NULL")      ? "SET NULL"
+		       : cmig_stoks_is(tk, i + 1, "DEFAULT") ? "SET DEFAULT"
+		                                             : NULL;
+	if (cmig_stoks_is(tk, i, "NO"))
+		return cmig_stoks_is(tk, i + 1, "ACTION") ? "NO ACTION" : NULL;
+	return cmig_stoks_is(tk, i, "CASCADE")    ? "CASCADE"
+	       : cmig_stoks_is(tk, i, "RESTRICT") ? "RESTRICT"
+	                                          : NULL;
+}
+
+/* ON DELETE/ON UPDATE actions (the last of each wins, as in SQLite) and deferrability, from
+ * the text after REFERENCES: what PRAGMA foreign_key_list would report, without a statement
+ * prepared per table. Quoted names are not words, so a table called "on" cannot mislead it. */
 static void fk_text_options(struct cmig_sch_constraint *c, const char *body)
 {
 	cmig_stoks tk = CMIG_STOKS_INIT;
 	if (!body || cmig_stoks_build(&tk, body, 0, strlen(body)))
 		return;
 	for (size_t i = 0; i < tk.n; i++) {
-		if (cmig_stoks_is(&tk, i, "NOT") && cmig_stoks_is(&tk, i + 1, "DEFERRABLE")) {
+		if (cmig_stoks_is(&tk, i, "ON") &&
+		    (cmig_stoks_is(&tk, i + 1, "DELETE") || cmig_stoks_is(&tk, i + 1, "UPDATE"))) {
+			const char *a = fk_action(&tk, i + 2);
+			if (a && cmig_stoks_is(&tk, i + 1, "DELETE"))
+				c->on_delete = a;
+			else if (a)
+				c->on_update = a;
+		} else if (cmig_stoks_is(&tk, i, "NOT") && cmig_stoks_is(&tk, i + 1, "DEFERRABLE")) {
 			c->deferrable = false;
 			i++;
 		} else if (cmig_stoks_is(&tk, i, "DEFERRABLE")) {
@@ -157,70 +183,148 @@ oom:
 	return cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
 }
 
-static bool same_cols(const cmig_sch_names *a, const cmig_sch_names *b)
+/* ---- columns ------------------------------------------------------------------------------
+ * PRAGMA table_xinfo is the authority, but preparing it costs as much again as everything else
+ * read for a table. For a table whose text leaves nothing to SQLite's own conventions the
+ * parsed text gives the same row, field by field: name (unquoted), declared type (the span as
+ * written, a standard name upper-cased), NOT NULL, DEFAULT (the span after the keyword, "(…)" unwrapped), primary-key
+ * place. Anything else goes to the PRAGMA: WITHOUT ROWID (its key columns are NOT NULL
+ * unwritten), generated columns (hidden, and SQLite trims "GENERATED ALWAYS" off the type),
+ * a quoted type (SQLite dequotes it), a column with two DEFAULTs, a key column not found.
+ * test_schema_read_columns_from_text holds both paths equal on columns written every way. */
+
+static long pk_place(const struct cmig_table *p, size_t col)
 {
-	if (a->n != b->n)
+	char *const *keys;
+	size_t n = cmig_table_primary_key(p, &keys);
+	for (size_t i = 0; i < n; i++)
+		if (cmig_table_column(p, keys[i]) == (long)col)
+			return (long)i + 1;
+	return 0;
+}
+
+static bool text_gives_columns(const struct cmig_table *p)
+{
+	char *const *keys;
+	size_t nkeys = cmig_table_primary_key(p, &keys);
+	if (p->without_rowid)
 		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (!cmig_sqltext_name_eq(a->items[i], b->items[i]))
+	for (size_t i = 0; i < nkeys; i++)
+		if (cmig_table_column(p, keys[i]) < 0)
 			return false;
+	for (size_t i = 0; i < p->ncols; i++) {
+		const struct cmig_column *c = &p->cols[i];
+		size_t defaults = 0;
+		if (strpbrk(c->type, "\"'`[") || cmig_column_generated(c))
+			return false;
+		for (size_t k = 0; k < c->ncons; k++)
+			defaults += c->cons[k].kind == CMIG_CONS_DEFAULT;
+		if (defaults > 1)
+			return false;
+	}
 	return true;
 }
 
-/* Complete the foreign keys parsed from the text with PRAGMA foreign_key_list: the parent's
- * columns SQLite resolved and the ON DELETE/ON UPDATE actions, matched by child columns. */
-static int read_foreign_keys(struct reader *r, struct cmig_sch_table *t)
+/* The declared type as SQLite keeps it: since 3.37 (STRICT tables) a type that is one of the
+ * standard names, in any case, is stored as that name in upper case. */
+static const char *type_text(struct reader *r, const char *type)
+{
+	static const char *const std[] = { "ANY", "BLOB", "INT", "INTEGER", "REAL", "TEXT" };
+	if (sqlite3_libversion_number() >= 3037000)
+		for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++)
+			if (strcasecmp(type, std[i]) == 0)
+				return std[i];
+	return STR(r, type);
+}
+
+/* DEFAULT's value as SQLite keeps it: "(expr)" loses its parentheses and the spaces inside
+ * them (the span between, trimmed); any other value is the span as written. */
+static const char *default_text(struct reader *r, const char *body)
+{
+	size_t a = 1, b = strlen(body);
+	if (body[0] != '(' || b < 2)
+		return STR(r, body);
+	b--; /* the matching ')' ends the span: the parser took one parenthesised group */
+	while (a < b && strchr(" \t\n\f\r", body[a]))
+		a++;
+	while (b > a && strchr(" \t\n\f\r", body[b - 1]))
+		b--;
+	return cmig_schema_strn(r->s, body + a, b - a, &r->oom);
+}
+
+static int columns_from_text(struct reader *r, struct cmig_sch_table *t,
+                             const struct cmig_table *p)
+{
+	for (size_t i = 0; i < p->ncols; i++) {
+		const struct cmig_column *pc = &p->cols[i];
+		struct cmig_sch_column c;
+		long k = cmig_column_find(pc, CMIG_CONS_DEFAULT);
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, pc->name);
+		c.decl_type = type_text(r, pc->type);
+		c.type = c.decl_type;
+		c.affinity = cmig_schema_affinity(c.decl_type ? c.decl_type : "");
+		c.not_null = cmig_column_find(pc, CMIG_CONS_NOT_NULL) >= 0;
+		c.default_expr = k >= 0 ? default_text(r, pc->cons[k].body) : NULL;
+		c.pk_position = (int)pk_place(p, i);
+		c.position = (int)i + 1;
+		if (r->oom || CMIG_VEC_PUSH(&t->columns, c))
+			return cmig_diag_oom(r->d);
+	}
+	return CMIG_OK;
+}
+
+static int columns_from_pragma(struct reader *r, struct cmig_sch_table *t, const char *name)
 {
 	sqlite3_stmt *st;
-	int rc = pragma(r, &st, "foreign_key_list", t->name), step;
-	long cur_id = -1;
-	cmig_sch_names from = CMIG_VEC_INIT, to = CMIG_VEC_INIT;
-	const char *on_update = NULL, *on_delete = NULL, *parent = NULL;
-
+	int step, rc = pragma(r, &st, "table_xinfo", name);
 	if (rc)
 		return rc;
-	for (;;) {
-		step = sqlite3_step(st);
-		long id = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : -2;
-		if (id != cur_id && cur_id != -1) {
-			/* one whole foreign key collected: find its parsed twin */
-			for (size_t i = 0; i < t->constraints.n; i++) {
-				struct cmig_sch_constraint *c = &t->constraints.items[i];
-				if (c->kind != CMIG_SCH_FOREIGN || !same_cols(&c->cols, &from) ||
-				    (c->ref_table && !cmig_sqltext_name_eq(c->ref_table, parent)))
-					continue;
-				c->on_update = on_update;
-				c->on_delete = on_delete;
-				if (c->ref_cols.n == 0 && to.n == from.n) {
-					bool all = true;
-					for (size_t k = 0; k < to.n; k++)
-						all = all && to.items[k];
-					if (all) {
-						for (size_t k = 0; k < to.n && !r->oom; k++)
-							if (CMIG_VEC_PUSH(&c->ref_cols, to.items[k]))
-								r->oom = true;
-					}
-				}
-				break;
-			}
-			from.n = to.n = 0;
-		}
-		if (step != SQLITE_ROW)
-			break;
-		cur_id = id;
-		parent = STR(r, col_text(st, 2));
-		if (CMIG_VEC_PUSH(&from, STR(r, col_text(st, 3))) ||
-		    CMIG_VEC_PUSH(&to, STR(r, col_text(st, 4))))
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cmig_sch_column c;
+		memset(&c, 0, sizeof(c));
+		c.name = STR(r, col_text(st, 1));
+		c.decl_type = STR(r, col_text(st, 2) ? col_text(st, 2) : "");
+		c.type = c.decl_type;
+		c.affinity = cmig_schema_affinity(c.decl_type ? c.decl_type : "");
+		c.not_null = sqlite3_column_int(st, 3) != 0;
+		c.default_expr = STR(r, col_text(st, 4));
+		c.pk_position = sqlite3_column_int(st, 5);
+		c.hidden = sqlite3_column_int(st, 6) == 1;
+		c.position = (int)t->columns.n + 1;
+		if (r->oom || CMIG_VEC_PUSH(&t->columns, c)) {
 			r->oom = true;
-		on_update = STR(r, col_text(st, 5));
-		on_delete = STR(r, col_text(st, 6));
+			break;
+		}
 	}
-	free(from.items);
-	free(to.items);
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return rd_fail(r, "foreign_key_list");
-	return r->oom ? cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory") : CMIG_OK;
+	if (r->oom)
+		return cmig_diag_oom(r->d);
+	return step == SQLITE_DONE ? CMIG_OK : rd_fail(r, "table_xinfo");
+}
+
+/* What only the text says of a column: collation, generated expression, AUTOINCREMENT, rowid
+ * alias. */
+static void column_extras(struct cmig_sch_table *t, const struct cmig_table *p, struct reader *r)
+{
+	long alias = cmig_table_rowid_alias(p);
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct cmig_sch_column *c = &t->columns.items[i];
+		long ci = c->name ? cmig_table_column(p, c->name) : -1, k;
+		if (ci < 0)
+			continue;
+		const struct cmig_column *pc = &p->cols[ci];
+		if ((k = cmig_column_find(pc, CMIG_CONS_COLLATE)) >= 0)
+			c->collation = STR(r, pc->cons[k].body);
+		if ((k = cmig_column_find(pc, CMIG_CONS_GENERATED)) >= 0) {
+			c->generated = STR(r, pc->cons[k].body);
+			c->generated_stored = pc->cons[k].stored;
+		}
+		k = cmig_column_find(pc, CMIG_CONS_PRIMARY);
+		if (k >= 0 && pc->cons[k].autoincrement)
+			t->autoincrement = true;
+		c->rowid_alias = ci == alias;
+	}
 }
 
 static int read_table(struct reader *r, const char *name, const char *sql, bool is_virtual)
@@ -228,8 +332,7 @@ static int read_table(struct reader *r, const char *name, const char *sql, bool 
 	struct cmig_sch_table t;
 	struct cmig_table parsed;
 	bool have_parse = false;
-	sqlite3_stmt *st;
-	int rc, step;
+	int rc;
 
 	memset(&t, 0, sizeof(t));
 	memset(&parsed, 0, sizeof(parsed));
@@ -252,54 +355,12 @@ static int read_table(struct reader *r, const char *name, const char *sql, bool 
 		t.strict = parsed.strict;
 	}
 
-	if ((rc = pragma(r, &st, "table_xinfo", name)))
+	rc = have_parse && text_gives_columns(&parsed) ? columns_from_text(r, &t, &parsed)
+	                                               : columns_from_pragma(r, &t, name);
+	if (rc)
 		goto out;
-	long alias = have_parse ? cmig_table_rowid_alias(&parsed) : -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct cmig_sch_column c;
-		int hidden = sqlite3_column_int(st, 6);
-		memset(&c, 0, sizeof(c));
-		c.name = STR(r, col_text(st, 1));
-		c.decl_type = STR(r, col_text(st, 2) ? col_text(st, 2) : "");
-		c.type = c.decl_type;
-		c.affinity = cmig_schema_affinity(c.decl_type);
-		c.not_null = sqlite3_column_int(st, 3) != 0;
-		c.default_expr = STR(r, col_text(st, 4));
-		c.pk_position = sqlite3_column_int(st, 5);
-		c.hidden = hidden == 1;
-		c.position = (int)t.columns.n + 1;
-		if (have_parse && c.name) {
-			long ci = cmig_table_column(&parsed, c.name);
-			if (ci >= 0) {
-				const struct cmig_column *pc = &parsed.cols[ci];
-				long k = cmig_column_find(pc, CMIG_CONS_COLLATE);
-				if (k >= 0)
-					c.collation = STR(r, pc->cons[k].body);
-				k = cmig_column_find(pc, CMIG_CONS_GENERATED);
-				if (k >= 0) {
-					c.generated = STR(r, pc->cons[k].body);
-					c.generated_stored = pc->cons[k].stored;
-				}
-				k = cmig_column_find(pc, CMIG_CONS_PRIMARY);
-				if (k >= 0 && pc->cons[k].autoincrement)
-					t.autoincrement = true;
-				c.rowid_alias = ci == alias;
-			}
-		}
-		if (r->oom || CMIG_VEC_PUSH(&t.columns, c)) {
-			r->oom = true;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (r->oom) {
-		rc = cmig_diag_error(r->d, NULL, 0, CMIG_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (step != SQLITE_DONE) {
-		rc = rd_fail(r, "table_xinfo");
-		goto out;
-	}
+	if (have_parse)
+		column_extras(&t, &parsed, r);
 
 	if (have_parse) {
 		struct cmig_pgname *names = NULL;
@@ -324,8 +385,6 @@ static int read_table(struct reader *r, const char *name, const char *sql, bool 
 			}
 		}
 		cmig_pgnames_free(names, nnames);
-		if (!rc)
-			rc = read_foreign_keys(r, &t);
 	}
 	if (!rc && t.autoincrement) {
 		struct cmig_sch_sequence q;
@@ -378,6 +437,8 @@ static int index_text(struct reader *r, struct cmig_sch_index *ix, const char *s
 			open = i;
 			break;
 		}
+	/* "CREATE UNIQUE INDEX": what PRAGMA index_list's "unique" says for an index with text */
+	ix->unique = cmig_stoks_is(&tk, 1, "UNIQUE");
 	if (i == tk.n || tk.items[open].match >= tk.n) {
 		cmig_stoks_release(&tk);
 		return cmig_diag_error(r->d, NULL, 0, CMIG_ERROR, NULL,
@@ -406,21 +467,12 @@ static int index_text(struct reader *r, struct cmig_sch_index *ix, const char *s
 static int read_index(struct reader *r, const char *name, const char *table, const char *sql)
 {
 	struct cmig_sch_index ix;
-	sqlite3_stmt *st;
-	int rc, step;
+	int rc;
 
 	memset(&ix, 0, sizeof(ix));
 	ix.name = STR(r, name);
 	ix.table = STR(r, table);
 	ix.definition = STR(r, sql);
-	if ((rc = pragma(r, &st, "index_list", table)))
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (col_text(st, 1) && strcmp(col_text(st, 1), name) == 0)
-			ix.unique = sqlite3_column_int(st, 2) != 0;
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE)
-		return rd_fail(r, "index_list");
 	if ((rc = index_text(r, &ix, sql)) == CMIG_OK && !r->oom &&
 	    CMIG_VEC_PUSH(&r->s->indexes, ix) == 0)
 		return CMIG_OK;
@@ -435,6 +487,15 @@ static int shadow_tables(struct reader *r, cmig_sch_names *out)
 {
 	sqlite3_stmt *st;
 	int step;
+	/* table_list builds a row for every table: ask it only when a virtual table exists */
+	if (sqlite3_prepare_v2(r->be->db,
+	                       "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND "
+	                       "sql LIKE 'CREATE VIRTUAL%' LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return rd_fail(r, "sqlite_master");
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return step == SQLITE_DONE ? CMIG_OK : rd_fail(r, "sqlite_master");
 	if (sqlite3_prepare_v2(r->be->db,
 	                       "SELECT name FROM pragma_table_list WHERE schema = 'main' "
 	                       "AND type = 'shadow'", -1, &st, NULL) != SQLITE_OK)

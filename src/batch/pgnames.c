@@ -162,18 +162,33 @@ static int column_part(char **out, const struct ctx *c, const struct cmig_cons *
 }
 
 /* PostgreSQL names a CHECK after its column only when the expression uses exactly one
- * (*out NULL otherwise); out of memory is an error, as in column_part. */
+ * (*out NULL otherwise); out of memory is an error, as in column_part. The expression is
+ * tokenized once and each name looked up, not once per column of the table. */
 static int check_part(char **out, const struct ctx *c, const struct cmig_cons *k)
 {
+	const char *body = k->body ? k->body : "";
+	cmig_stoks t;
 	long found = -1;
 	*out = NULL;
-	for (size_t i = 0; i < c->t->ncols; i++) {
-		if (cmig_sqltext_uses_column(k->body ? k->body : "", c->t->cols[i].name)) {
-			if (found >= 0)
-				return CMIG_OK;
-			found = (long)i;
+	if (cmig_stoks_build(&t, body, 0, strlen(body)))
+		return CMIG_ENOMEM;
+	for (size_t i = 0; i < t.n && found != -2; i++) {
+		char *u;
+		long ci;
+		if (t.items[i].kind != CMIG_TOK_WORD && t.items[i].kind != CMIG_TOK_QIDENT)
+			continue;
+		if (t.items[i].kind == CMIG_TOK_WORD && cmig_stoks_punct(&t, i + 1, '('))
+			continue; /* a function call */
+		if (!(u = cmig_stoks_name(&t, i))) {
+			cmig_stoks_release(&t);
+			return CMIG_ENOMEM;
 		}
+		ci = cmig_table_column(c->t, u);
+		free(u);
+		if (ci >= 0)
+			found = found >= 0 && found != ci ? -2 : ci;
 	}
+	cmig_stoks_release(&t);
 	if (found < 0)
 		return CMIG_OK;
 	*out = cmig_pgnames_fold(c->t->cols[found].name, c->t->cols[found].quoted);

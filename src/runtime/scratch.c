@@ -200,6 +200,9 @@ int cmig_scratch_open(struct cmig_scratch *out, const struct cmig_runtime *rt,
 
 void cmig_scratch_close(struct cmig_scratch *s)
 {
+	/* never opened (a zeroed struct: its watch_fd 0 is not ours) or closed already */
+	if (!s->ops)
+		return;
 	if (s->be) {
 		s->be->ops->close(s->be);
 		s->be = NULL;
@@ -229,6 +232,7 @@ void cmig_scratch_close(struct cmig_scratch *s)
 	}
 	cmig_dburl_release(&s->url);
 	cmig_dburl_release(&s->admin);
+	s->ops = NULL;
 }
 
 /* One section on the scratch: prepare, begin, run, (version), commit. */

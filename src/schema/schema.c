@@ -69,6 +69,14 @@ const char *cmig_schema_str(struct cmig_schema *s, const char *str, bool *oom)
 	return p;
 }
 
+const char *cmig_schema_strn(struct cmig_schema *s, const char *str, size_t n, bool *oom)
+{
+	char *p = cmig_arena_strndup(&s->arena, str, n);
+	if (!p)
+		*oom = true;
+	return p;
+}
+
 int cmig_schema_name_push(struct cmig_schema *s, cmig_sch_names *v, const char *name)
 {
 	bool oom = false;

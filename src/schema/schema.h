@@ -242,6 +242,8 @@ void cmig_schema_free(struct cmig_schema *s);
 
 /* A copy of str in the schema's arena (NULL stays NULL). Sets *oom on failure. */
 const char *cmig_schema_str(struct cmig_schema *s, const char *str, bool *oom);
+/* The same for the n bytes at str (need not be NUL-terminated). */
+const char *cmig_schema_strn(struct cmig_schema *s, const char *str, size_t n, bool *oom);
 /* Append a copy of name to a name list. CMIG_OK or CMIG_ENOMEM. */
 int cmig_schema_name_push(struct cmig_schema *s, cmig_sch_names *v, const char *name);
 

@@ -108,14 +108,23 @@ int cmig_buf_putc(cmig_buf *b, char c)
 
 int cmig_buf_vprintf(cmig_buf *b, const char *fmt, va_list ap)
 {
+	size_t avail = b->cap ? b->cap - b->len : 0;
 	va_list cp;
 	int n, rc;
 
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
 	if (b->err)
 		return b->err;
+	/* One pass when the text fits the room already there (as git's strbuf does); otherwise the
+	 * first pass measured it: grow, write. Either way as many allocations as before. */
+	va_copy(cp, ap);
+	n = vsnprintf(avail ? b->ptr + b->len : NULL, avail, fmt, cp);
+	va_end(cp);
+	if (n >= 0 && (size_t)n < avail && !(b->max && b->len + (size_t)n > b->max)) {
+		b->len += (size_t)n;
+		return CMIG_OK;
+	}
+	if (avail)
+		b->ptr[b->len] = '\0'; /* a partial write: the string ends where it did */
 	if (n < 0)
 		return fail(b, CMIG_ERROR);
 	rc = cmig_buf_grow(b, (size_t)n);

@@ -5,10 +5,12 @@
  * cmig_version_string() (the lazily filled static buffers of api.c and backend.c). Half the
  * threads read versions/ from disk, half use embedded files. Every thread must finish at head
  * with its own version row. Then eight threads share one project opened from versions/ (whose
- * texts are read again on first use, under one lock). scripts/test.sh runs it under
- * ThreadSanitizer too, which fails it on any data race.
+ * texts are read again on first use, under one lock). Then eight threads compare schemas
+ * (cmig_diff, cmig_revision_autogenerate), each call running a second thread of its own.
+ * scripts/test.sh runs it under ThreadSanitizer too, which fails it on any data race.
  *
- * Paths are absolute and no cmig.yaml is read: the working directory is shared by threads.
+ * Paths are absolute (the working directory is shared by threads); only the schema test reads
+ * a cmig.yaml, its own, by an absolute config_path.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -273,11 +275,134 @@ static void test_api_threads_one_shared_project(void **state)
 	}
 }
 
+/* Schema comparison in every thread at once (issue 13): cmig_diff and
+ * cmig_revision_autogenerate load the head and the declared schema side by side on a thread
+ * of their own (runtime/autogen.c), so each call here runs two threads. Each project declares
+ * its head's dump plus one table: diff finds it (from the chain and from the database),
+ * autogenerate writes the revision after proving it, and the project opened again agrees. */
+struct auto_job {
+	char dir[128], yaml[160], schema[160];
+	int rc;
+	const char *failed_at;
+	size_t found, found_db, after;
+};
+
+static int write_text(const char *path, const char *a, const char *b)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return CMIG_ERROR;
+	fputs(a, f);
+	fputs(b, f);
+	return fclose(f) == 0 ? CMIG_OK : CMIG_ERROR;
+}
+
+/* errors go to stderr, so that a failing thread says what failed */
+static void print_diag(const cmig_diag *g, void *payload)
+{
+	if (g->severity == CMIG_DIAG_ERROR)
+		fprintf(stderr, "%s: %s%s%s\n", (const char *)payload, g->path ? g->path : "",
+		        g->path ? ": " : "", g->message);
+}
+
+static void *run_autogenerate(void *arg)
+{
+	struct auto_job *j = arg;
+	cmig_open_options oo = CMIG_OPEN_OPTIONS_INIT;
+	cmig_run_options ro = CMIG_RUN_OPTIONS_INIT;
+	cmig_schema_options so = CMIG_SCHEMA_OPTIONS_INIT;
+	cmig_project *p = NULL;
+	char *dump = NULL, *path = NULL;
+
+	oo.flags = CMIG_OPEN_CONFIG_REQUIRED;
+	oo.config_path = j->yaml;
+	oo.on_diag = ro.on_diag = so.on_diag = print_diag;
+	oo.payload = ro.payload = so.payload = j->dir;
+	pthread_barrier_wait(&start);
+	STEP("open", cmig_project_open(&p, &oo));
+	ro.target = "head";
+	STEP("upgrade", cmig_upgrade(NULL, p, &ro));
+	STEP("dump", cmig_dump(&dump, p, &ro));
+	STEP("schema.sql", write_text(j->schema, dump,
+	                              "\nCREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT);\n"));
+	STEP("diff", cmig_diff(&j->found, p, &so));
+	so.flags = CMIG_SCHEMA_FROM_DB;
+	STEP("diff --from-db", cmig_diff(&j->found_db, p, &so));
+	so.flags = 0;
+	so.message = "extra";
+	STEP("autogenerate", cmig_revision_autogenerate(&path, p, &so));
+	if (!path) {
+		j->rc = CMIG_ERROR;
+		j->failed_at = "autogenerate wrote nothing";
+		goto out;
+	}
+	cmig_project_free(p);
+	p = NULL;
+	STEP("open again", cmig_project_open(&p, &oo));
+	so.message = NULL;
+	STEP("diff again", cmig_diff(&j->after, p, &so));
+out:
+	cmig_free(dump);
+	cmig_free(path);
+	cmig_project_free(p);
+	return NULL;
+}
+
+/* snprintf that fails the test instead of truncating */
+#define FMT(buf, ...) assert_true(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf))
+
+static void test_api_threads_autogenerate(void **state)
+{
+	static struct auto_job jobs[NTHREADS];
+	pthread_t t[NTHREADS];
+	char text[512], path[256], yaml[512];
+	(void)state;
+
+	FMT(root, "/tmp/cmig-test-threads-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	for (int k = 0; k < NTHREADS; k++) {
+		struct auto_job *j = &jobs[k];
+		FMT(j->dir, "%s/p%d", root, k);
+		FMT(j->yaml, "%s/p%d/cmig.yaml", root, k);
+		FMT(j->schema, "%s/p%d/schema.sql", root, k);
+		assert_int_equal(mkdir(j->dir, 0777), 0);
+		FMT(path, "%s/versions", j->dir);
+		assert_int_equal(mkdir(path, 0777), 0);
+		for (int i = 0; i < NREVS; i++) {
+			FMT(path, "%s/versions/r%02d_step.sql", j->dir, i);
+			assert_int_equal(write_text(path, rev_text(i, text, sizeof(text)), ""), CMIG_OK);
+		}
+		FMT(yaml,
+		         "database_url: sqlite:///%s/app.db\nversions_dir: %s/versions\n"
+		         "schema_file: %s\n", j->dir, j->dir, j->schema);
+		assert_int_equal(write_text(j->yaml, yaml, ""), CMIG_OK);
+	}
+	assert_int_equal(pthread_barrier_init(&start, NULL, NTHREADS), 0);
+	for (int k = 0; k < NTHREADS; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, run_autogenerate, &jobs[k]), 0);
+	for (int k = 0; k < NTHREADS; k++)
+		assert_int_equal(pthread_join(t[k], NULL), 0);
+	pthread_barrier_destroy(&start);
+	for (int k = 0; k < NTHREADS; k++) {
+		if (jobs[k].rc != CMIG_OK)
+			fail_msg("thread %d: %s: %s", k, jobs[k].failed_at, cmig_status_name(jobs[k].rc));
+		assert_int_equal(jobs[k].found, 1);    /* CREATE TABLE extra */
+		assert_int_equal(jobs[k].found_db, 1);
+		assert_int_equal(jobs[k].after, 0);
+	}
+	{
+		char cmd[128];
+		FMT(cmd, "rm -rf '%s'", root);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_threads_one_project_each),
 		cmocka_unit_test(test_api_threads_one_shared_project),
+		cmocka_unit_test(test_api_threads_autogenerate),
 	};
 	return cmocka_run_group_tests_name("api_threads", tests, NULL, NULL);
 }

@@ -65,6 +65,34 @@ static void test_buf_failure_is_sticky_until_clear(void **state)
 	cmig_buf_release(&b);
 }
 
+/* printf writes in one pass into the room already there, and measures, grows and writes when
+ * the text does not fit: both give the same string, and a text past the ceiling (whose first
+ * pass wrote into the room) leaves the string as it was. */
+static void test_buf_printf_in_place_and_after_growing(void **state)
+{
+	cmig_buf b = CMIG_BUF_INIT;
+	char big[200];
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(cmig_buf_puts(&b, "a"), CMIG_OK);  /* 64 bytes of room now */
+	assert_int_equal(cmig_buf_printf(&b, "%s=%d", "k", 7), CMIG_OK);
+	assert_string_equal(b.ptr, "ak=7");
+	assert_int_equal(cmig_buf_printf(&b, "[%s]", big), CMIG_OK);  /* past the room */
+	assert_int_equal(b.len, 4 + 2 + 199);
+	assert_int_equal(b.ptr[4], '[');
+	assert_int_equal(b.ptr[b.len - 1], ']');
+	assert_int_equal(b.ptr[b.len], '\0');
+	cmig_buf_release(&b);
+
+	cmig_buf_init(&b, 6);
+	assert_int_equal(cmig_buf_puts(&b, "abc"), CMIG_OK);        /* room for the ceiling */
+	assert_int_equal(cmig_buf_printf(&b, "%s", "defg"), CMIG_ERROR);
+	assert_string_equal(b.ptr, "abc");
+	assert_int_equal(b.len, 3);
+	cmig_buf_release(&b);
+}
+
 static void test_buf_detach_after_a_failure_is_null(void **state)
 {
 	cmig_buf b;
@@ -98,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_buf_failure_is_sticky_until_clear),
 		cmocka_unit_test(test_buf_detach_after_a_failure_is_null),
 		cmocka_unit_test(test_buf_strdup_and_asprintf),
+		cmocka_unit_test(test_buf_printf_in_place_and_after_growing),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }
