@@ -25,6 +25,29 @@
 int cmig_pgdef_index(cmig_buf *out, bool unique, const char *qname, const char *qschema,
                      const char *qtable, const char *qam, const char *const *cols, size_t ncols);
 
+/* A constraint as Q_CONSTRAINTS reads it (pg_constraint's one-letter codes). */
+struct cmig_pgdef_cons {
+	char kind;                 /* 'p', 'u', 'f', 'c' */
+	const char *const *cols;   /* quoted key columns (p, u, f) */
+	size_t ncols;
+	const char *ref_table;     /* f: quoted, qualified when not visible on search_path */
+	const char *const *ref_cols;
+	size_t nref_cols;
+	char match;                /* f: confmatchtype */
+	char on_update, on_delete; /* f: confupdtype, confdeltype */
+	const char *check_expr;    /* c: pg_get_expr(conbin, conrelid) */
+	bool no_inherit;           /* c: connoinherit */
+	bool deferrable, deferred, not_valid;
+};
+
+/* Not a case put together here: the server's text is needed. */
+#define CMIG_PGDEF_SERVER 1
+
+/* pg_get_constraintdef() of a PRIMARY KEY or UNIQUE without INCLUDE or NULLS NOT DISTINCT, a
+ * FOREIGN KEY without SET NULL/SET DEFAULT (cols), or a CHECK (the query checks those):
+ * CMIG_OK, CMIG_ENOMEM, or CMIG_PGDEF_SERVER for anything else. */
+int cmig_pgdef_constraint(cmig_buf *out, const struct cmig_pgdef_cons *c);
+
 /* Parse the next number of an int2vector/oidvector ("1 2") or array ("{1,2}") text at *p;
  * false at the end. */
 bool cmig_pgdef_next_num(const char **p, unsigned long *out);

@@ -45,6 +45,44 @@ enum {
 	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_OPCLASSES, Q_COUNT
 };
 
+/* Q_CONSTRAINTS: column 4, the server's text, is NULL where postgresql_defs.h puts it together
+ * (`plain`: the test for that, by version; "false" leaves every text to the server). */
+#define CONSTRAINTS_QUERY(plain)                                                                \
+	"SELECT n.nspname, c.relname, k.conname, k.contype, "                                   \
+	"CASE WHEN " plain " THEN NULL ELSE pg_catalog.pg_get_constraintdef(k.oid) END, "        \
+	"k.condeferrable, k.condeferred, k.convalidated, k.conkey::text, rn.nspname, rc.relname, " \
+	/* a referenced relation Q_COLUMNS does not read: names from here */                    \
+	"CASE WHEN rc.relkind <> 'r' OR rc.relispartition THEN "                                 \
+	"(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "                              \
+	"unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "             \
+	"ON a.attrelid = k.confrelid AND a.attnum = u.n) END, "                                  \
+	"k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid), "          \
+	"k.conrelid, k.confrelid, k.confkey::text, "                                             \
+	/* the referenced table as the deparser names it: qualified when not on search_path */  \
+	"CASE WHEN k.contype = 'f' THEN CASE WHEN pg_catalog.pg_table_is_visible(k.confrelid) " \
+	"THEN pg_catalog.quote_ident(rc.relname) ELSE pg_catalog.quote_ident(rn.nspname) || '.' " \
+	"|| pg_catalog.quote_ident(rc.relname) END END, k.confmatchtype, k.connoinherit, k.oid " \
+	"FROM pg_catalog.pg_constraint k "                                                       \
+	"JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "                                      \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                              \
+	"LEFT JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid "                              \
+	"LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
+	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = k.conindid "                          \
+	"AND k.contype IN ('p', 'u') "                                                           \
+	"WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "                  \
+	NS_OK("n") " ORDER BY 1, 2, 3"
+/* plain: a CHECK; a key whose index has no INCLUDE (nor NULLS NOT DISTINCT); a foreign key
+ * without SET NULL/DEFAULT (cols). From PostgreSQL 17 (PERIOD, WITHOUT OVERLAPS, then NOT
+ * ENFORCED) the server gives every text. */
+#define PLAIN_CONS(nnd, setcols)                                                                \
+	"(k.contype = 'c' OR (k.contype IN ('p', 'u') AND x.indnatts = x.indnkeyatts" nnd ") "  \
+	"OR (k.contype = 'f'" setcols "))"
+static const char constraints_query_12[] = CONSTRAINTS_QUERY(PLAIN_CONS("", ""));
+static const char constraints_query_15[] =
+	CONSTRAINTS_QUERY(PLAIN_CONS(" AND NOT x.indnullsnotdistinct",
+	                             " AND k.confdelsetcols IS NULL"));
+static const char constraints_query_17[] = CONSTRAINTS_QUERY("false");
+
 /* Q_INDEXES: the text of an index on plain columns with nothing but defaults is put together
  * here (postgresql_defs.h; column 4 is then NULL), the server deparses the others. `nnd`: the
  * NULLS NOT DISTINCT test, PostgreSQL 15 on. */
@@ -162,23 +200,7 @@ static const char *const queries[Q_COUNT] = {
 	              DESC("ds", "pg_class", "c.oid", "a.attnum")
 	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 "
 	              "AND NOT a.attisdropped AND " NS_OK("n") " ORDER BY 1, 2, a.attnum",
-	[Q_CONSTRAINTS] = "SELECT n.nspname, c.relname, k.conname, k.contype, "
-	                  "pg_catalog.pg_get_constraintdef(k.oid), k.condeferrable, k.condeferred, "
-	                  "k.convalidated, k.conkey::text, rn.nspname, rc.relname, "
-	                  /* a referenced relation Q_COLUMNS does not read: names from here */
-	                  "CASE WHEN rc.relkind <> 'r' OR rc.relispartition THEN "
-	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
-	                  "unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
-	                  "ON a.attrelid = k.confrelid AND a.attnum = u.n) END, "
-	                  "k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid), "
-	                  "k.conrelid, k.confrelid, k.confkey::text "
-	                  "FROM pg_catalog.pg_constraint k "
-	                  "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
-	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                  "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid "
-	                  "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
-	                  "WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "
-	                  NS_OK("n") " ORDER BY 1, 2, 3",
+	/* [Q_CONSTRAINTS]: constraints_query*, by the server's version */
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
 	            "pg_catalog.pg_get_userbyid(c.relowner), "
 	            "ds.description, "
@@ -278,10 +300,12 @@ struct attref {
 	unsigned long type, coll; /* atttypid, attcollation */
 };
 
-/* An index whose text the server is asked for in a second round trip (postgresql_defs.h). */
+/* An index or constraint whose text the server is asked for in a second round trip
+ * (postgresql_defs.h). */
 struct pending_def {
 	unsigned long oid;
-	size_t item; /* its place in s->indexes */
+	size_t item; /* its place in s->indexes, or s->tables */
+	size_t cons; /* its place in the table's constraints */
 };
 
 struct reader {
@@ -294,7 +318,8 @@ struct reader {
 	struct attref *atts;    /* every column read, sorted by (rel, num) */
 	size_t natts;
 	const PGresult *opclasses; /* Q_OPCLASSES */
-	CMIG_VEC(struct pending_def) idx_defs; /* indexes whose text the server gives */
+	CMIG_VEC(struct pending_def) idx_defs;  /* indexes whose text the server gives */
+	CMIG_VEC(struct pending_def) cons_defs; /* constraints whose text the server gives */
 };
 
 #define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
@@ -635,6 +660,69 @@ static void read_columns(struct reader *r, const PGresult *res)
 	}
 }
 
+/* The quoted names of the column numbers in list of relation rel, into cols (room for max):
+ * how many, or -1 when one is not among the columns read. */
+static long quoted_cols(const struct reader *r, const char *rel, const char *list,
+                        const char **cols, size_t max)
+{
+	unsigned long oid, num;
+	size_t n = 0;
+	if (!rel || !list)
+		return -1;
+	oid = strtoul(rel, NULL, 10);
+	while (cmig_pgdef_next_num(&list, &num)) {
+		const struct attref *a = find_att(r, oid, (long)num);
+		if (!a || n == max)
+			return -1;
+		cols[n++] = a->quoted;
+	}
+	return n ? (long)n : -1;
+}
+
+/* pg_get_constraintdef() of row i of Q_CONSTRAINTS, put together here (the query let through
+ * only the plain ones): NULL when a column is not among those read. */
+static const char *compose_constraintdef(struct reader *r, const PGresult *res, int i)
+{
+	const char *cols[32], *refcols[32]; /* INDEX_MAX_KEYS */
+	const char *kind = val(res, i, 3), *def = NULL;
+	struct cmig_pgdef_cons c;
+	long n = 0, nref = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.kind = kind ? kind[0] : 0;
+	if (c.kind != 'c') {
+		n = quoted_cols(r, val(res, i, 15), val(res, i, 8), cols, 32);
+		if (n < 0)
+			return NULL;
+	}
+	if (c.kind == 'f') {
+		nref = quoted_cols(r, val(res, i, 16), val(res, i, 17), refcols, 32);
+		if (nref < 0 || !val(res, i, 18))
+			return NULL;
+	}
+	c.cols = cols;
+	c.ncols = (size_t)n;
+	c.ref_table = val(res, i, 18);
+	c.ref_cols = refcols;
+	c.nref_cols = (size_t)nref;
+	c.match = val(res, i, 19) ? val(res, i, 19)[0] : 's';
+	c.on_update = val(res, i, 12) ? val(res, i, 12)[0] : 'a';
+	c.on_delete = val(res, i, 13) ? val(res, i, 13)[0] : 'a';
+	c.check_expr = val(res, i, 14);
+	c.no_inherit = bval(res, i, 20);
+	c.deferrable = bval(res, i, 5);
+	c.deferred = bval(res, i, 6);
+	c.not_valid = !bval(res, i, 7);
+	cmig_buf b = CMIG_BUF_INIT;
+	int rc = cmig_pgdef_constraint(&b, &c);
+	if (rc == CMIG_OK)
+		def = STR(r, b.ptr);
+	else if (rc == CMIG_ENOMEM)
+		r->oom = true;
+	cmig_buf_release(&b);
+	return def;
+}
+
 static void read_constraints(struct reader *r, const PGresult *res)
 {
 	size_t hint = 0;
@@ -649,6 +737,8 @@ static void read_constraints(struct reader *r, const PGresult *res)
 		c.name = STR(r, val(res, i, 2));
 		c.pg_name = c.name;
 		c.definition = STR(r, val(res, i, 4));
+		if (!c.definition)
+			c.definition = compose_constraintdef(r, res, i);
 		c.deferrable = bval(res, i, 5);
 		c.initially_deferred = bval(res, i, 6);
 		c.validated = bval(res, i, 7);
@@ -674,6 +764,13 @@ static void read_constraints(struct reader *r, const PGresult *res)
 			free(c.cols.items);
 			free(c.ref_cols.items);
 			r->oom = true;
+			break;
+		}
+		if (!c.definition) {
+			struct pending_def p = { strtoul(val(res, i, 21), NULL, 10),
+			                         (size_t)(t - r->s->tables.items), t->constraints.n - 1 };
+			if (CMIG_VEC_PUSH(&r->cons_defs, p))
+				r->oom = true;
 		}
 	}
 }
@@ -747,7 +844,7 @@ static void read_indexes(struct reader *r, const PGresult *res)
 			break;
 		}
 		if (!x.definition) {
-			struct pending_def p = { strtoul(val(res, i, 18), NULL, 10), r->s->indexes.n - 1 };
+			struct pending_def p = { strtoul(val(res, i, 18), NULL, 10), r->s->indexes.n - 1, 0 };
 			if (CMIG_VEC_PUSH(&r->idx_defs, p))
 				r->oom = true;
 		}
@@ -821,49 +918,67 @@ static void read_unsupported(struct reader *r, const PGresult *res)
 		}
 }
 
-/* The second round trip, in the same transaction: the texts of the indexes the client did
- * not put together, then COMMIT when the transaction is ours. */
+/* Queue "the texts of the objects in v by fn(oid)", in v's order: the item, or -1. */
+static long queue_defs(struct pg_backend *be, const char *fn, const struct pending_def *v,
+                       size_t n)
+{
+	cmig_buf q = CMIG_BUF_INIT;
+	long idx = -1;
+	int rc = cmig_buf_printf(&q, "SELECT pg_catalog.%s(u.i) FROM unnest('{", fn);
+	for (size_t k = 0; k < n; k++)
+		rc |= cmig_buf_printf(&q, "%s%lu", k ? "," : "", v[k].oid);
+	rc |= cmig_buf_puts(&q, "}'::pg_catalog.oid[]) WITH ORDINALITY u(i, o) ORDER BY u.o");
+	if (rc == CMIG_OK)
+		idx = cmig_pg_queue(be, q.ptr, q.len, "reading the schema");
+	cmig_buf_release(&q);
+	if (idx >= 0)
+		be->queue.items[idx].keep = true;
+	return idx;
+}
+
+/* The texts of a queue_defs() query into *slot(k) for each k. */
+static int fill_defs(struct reader *r, long idx, const struct pending_def *v, size_t n,
+                     bool index, cmig_diags *d)
+{
+	const PGresult *res = r->be->queue.items[idx].res;
+	if (!res || PQntuples(res) != (int)n)
+		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+		                       "reading the schema: definitions were not returned");
+	for (size_t k = 0; k < n && !r->oom; k++) {
+		const char *def = val(res, (int)k, 0);
+		if (!def)
+			r->missing = true; /* dropped meanwhile */
+		if (index)
+			r->s->indexes.items[v[k].item].definition = STR(r, def);
+		else
+			r->s->tables.items[v[k].item].constraints.items[v[k].cons].definition = STR(r, def);
+	}
+	return CMIG_OK;
+}
+
+/* The second round trip, in the same transaction: the texts the client did not put
+ * together, then COMMIT when the transaction is ours. */
 static int read_pending(struct reader *r, bool own_txn, cmig_diags *d)
 {
 	struct pg_backend *be = r->be;
-	long idx = -1;
+	long ii = -1, ci = -1;
 	int rc;
 
 	cmig_pg_clear(be);
-	if (r->idx_defs.n) {
-		cmig_buf q = CMIG_BUF_INIT;
-		int brc = cmig_buf_puts(&q, "SELECT pg_catalog.pg_get_indexdef(u.i) FROM "
-		                            "unnest('{");
-		for (size_t k = 0; k < r->idx_defs.n; k++)
-			brc |= cmig_buf_printf(&q, "%s%lu", k ? "," : "", r->idx_defs.items[k].oid);
-		brc |= cmig_buf_puts(&q, "}'::pg_catalog.oid[]) WITH ORDINALITY u(i, o) ORDER BY u.o");
-		if (brc == CMIG_OK)
-			idx = cmig_pg_queue(be, q.ptr, q.len, "reading the schema");
-		cmig_buf_release(&q);
-		if (idx < 0)
-			return cmig_diag_oom(d);
-		be->queue.items[idx].keep = true;
-	}
-	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+	if ((r->idx_defs.n &&
+	     (ii = queue_defs(be, "pg_get_indexdef", r->idx_defs.items, r->idx_defs.n)) < 0) ||
+	    (r->cons_defs.n &&
+	     (ci = queue_defs(be, "pg_get_constraintdef", r->cons_defs.items, r->cons_defs.n)) < 0) ||
+	    (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0))
 		return cmig_diag_oom(d);
 	if (!be->queue.n)
 		return CMIG_OK;
 	rc = cmig_pg_flush(be, d);
-	if (rc)
-		return rc;
-	if (idx >= 0) {
-		const PGresult *res = be->queue.items[idx].res;
-		if (!res || PQntuples(res) != (int)r->idx_defs.n)
-			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
-			                       "reading the schema: index definitions were not returned");
-		for (size_t k = 0; k < r->idx_defs.n && !r->oom; k++) {
-			const char *def = val(res, (int)k, 0);
-			if (!def)
-				r->missing = true; /* dropped meanwhile */
-			r->s->indexes.items[r->idx_defs.items[k].item].definition = STR(r, def);
-		}
-	}
-	return CMIG_OK;
+	if (rc == CMIG_OK && ii >= 0)
+		rc = fill_defs(r, ii, r->idx_defs.items, r->idx_defs.n, true, d);
+	if (rc == CMIG_OK && ci >= 0)
+		rc = fill_defs(r, ci, r->cons_defs.items, r->cons_defs.n, false, d);
+	return rc;
 }
 
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
@@ -893,6 +1008,10 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 		const char *sql = queries[q];
 		if (q == Q_INDEXES)
 			sql = PQserverVersion(be->conn) >= 150000 ? indexes_query_15 : indexes_query;
+		else if (q == Q_CONSTRAINTS)
+			sql = PQserverVersion(be->conn) >= 170000   ? constraints_query_17 :
+			      PQserverVersion(be->conn) >= 150000 ? constraints_query_15 :
+			                                            constraints_query_12;
 		idx[q] = cmig_pg_queue(be, sql, strlen(sql), "reading the schema");
 		if (idx[q] < 0)
 			goto oom;
@@ -939,6 +1058,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 		goto fail;
 	cmig_pg_clear(be);
 	free(r.idx_defs.items);
+	free(r.cons_defs.items);
 	if (r.oom) {
 		cmig_schema_free(r.s);
 		return cmig_diag_oom(d);
@@ -957,6 +1077,7 @@ fail:
 	cmig_pg_clear(be);
 	free(r.atts);
 	free(r.idx_defs.items);
+	free(r.cons_defs.items);
 	cmig_schema_free(r.s);
 	/* our transaction, left open or failed by the error: end it */
 	if (own_txn && PQtransactionStatus(be->conn) != PQTRANS_IDLE)
