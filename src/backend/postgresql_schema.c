@@ -27,9 +27,14 @@
 #define NS_OK(ns) \
 	"(" ns ".nspname NOT IN ('pg_catalog', 'information_schema') AND " ns ".nspname NOT LIKE " \
 	"'pg\\_toast%' AND " ns ".nspname NOT LIKE 'pg\\_temp%')"
+/* one lookup in a hashed set of the (few) extension members, not an index probe a row */
 #define NOT_EXT(cls, oid) \
-	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" cls \
-	"'::regclass AND e.objid = " oid " AND e.deptype = 'e')"
+	oid " NOT IN (SELECT e.objid FROM pg_catalog.pg_depend e WHERE e.refclassid = " \
+	"'pg_extension'::regclass AND e.classid = '" cls "'::regclass AND e.deptype = 'e')"
+/* Objects initdb made (pg_catalog's, information_schema's) have oids below 16384
+ * (FirstNormalObjectId), every other object has one above: a filter NS_OK() would apply
+ * anyway, but one the oid indexes answer without reading the thousands of built-in rows. */
+#define USER_OID(col) " " col " >= 16384::pg_catalog.oid "
 /* a comment by join, not obj_description()/col_description(): those are SQL functions run
  * once a row (a 300-table schema paid milliseconds for them); pg_description's key
  * (objoid, classoid, objsubid) is unique, so the join adds no row */
@@ -70,7 +75,7 @@ enum {
 	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = k.conindid "                          \
 	"AND k.contype IN ('p', 'u') "                                                           \
 	"WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "                  \
-	NS_OK("n") " ORDER BY 1, 2, 3"
+	NS_OK("n") " AND" USER_OID("k.conrelid") "ORDER BY 1, 2, 3"
 /* plain: a CHECK; a key whose index has no INCLUDE (nor NULLS NOT DISTINCT); a foreign key
  * without SET NULL/DEFAULT (cols). From PostgreSQL 17 (PERIOD, WITHOUT OVERLAPS, then NOT
  * ENFORCED) the server gives every text. */
@@ -106,9 +111,9 @@ static const char constraints_query_17[] = CONSTRAINTS_QUERY("false");
 	"JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "                                    \
 	"JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"                              \
 	DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition " \
-	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM " \
-	"pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "            \
-	"i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2"
+	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "ic.oid") " AND i.indexrelid NOT IN "       \
+	"(SELECT k.conindid FROM pg_catalog.pg_constraint k WHERE k.contype IN ('p', 'u', 'x')) " \
+	"AND" USER_OID("i.indexrelid") "ORDER BY 1, 2"
 static const char indexes_query[] = INDEXES_QUERY("");
 static const char indexes_query_15[] = INDEXES_QUERY(" AND NOT i.indnullsnotdistinct");
 
@@ -125,7 +130,7 @@ static const char *const queries[Q_COUNT] = {
 	            "ds.description FROM pg_catalog.pg_type t "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	            "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
-	            DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'e' AND "
+	            DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'e' AND" USER_OID("t.oid") "AND "
 	            NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	            " ORDER BY 1, 2, e.enumsortorder",
 	[Q_DOMAINS] = "SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
@@ -134,13 +139,13 @@ static const char *const queries[Q_COUNT] = {
 	              "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	              "JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype "
 	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation"
-	              DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'd' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
+	              DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'd' AND" USER_OID("t.oid") "AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	              " ORDER BY 1, 2",
 	[Q_DOMAIN_CHECKS] = "SELECT n.nspname, t.typname, k.conname, "
 	                    "pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
 	                    "JOIN pg_catalog.pg_type t ON t.oid = k.contypid "
 	                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	                    "WHERE " NS_OK("n") " ORDER BY 1, 2, 3",
+	                    "WHERE" USER_OID("k.contypid") "AND " NS_OK("n") " ORDER BY 1, 2, 3",
 	[Q_SEQUENCES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
 	                "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
 	                "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
@@ -174,14 +179,14 @@ static const char *const queries[Q_COUNT] = {
 	                "pg_catalog.pg_get_functiondef(p.oid), pg_catalog.pg_get_userbyid(p.proowner), "
 	                "ds.description FROM pg_catalog.pg_proc p "
 	                "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-	                DESC("ds", "pg_proc", "p.oid", "0") "WHERE p.prokind IN ('f', 'p') AND " NS_OK("n") " AND "
+	                DESC("ds", "pg_proc", "p.oid", "0") "WHERE p.prokind IN ('f', 'p') AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	                NOT_EXT("pg_proc", "p.oid")
 	                " ORDER BY 1, 2, pg_catalog.pg_get_function_identity_arguments(p.oid)" C,
 	[Q_TABLES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
 	             "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
 	             "ds.description FROM pg_catalog.pg_class c "
 	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	             DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'r' AND NOT c.relispartition AND " NS_OK("n") " AND "
+	             DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'r' AND NOT c.relispartition AND" USER_OID("c.oid") "AND " NS_OK("n") " AND "
 	             NOT_EXT("pg_class", "c.oid") " ORDER BY 1, 2",
 	[Q_COLUMNS] = "SELECT n.nspname, c.relname, a.attname, "
 	              "pg_catalog.format_type(a.atttypid, a.atttypmod), "
@@ -198,7 +203,8 @@ static const char *const queries[Q_COUNT] = {
 	              "AND ad.adnum = a.attnum "
 	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
 	              DESC("ds", "pg_class", "c.oid", "a.attnum")
-	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 "
+	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 AND"
+	              USER_OID("a.attrelid") "AND" USER_OID("c.oid")
 	              "AND NOT a.attisdropped AND " NS_OK("n") " ORDER BY 1, 2, a.attnum",
 	/* [Q_CONSTRAINTS]: constraints_query*, by the server's version */
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
@@ -212,7 +218,7 @@ static const char *const queries[Q_COUNT] = {
 	            "AND rc.oid <> c.oid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
 	            "WHERE rw.ev_class = c.oid) FROM pg_catalog.pg_class c "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	            DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	            DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'v' AND" USER_OID("c.oid") "AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
 	            " ORDER BY 1, 2",
 	[Q_TRIGGERS] = "SELECT n.nspname, g.tgname, c.relname, pg_catalog.pg_get_triggerdef(g.oid), "
 	               "g.tgenabled <> 'D', ds.description "
@@ -227,7 +233,7 @@ static const char *const queries[Q_COUNT] = {
 	             "a.privilege_type AS priv, a.is_grantable AS grantable "
 	             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
 	             "ON n.oid = c.relnamespace, LATERAL pg_catalog.aclexplode(c.relacl) a "
-	             "WHERE c.relkind IN ('r', 'v', 'S') AND a.grantee <> c.relowner AND "
+	             "WHERE c.relkind IN ('r', 'v', 'S') AND a.grantee <> c.relowner AND" USER_OID("c.oid") "AND "
 	             NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid") " UNION ALL "
 	             "SELECT 'f', n.nspname, p.proname || '(' || "
 	             "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
@@ -235,7 +241,7 @@ static const char *const queries[Q_COUNT] = {
 	             "ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type, "
 	             "a.is_grantable FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
 	             "ON n.oid = p.pronamespace, LATERAL pg_catalog.aclexplode(p.proacl) a "
-	             "WHERE a.grantee <> p.proowner AND " NS_OK("n") " AND "
+	             "WHERE a.grantee <> p.proowner AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	             NOT_EXT("pg_proc", "p.oid") ") g ORDER BY g.nsp, g.name" C ", g.kind, g.grantee" C ", g.priv" C,
 	/* kinds the model does not cover (SPEC §8: never skipped in silence) */
 	[Q_UNSUPPORTED] = "SELECT kind, nsp, name FROM ("
@@ -259,22 +265,22 @@ static const char *const queries[Q_COUNT] = {
 	                  " UNION ALL SELECT CASE t.typtype WHEN 'r' THEN 'range type' "
 	                  "ELSE 'multirange type' END, n.nspname, t.typname FROM pg_catalog.pg_type t "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	                  "WHERE t.typtype IN ('r', 'm') AND " NS_OK("n") " AND "
+	                  "WHERE t.typtype IN ('r', 'm') AND" USER_OID("t.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_type", "t.oid")
 	                  " UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' "
 	                  "ELSE 'window function' END, n.nspname, p.proname FROM pg_catalog.pg_proc p "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	                  "WHERE p.prokind IN ('a', 'w') AND " NS_OK("n") " AND "
+	                  "WHERE p.prokind IN ('a', 'w') AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_proc", "p.oid") " UNION ALL SELECT 'statistics object', "
 	                  "n.nspname, s.stxname FROM pg_catalog.pg_statistic_ext s "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " NS_OK("n")
 	                  " UNION ALL SELECT 'collation', n.nspname, o.collname FROM "
 	                  "pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n "
-	                  "ON n.oid = o.collnamespace WHERE " NS_OK("n") " AND "
+	                  "ON n.oid = o.collnamespace WHERE" USER_OID("o.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_collation", "o.oid")
 	                  " UNION ALL SELECT 'operator', n.nspname, o.oprname FROM "
 	                  "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n "
-	                  "ON n.oid = o.oprnamespace WHERE " NS_OK("n") " AND "
+	                  "ON n.oid = o.oprnamespace WHERE" USER_OID("o.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_operator", "o.oid")
 	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
 	/* what pg_get_indexdef() leaves out: the default opclass of (access method, type) */
