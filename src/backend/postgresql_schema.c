@@ -323,7 +323,8 @@ struct reader {
 	const char *cur_schema; /* current_schema(): where unqualified cmig tables live */
 	struct attref *atts;    /* every column read, sorted by (rel, num) */
 	size_t natts;
-	const PGresult *opclasses; /* Q_OPCLASSES */
+	struct opclass { unsigned long am, type, oid; } *opcs; /* Q_OPCLASSES, parsed once */
+	size_t nopcs;
 	CMIG_VEC(struct pending_def) idx_defs;  /* indexes whose text the server gives */
 	CMIG_VEC(struct pending_def) cons_defs; /* constraints whose text the server gives */
 };
@@ -781,14 +782,28 @@ static void read_constraints(struct reader *r, const PGresult *res)
 	}
 }
 
+static void read_opclasses(struct reader *r, const PGresult *res)
+{
+	int n = PQntuples(res);
+	r->opcs = malloc((size_t)(n ? n : 1) * sizeof(*r->opcs));
+	if (!r->opcs) {
+		r->oom = true;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		r->opcs[i] = (struct opclass){ strtoul(PQgetvalue(res, i, 0), NULL, 10),
+		                               strtoul(PQgetvalue(res, i, 1), NULL, 10),
+		                               strtoul(PQgetvalue(res, i, 2), NULL, 10) };
+	r->nopcs = (size_t)n;
+}
+
 /* The default opclass of access method am for type (exact type: a domain or a binary-
  * coercible type is left to the server), 0 when none. */
 static unsigned long default_opclass(const struct reader *r, unsigned long am, unsigned long type)
 {
-	for (int i = 0; r->opclasses && i < PQntuples(r->opclasses); i++)
-		if (strtoul(PQgetvalue(r->opclasses, i, 0), NULL, 10) == am &&
-		    strtoul(PQgetvalue(r->opclasses, i, 1), NULL, 10) == type)
-			return strtoul(PQgetvalue(r->opclasses, i, 2), NULL, 10);
+	for (size_t i = 0; i < r->nopcs; i++)
+		if (r->opcs[i].am == am && r->opcs[i].type == type)
+			return r->opcs[i].oid;
 	return 0;
 }
 
@@ -1034,7 +1049,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 			                     "reading the schema: query %d returned no rows", q);
 			goto fail;
 		}
-	r.opclasses = RES(Q_OPCLASSES);
+	read_opclasses(&r, RES(Q_OPCLASSES));
 	read_session(&r, RES(Q_SESSION));
 	read_schemas(&r, RES(Q_SCHEMAS));
 	read_extensions(&r, RES(Q_EXTENSIONS));
@@ -1056,7 +1071,6 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	/* the results die here: nothing read from them is used after */
 	free(r.atts);
 	r.atts = NULL;
-	r.opclasses = NULL;
 	if (r.oom)
 		goto oom;
 	rc = read_pending(&r, own_txn, d);
@@ -1065,6 +1079,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	cmig_pg_clear(be);
 	free(r.idx_defs.items);
 	free(r.cons_defs.items);
+	free(r.opcs);
 	if (r.oom) {
 		cmig_schema_free(r.s);
 		return cmig_diag_oom(d);
@@ -1084,6 +1099,7 @@ fail:
 	free(r.atts);
 	free(r.idx_defs.items);
 	free(r.cons_defs.items);
+	free(r.opcs);
 	cmig_schema_free(r.s);
 	/* our transaction, left open or failed by the error: end it */
 	if (own_txn && PQtransactionStatus(be->conn) != PQTRANS_IDLE)
