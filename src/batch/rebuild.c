@@ -49,17 +49,17 @@ cmig_batch_mode cmig_rebuild_decide(const struct cmig_alter *const *alters, size
 
 int cmig_rebuild_fail(cmig_diags *d, const struct cmig_rebuild_where *w, const char *fmt, ...)
 {
-	cmig_buf b = CMIG_BUF_INIT;
 	va_list ap;
+	char *msg;
 	int rc;
 	va_start(ap, fmt);
-	rc = cmig_buf_vprintf(&b, fmt, ap);
+	msg = cmig_vasprintf(fmt, ap);
 	va_end(ap);
-	if (rc)
+	if (!msg)
 		return cmig_diag_oom(d);
 	rc = cmig_diag_error(d, w ? w->path : NULL, w ? w->line : 0, CMIG_ERROR, NULL,
-	                     "batch mode: %s", b.ptr);
-	cmig_buf_release(&b);
+	                     "batch mode: %s", msg);
+	free(msg);
 	return rc;
 }
 

@@ -183,17 +183,22 @@ char *cmig_strndup(const char *s, size_t n)
 	return p;
 }
 
-char *cmig_asprintf(const char *fmt, ...)
+char *cmig_vasprintf(const char *fmt, va_list ap)
 {
 	cmig_buf b = CMIG_BUF_INIT;
-	va_list ap;
-	int rc;
-	va_start(ap, fmt);
-	rc = cmig_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (rc) {
+	if (cmig_buf_vprintf(&b, fmt, ap)) {
 		cmig_buf_release(&b);
 		return NULL;
 	}
 	return cmig_buf_detach(&b);
+}
+
+char *cmig_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	s = cmig_vasprintf(fmt, ap);
+	va_end(ap);
+	return s;
 }

@@ -50,5 +50,6 @@ char *cmig_strdup(const char *s);
 char *cmig_strndup(const char *s, size_t n);
 /* printf into a new string (free()), NULL on out-of-memory. */
 char *cmig_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *cmig_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
