@@ -9,6 +9,8 @@
  * DEFERRABLE, EXCLUDE) is read, and every index and constraint text of the model is compared
  * with the server's own. Both paths are taken: the varchar, oid_ops, collation, enum, domain,
  * array and trigram indexes and the key to the partitioned table go to the second round trip.
+ * Column defaults, deparsed without their table when they reference no column, are compared
+ * with pg_get_expr() given the table.
  * Needs the cluster of tests/pg/cluster.sh (PGHOST/PGPORT/PGUSER); fails when unreachable.
  */
 #include <setjmp.h>
@@ -85,7 +87,13 @@ static const char *setup_sql =
 	"CREATE INDEX plain_enum ON plain (m);\n"
 	"CREATE INDEX plain_dom ON plain (p);\n"
 	"CREATE INDEX ref_k2 ON app.ref (k2);\n"
-	"CREATE INDEX \"Odd Index\" ON \"Odd Table\" (x, \"Key\");\n";
+	"CREATE INDEX \"Odd Index\" ON \"Odd Table\" (x, \"Key\");\n"
+	"CREATE SEQUENCE app.seq;\n"
+	"CREATE TABLE defaults (id serial, n integer DEFAULT 0, t text DEFAULT 'it''s {VAR x',\n"
+	"  ts timestamptz DEFAULT now(), s bigint DEFAULT nextval('app.seq'),\n"
+	"  m mood DEFAULT 'ok', arr integer[] DEFAULT '{1,2}', e numeric DEFAULT 2.5 * 4,\n"
+	"  c varchar(5) DEFAULT 'x'::text, g integer GENERATED ALWAYS AS (n * 2) STORED,\n"
+	"  k integer GENERATED ALWAYS AS (7) STORED, \"Q\" text DEFAULT lower('A'));\n";
 
 static int psql(const char *db, const char *sql)
 {
@@ -233,11 +241,41 @@ static void test_pg_defs_constraints(void **state)
 	cmig_schema_free(s);
 }
 
+/* Column defaults and generated expressions: most are deparsed without their table (they
+ * hold no column reference), and must read as pg_get_expr() with the table gives them. */
+static void test_pg_defs_defaults(void **state)
+{
+	struct cmig_schema *s = read_schema();
+	const struct cmig_sch_table *t = cmig_schema_table(s, "public", "defaults");
+	size_t n, seen = 0;
+	char key[256];
+	char *texts = server_texts(
+		"SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+		"JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+		"WHERE d.adrelid = 'public.defaults'::regclass", &n);
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(n, 12);
+	for (size_t i = 0; i < t->columns.n; i++) {
+		const struct cmig_sch_column *c = &t->columns.items[i];
+		const char *e = c->generated ? c->generated : c->default_expr;
+		snprintf(key, sizeof(key), "%s", c->name);
+		if (!e)
+			continue;
+		expect_def(texts, key, e);
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	free(texts);
+	cmig_schema_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pg_defs_indexes),
 		cmocka_unit_test(test_pg_defs_constraints),
+		cmocka_unit_test(test_pg_defs_defaults),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
