@@ -30,10 +30,11 @@
 #include "revfile.h"
 #include "cmig/cmig.h"
 
+/* Capabilities the runtime asks of a backend (ops->caps). Only what some code reads is here:
+ * both backends roll DDL back with the transaction, which the runtime's "exactly at a
+ * revision" rests on; a backend that cannot would need a flag and a runtime that reads it. */
 enum {
-	CMIG_BE_TRANSACTIONAL_DDL = 1u << 0,  /* DDL rolls back with the transaction */
 	CMIG_BE_REBUILDS_ALTER = 1u << 1,     /* ALTER TABLE goes through batch/ (SQLite) */
-	CMIG_BE_OFFLINE = 1u << 2,            /* prints SQL instead of running it */
 };
 
 struct cmig_schema; /* schema/schema.h */

@@ -547,7 +547,6 @@ static int pg_history_read(struct cmig_backend *base, cmig_history_cb cb, void *
 const struct cmig_backend_ops cmig_backend_postgresql = {
 	.name = "postgresql",
 	.title = "PostgreSQL",
-	.caps = CMIG_BE_TRANSACTIONAL_DDL,
 	.dialect = &cmig_dialect_postgresql,
 	.open = pg_open,
 	.close = pg_close,

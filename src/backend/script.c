@@ -218,7 +218,6 @@ static int sc_replay_section(struct cmig_backend *base, const struct cmig_exec_s
 const struct cmig_backend_ops cmig_backend_script = {
 	.name = "script",
 	.title = "--sql",
-	.caps = CMIG_BE_OFFLINE,
 	.dialect = NULL,
 	.open = sc_open,
 	.close = sc_close,

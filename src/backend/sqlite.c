@@ -616,7 +616,7 @@ static const char *sq_absent(const cmig_dburl *url)
 const struct cmig_backend_ops cmig_backend_sqlite = {
 	.name = "sqlite",
 	.title = "SQLite",
-	.caps = CMIG_BE_TRANSACTIONAL_DDL | CMIG_BE_REBUILDS_ALTER,
+	.caps = CMIG_BE_REBUILDS_ALTER,
 	.dialect = &cmig_dialect_sqlite,
 	.open = sq_open,
 	.close = sq_close,
