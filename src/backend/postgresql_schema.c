@@ -8,7 +8,9 @@
  *
  * Invariants:
  *  - Every query goes out in one pipeline inside one REPEATABLE READ READ ONLY transaction
- *    (or the caller's), so the model is one snapshot and costs one round trip.
+ *    (or the caller's), so the model is one snapshot and costs one round trip; a second
+ *    one only asks the deparsers for the index and constraint texts the client could not
+ *    put together (postgresql_defs.h).
  *  - Read: every schema except pg_catalog, information_schema, pg_toast*, pg_temp*; never an
  *    object that belongs to an extension (pg_depend deptype 'e'); never cmig's own tables or
  *    the sequences they own.
@@ -983,9 +985,11 @@ static int fill_defs(struct reader *r, long idx, const struct pending_def *v, si
 	return CMIG_OK;
 }
 
-/* The second round trip, in the same transaction: the texts the client did not put
- * together, then COMMIT when the transaction is ours. */
-static int read_pending(struct reader *r, bool own_txn, cmig_diags *d)
+/* The second round trip, only when needed: the texts the client did not put together.
+ * After our COMMIT (in the caller's transaction when it is theirs): the deparsers read the
+ * catalogs as they are now, not as of a transaction's snapshot, so inside it they would see
+ * nothing different; an object dropped in between comes back NULL and fails the read. */
+static int read_pending(struct reader *r, cmig_diags *d)
 {
 	struct pg_backend *be = r->be;
 	long ii = -1, ci = -1;
@@ -995,8 +999,7 @@ static int read_pending(struct reader *r, bool own_txn, cmig_diags *d)
 	if ((r->idx_defs.n &&
 	     (ii = queue_defs(be, "pg_get_indexdef", r->idx_defs.items, r->idx_defs.n)) < 0) ||
 	    (r->cons_defs.n &&
-	     (ci = queue_defs(be, "pg_get_constraintdef", r->cons_defs.items, r->cons_defs.n)) < 0) ||
-	    (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0))
+	     (ci = queue_defs(be, "pg_get_constraintdef", r->cons_defs.items, r->cons_defs.n)) < 0))
 		return cmig_diag_oom(d);
 	if (!be->queue.n)
 		return CMIG_OK;
@@ -1044,7 +1047,8 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 			goto oom;
 		be->queue.items[idx[q]].keep = true;
 	}
-	/* COMMIT comes with the second round trip (read_pending) */
+	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+		goto oom;
 	rc = cmig_pg_flush(be, d);
 	if (rc)
 		goto fail;
@@ -1079,7 +1083,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	r.atts = NULL;
 	if (r.oom)
 		goto oom;
-	rc = read_pending(&r, own_txn, d);
+	rc = read_pending(&r, d);
 	if (rc)
 		goto fail;
 	cmig_pg_clear(be);
