@@ -8,7 +8,9 @@
  *
  * Invariants:
  *  - Every query goes out in one pipeline inside one REPEATABLE READ READ ONLY transaction
- *    (or the caller's), so the model is one snapshot and costs one round trip.
+ *    (or the caller's), so the model is one snapshot and costs one round trip; a second
+ *    one only asks the deparsers for the index and constraint texts the client could not
+ *    put together (postgresql_defs.h).
  *  - Read: every schema except pg_catalog, information_schema, pg_toast*, pg_temp*; never an
  *    object that belongs to an extension (pg_depend deptype 'e'); never cmig's own tables or
  *    the sequences they own.
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "postgresql_defs.h"
 #include "postgresql_int.h"
 #include "schema.h"
 
@@ -26,9 +29,14 @@
 #define NS_OK(ns) \
 	"(" ns ".nspname NOT IN ('pg_catalog', 'information_schema') AND " ns ".nspname NOT LIKE " \
 	"'pg\\_toast%' AND " ns ".nspname NOT LIKE 'pg\\_temp%')"
+/* one lookup in a hashed set of the (few) extension members, not an index probe a row */
 #define NOT_EXT(cls, oid) \
-	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" cls \
-	"'::regclass AND e.objid = " oid " AND e.deptype = 'e')"
+	oid " NOT IN (SELECT e.objid FROM pg_catalog.pg_depend e WHERE e.refclassid = " \
+	"'pg_extension'::regclass AND e.classid = '" cls "'::regclass AND e.deptype = 'e')"
+/* Objects initdb made (pg_catalog's, information_schema's) have oids below 16384
+ * (FirstNormalObjectId), every other object has one above: a filter NS_OK() would apply
+ * anyway, but one the oid indexes answer without reading the thousands of built-in rows. */
+#define USER_OID(col) " " col " >= 16384::pg_catalog.oid "
 /* a comment by join, not obj_description()/col_description(): those are SQL functions run
  * once a row (a 300-table schema paid milliseconds for them); pg_description's key
  * (objoid, classoid, objsubid) is unique, so the join adds no row */
@@ -41,8 +49,75 @@
 enum {
 	Q_SESSION, Q_SCHEMAS, Q_EXTENSIONS, Q_ENUMS, Q_DOMAINS, Q_DOMAIN_CHECKS, Q_SEQUENCES,
 	Q_SEQ_DEFAULTS, Q_FUNCTIONS, Q_TABLES, Q_COLUMNS, Q_CONSTRAINTS, Q_INDEXES, Q_VIEWS,
-	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_COUNT
+	Q_TRIGGERS, Q_GRANTS, Q_UNSUPPORTED, Q_OPCLASSES, Q_COUNT
 };
+
+/* Q_CONSTRAINTS: column 4, the server's text, is NULL where postgresql_defs.h puts it together
+ * (`plain`: the test for that, by version; "false" leaves every text to the server). */
+#define CONSTRAINTS_QUERY(plain)                                                                \
+	"SELECT n.nspname, c.relname, k.conname, k.contype, "                                   \
+	"CASE WHEN " plain " THEN NULL ELSE pg_catalog.pg_get_constraintdef(k.oid) END, "        \
+	"k.condeferrable, k.condeferred, k.convalidated, k.conkey::text, rn.nspname, rc.relname, " \
+	/* a referenced relation Q_COLUMNS does not read: names from here */                    \
+	"CASE WHEN rc.relkind <> 'r' OR rc.relispartition THEN "                                 \
+	"(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "                              \
+	"unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "             \
+	"ON a.attrelid = k.confrelid AND a.attnum = u.n) END, "                                  \
+	"k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid), "          \
+	"k.conrelid, k.confrelid, k.confkey::text, "                                             \
+	/* the referenced table as the deparser names it: qualified when not on search_path */  \
+	"CASE WHEN k.contype = 'f' THEN CASE WHEN pg_catalog.pg_table_is_visible(k.confrelid) " \
+	"THEN pg_catalog.quote_ident(rc.relname) ELSE pg_catalog.quote_ident(rn.nspname) || '.' " \
+	"|| pg_catalog.quote_ident(rc.relname) END END, k.confmatchtype, k.connoinherit, k.oid " \
+	"FROM pg_catalog.pg_constraint k "                                                       \
+	"JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "                                      \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                              \
+	"LEFT JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid "                              \
+	"LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
+	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = k.conindid "                          \
+	"AND k.contype IN ('p', 'u') "                                                           \
+	"WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "                  \
+	NS_OK("n") " AND" USER_OID("k.conrelid") "ORDER BY 1, 2, 3"
+/* plain: a CHECK; a key whose index has no INCLUDE (nor NULLS NOT DISTINCT); a foreign key
+ * without SET NULL/DEFAULT (cols). From PostgreSQL 17 (PERIOD, WITHOUT OVERLAPS, then NOT
+ * ENFORCED) the server gives every text. */
+#define PLAIN_CONS(nnd, setcols)                                                                \
+	"(k.contype = 'c' OR (k.contype IN ('p', 'u') AND x.indnatts = x.indnkeyatts" nnd ") "  \
+	"OR (k.contype = 'f'" setcols "))"
+static const char constraints_query_12[] = CONSTRAINTS_QUERY(PLAIN_CONS("", ""));
+static const char constraints_query_15[] =
+	CONSTRAINTS_QUERY(PLAIN_CONS(" AND NOT x.indnullsnotdistinct",
+	                             " AND k.confdelsetcols IS NULL"));
+static const char constraints_query_17[] = CONSTRAINTS_QUERY("false");
+
+/* Q_INDEXES: the text of an index on plain columns with nothing but defaults is put together
+ * here (postgresql_defs.h; column 4 is then NULL), the server deparses the others. `nnd`: the
+ * NULLS NOT DISTINCT test, PostgreSQL 15 on. */
+#define INDEXES_QUERY(nnd)                                                                      \
+	"SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "                             \
+	"CASE WHEN i.indexprs IS NULL AND i.indpred IS NULL AND i.indnatts = i.indnkeyatts "    \
+	"AND ic.reloptions IS NULL AND 0 = ALL (i.indoption)" nnd " THEN NULL "                  \
+	"ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END, "                                    \
+	"pg_catalog.pg_get_expr(i.indpred, i.indrelid), "                                        \
+	/* keys on expressions from the deparser; plain columns mapped here */                  \
+	"CASE WHEN i.indexprs IS NOT NULL THEN "                                                 \
+	"(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP            \
+	" ORDER BY g) FROM generate_series(1, i.indnkeyatts) g) END, "                           \
+	"ds.description, i.indrelid, i.indkey::text, i.indnkeyatts, "                            \
+	"pg_catalog.quote_ident(ic.relname), pg_catalog.quote_ident(n.nspname), "               \
+	"pg_catalog.quote_ident(tc.relname), pg_catalog.quote_ident(am.amname), ic.relam, "     \
+	"i.indclass::text, i.indcollation::text, i.indexrelid "                                  \
+	"FROM pg_catalog.pg_index i "                                                            \
+	"JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "                                  \
+	"JOIN pg_catalog.pg_am am ON am.oid = ic.relam "                                         \
+	"JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "                                    \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"                              \
+	DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition " \
+	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "ic.oid") " AND i.indexrelid NOT IN "       \
+	"(SELECT k.conindid FROM pg_catalog.pg_constraint k WHERE k.contype IN ('p', 'u', 'x')) " \
+	"AND" USER_OID("i.indexrelid") "ORDER BY 1, 2"
+static const char indexes_query[] = INDEXES_QUERY("");
+static const char indexes_query_15[] = INDEXES_QUERY(" AND NOT i.indnullsnotdistinct");
 
 static const char *const queries[Q_COUNT] = {
 	[Q_SESSION] = "SELECT current_user, current_schema(), "
@@ -57,7 +132,7 @@ static const char *const queries[Q_COUNT] = {
 	            "ds.description FROM pg_catalog.pg_type t "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	            "JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
-	            DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'e' AND "
+	            DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'e' AND" USER_OID("t.oid") "AND "
 	            NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	            " ORDER BY 1, 2, e.enumsortorder",
 	[Q_DOMAINS] = "SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
@@ -66,13 +141,13 @@ static const char *const queries[Q_COUNT] = {
 	              "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	              "JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype "
 	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation"
-	              DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'd' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
+	              DESC("ds", "pg_type", "t.oid", "0") "WHERE t.typtype = 'd' AND" USER_OID("t.oid") "AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid")
 	              " ORDER BY 1, 2",
 	[Q_DOMAIN_CHECKS] = "SELECT n.nspname, t.typname, k.conname, "
 	                    "pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k "
 	                    "JOIN pg_catalog.pg_type t ON t.oid = k.contypid "
 	                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	                    "WHERE " NS_OK("n") " ORDER BY 1, 2, 3",
+	                    "WHERE" USER_OID("k.contypid") "AND " NS_OK("n") " ORDER BY 1, 2, 3",
 	[Q_SEQUENCES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
 	                "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
 	                "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
@@ -106,22 +181,28 @@ static const char *const queries[Q_COUNT] = {
 	                "pg_catalog.pg_get_functiondef(p.oid), pg_catalog.pg_get_userbyid(p.proowner), "
 	                "ds.description FROM pg_catalog.pg_proc p "
 	                "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-	                DESC("ds", "pg_proc", "p.oid", "0") "WHERE p.prokind IN ('f', 'p') AND " NS_OK("n") " AND "
+	                DESC("ds", "pg_proc", "p.oid", "0") "WHERE p.prokind IN ('f', 'p') AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	                NOT_EXT("pg_proc", "p.oid")
 	                " ORDER BY 1, 2, pg_catalog.pg_get_function_identity_arguments(p.oid)" C,
 	[Q_TABLES] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
 	             "pg_catalog.pg_has_role(c.relowner, 'USAGE'), "
 	             "ds.description FROM pg_catalog.pg_class c "
 	             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	             DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'r' AND NOT c.relispartition AND " NS_OK("n") " AND "
+	             DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'r' AND NOT c.relispartition AND" USER_OID("c.oid") "AND " NS_OK("n") " AND "
 	             NOT_EXT("pg_class", "c.oid") " ORDER BY 1, 2",
 	[Q_COLUMNS] = "SELECT n.nspname, c.relname, a.attname, "
 	              "pg_catalog.format_type(a.atttypid, a.atttypmod), "
 	              "CASE WHEN tn.nspname <> 'pg_catalog' THEN tn.nspname END, a.attnotnull, "
-	              "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
+	              /* a default without column references (all but some generated columns')
+	               * reads the same deparsed without its table, which pg_get_expr() would
+	               * otherwise open, lock and build a cache entry for: ~30 us a table */
+	              "CASE WHEN pg_catalog.strpos(ad.adbin::text, '{VAR ') = 0 "
+	              "THEN pg_catalog.pg_get_expr(ad.adbin, 0) "
+	              "ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, "
+	              "a.attidentity, a.attgenerated, "
 	              "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, "
-	              "ds.description, a.attrelid, a.attnum, pg_catalog.quote_ident(a.attname) "
-	              "FROM pg_catalog.pg_attribute a "
+	              "ds.description, a.attrelid, a.attnum, pg_catalog.quote_ident(a.attname), "
+	              "a.atttypid, a.attcollation FROM pg_catalog.pg_attribute a "
 	              "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	              "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
@@ -130,41 +211,10 @@ static const char *const queries[Q_COUNT] = {
 	              "AND ad.adnum = a.attnum "
 	              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
 	              DESC("ds", "pg_class", "c.oid", "a.attnum")
-	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 "
+	              "WHERE c.relkind = 'r' AND NOT c.relispartition AND a.attnum > 0 AND"
+	              USER_OID("a.attrelid") "AND" USER_OID("c.oid")
 	              "AND NOT a.attisdropped AND " NS_OK("n") " ORDER BY 1, 2, a.attnum",
-	[Q_CONSTRAINTS] = "SELECT n.nspname, c.relname, k.conname, k.contype, "
-	                  "pg_catalog.pg_get_constraintdef(k.oid), k.condeferrable, k.condeferred, "
-	                  "k.convalidated, k.conkey::text, rn.nspname, rc.relname, "
-	                  /* a referenced relation Q_COLUMNS does not read: names from here */
-	                  "CASE WHEN rc.relkind <> 'r' OR rc.relispartition THEN "
-	                  "(SELECT string_agg(a.attname, " SEP " ORDER BY u.o) FROM "
-	                  "unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a "
-	                  "ON a.attrelid = k.confrelid AND a.attnum = u.n) END, "
-	                  "k.confupdtype, k.confdeltype, pg_catalog.pg_get_expr(k.conbin, k.conrelid), "
-	                  "k.conrelid, k.confrelid, k.confkey::text "
-	                  "FROM pg_catalog.pg_constraint k "
-	                  "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
-	                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	                  "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid "
-	                  "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
-	                  "WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND "
-	                  NS_OK("n") " ORDER BY 1, 2, 3",
-	[Q_INDEXES] = "SELECT n.nspname, ic.relname, tc.relname, i.indisunique, "
-	              "pg_catalog.pg_get_indexdef(i.indexrelid), "
-	              "pg_catalog.pg_get_expr(i.indpred, i.indrelid), "
-	              /* keys on expressions from the deparser; plain columns mapped here */
-	              "CASE WHEN i.indexprs IS NOT NULL THEN "
-	              "(SELECT string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, g, true), " SEP
-	              " ORDER BY g) FROM generate_series(1, i.indnkeyatts) g) END, "
-	              "ds.description, i.indrelid, i.indkey::text, i.indnkeyatts "
-	              "FROM pg_catalog.pg_index i "
-	              "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-	              "JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid "
-	              "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"
-	              DESC("ds", "pg_class", "ic.oid", "0") "WHERE tc.relkind = 'r' AND NOT tc.relispartition AND " NS_OK("n") " AND "
-	              NOT_EXT("pg_class", "ic.oid") " AND NOT EXISTS (SELECT 1 FROM "
-	              "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "
-	              "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1, 2",
+	/* [Q_CONSTRAINTS]: constraints_query*, by the server's version */
 	[Q_VIEWS] = "SELECT n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
 	            "pg_catalog.pg_get_userbyid(c.relowner), "
 	            "ds.description, "
@@ -176,7 +226,7 @@ static const char *const queries[Q_COUNT] = {
 	            "AND rc.oid <> c.oid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
 	            "WHERE rw.ev_class = c.oid) FROM pg_catalog.pg_class c "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	            DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'v' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	            DESC("ds", "pg_class", "c.oid", "0") "WHERE c.relkind = 'v' AND" USER_OID("c.oid") "AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
 	            " ORDER BY 1, 2",
 	[Q_TRIGGERS] = "SELECT n.nspname, g.tgname, c.relname, pg_catalog.pg_get_triggerdef(g.oid), "
 	               "g.tgenabled <> 'D', ds.description "
@@ -191,7 +241,7 @@ static const char *const queries[Q_COUNT] = {
 	             "a.privilege_type AS priv, a.is_grantable AS grantable "
 	             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
 	             "ON n.oid = c.relnamespace, LATERAL pg_catalog.aclexplode(c.relacl) a "
-	             "WHERE c.relkind IN ('r', 'v', 'S') AND a.grantee <> c.relowner AND "
+	             "WHERE c.relkind IN ('r', 'v', 'S') AND a.grantee <> c.relowner AND" USER_OID("c.oid") "AND "
 	             NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid") " UNION ALL "
 	             "SELECT 'f', n.nspname, p.proname || '(' || "
 	             "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
@@ -199,7 +249,7 @@ static const char *const queries[Q_COUNT] = {
 	             "ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type, "
 	             "a.is_grantable FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
 	             "ON n.oid = p.pronamespace, LATERAL pg_catalog.aclexplode(p.proacl) a "
-	             "WHERE a.grantee <> p.proowner AND " NS_OK("n") " AND "
+	             "WHERE a.grantee <> p.proowner AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	             NOT_EXT("pg_proc", "p.oid") ") g ORDER BY g.nsp, g.name" C ", g.kind, g.grantee" C ", g.priv" C,
 	/* kinds the model does not cover (SPEC §8: never skipped in silence) */
 	[Q_UNSUPPORTED] = "SELECT kind, nsp, name FROM ("
@@ -223,24 +273,37 @@ static const char *const queries[Q_COUNT] = {
 	                  " UNION ALL SELECT CASE t.typtype WHEN 'r' THEN 'range type' "
 	                  "ELSE 'multirange type' END, n.nspname, t.typname FROM pg_catalog.pg_type t "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	                  "WHERE t.typtype IN ('r', 'm') AND " NS_OK("n") " AND "
+	                  "WHERE t.typtype IN ('r', 'm') AND" USER_OID("t.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_type", "t.oid")
 	                  " UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' "
 	                  "ELSE 'window function' END, n.nspname, p.proname FROM pg_catalog.pg_proc p "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	                  "WHERE p.prokind IN ('a', 'w') AND " NS_OK("n") " AND "
+	                  "WHERE p.prokind IN ('a', 'w') AND" USER_OID("p.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_proc", "p.oid") " UNION ALL SELECT 'statistics object', "
 	                  "n.nspname, s.stxname FROM pg_catalog.pg_statistic_ext s "
 	                  "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " NS_OK("n")
 	                  " UNION ALL SELECT 'collation', n.nspname, o.collname FROM "
 	                  "pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n "
-	                  "ON n.oid = o.collnamespace WHERE " NS_OK("n") " AND "
+	                  "ON n.oid = o.collnamespace WHERE" USER_OID("o.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_collation", "o.oid")
 	                  " UNION ALL SELECT 'operator', n.nspname, o.oprname FROM "
 	                  "pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n "
-	                  "ON n.oid = o.oprnamespace WHERE " NS_OK("n") " AND "
+	                  "ON n.oid = o.oprnamespace WHERE" USER_OID("o.oid") "AND " NS_OK("n") " AND "
 	                  NOT_EXT("pg_operator", "o.oid")
 	                  ") u ORDER BY u.kind, u.nsp, u.name" C,
+	/* what pg_get_indexdef() leaves out: the default opclass of (access method, type) */
+	[Q_OPCLASSES] = "SELECT opcmethod, opcintype, oid FROM pg_catalog.pg_opclass WHERE opcdefault",
+	/* [Q_INDEXES]: indexes_query or indexes_query_15, by the server's version */
+};
+
+/* Planning, not running, is much of what these catalog queries cost in a new session (a
+ * fifth of the server's time on a 300-table schema): joins are taken in the order written
+ * (which starts from the catalog that drives each query) and merge joins, never the right
+ * plan for catalogs this size, are not costed. SET LOCAL, so only in our own transaction:
+ * it ends with it and never changes a caller's. */
+static const char *const planner_settings[] = {
+	"SET LOCAL join_collapse_limit = 1", "SET LOCAL from_collapse_limit = 1",
+	"SET LOCAL enable_mergejoin = off",
 };
 
 /* One column of Q_COLUMNS by (relation oid, attnum); the texts live in the PGresult. */
@@ -248,6 +311,15 @@ struct attref {
 	unsigned long rel;
 	long num;
 	const char *name, *quoted;
+	unsigned long type, coll; /* atttypid, attcollation */
+};
+
+/* An index or constraint whose text the server is asked for in a second round trip
+ * (postgresql_defs.h). */
+struct pending_def {
+	unsigned long oid;
+	size_t item; /* its place in s->indexes, or s->tables */
+	size_t cons; /* its place in the table's constraints */
 };
 
 struct reader {
@@ -259,6 +331,10 @@ struct reader {
 	const char *cur_schema; /* current_schema(): where unqualified cmig tables live */
 	struct attref *atts;    /* every column read, sorted by (rel, num) */
 	size_t natts;
+	struct opclass { unsigned long am, type, oid; } *opcs; /* Q_OPCLASSES, parsed once */
+	size_t nopcs;
+	CMIG_VEC(struct pending_def) idx_defs;  /* indexes whose text the server gives */
+	CMIG_VEC(struct pending_def) cons_defs; /* constraints whose text the server gives */
 };
 
 #define STR(r, x) cmig_schema_str((r)->s, (x), &(r)->oom)
@@ -324,14 +400,16 @@ static void index_columns(struct reader *r, const PGresult *res)
 	for (int i = 0; i < n; i++)
 		r->atts[i] = (struct attref){ strtoul(PQgetvalue(res, i, 11), NULL, 10),
 		                              strtol(PQgetvalue(res, i, 12), NULL, 10),
-		                              PQgetvalue(res, i, 2), PQgetvalue(res, i, 13) };
+		                              PQgetvalue(res, i, 2), PQgetvalue(res, i, 13),
+		                              strtoul(PQgetvalue(res, i, 14), NULL, 10),
+		                              strtoul(PQgetvalue(res, i, 15), NULL, 10) };
 	r->natts = (size_t)n;
 	qsort(r->atts, r->natts, sizeof(*r->atts), attref_cmp);
 }
 
 static const struct attref *find_att(const struct reader *r, unsigned long rel, long num)
 {
-	struct attref key = { rel, num, NULL, NULL };
+	struct attref key = { rel, num, NULL, NULL, 0, 0 };
 	return r->atts ? bsearch(&key, r->atts, r->natts, sizeof(key), attref_cmp) : NULL;
 }
 
@@ -597,6 +675,69 @@ static void read_columns(struct reader *r, const PGresult *res)
 	}
 }
 
+/* The quoted names of the column numbers in list of relation rel, into cols (room for max):
+ * how many, or -1 when one is not among the columns read. */
+static long quoted_cols(const struct reader *r, const char *rel, const char *list,
+                        const char **cols, size_t max)
+{
+	unsigned long oid, num;
+	size_t n = 0;
+	if (!rel || !list)
+		return -1;
+	oid = strtoul(rel, NULL, 10);
+	while (cmig_pgdef_next_num(&list, &num)) {
+		const struct attref *a = find_att(r, oid, (long)num);
+		if (!a || n == max)
+			return -1;
+		cols[n++] = a->quoted;
+	}
+	return n ? (long)n : -1;
+}
+
+/* pg_get_constraintdef() of row i of Q_CONSTRAINTS, put together here (the query let through
+ * only the plain ones): NULL when a column is not among those read. */
+static const char *compose_constraintdef(struct reader *r, const PGresult *res, int i)
+{
+	const char *cols[32], *refcols[32]; /* INDEX_MAX_KEYS */
+	const char *kind = val(res, i, 3), *def = NULL;
+	struct cmig_pgdef_cons c;
+	long n = 0, nref = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.kind = kind ? kind[0] : 0;
+	if (c.kind != 'c') {
+		n = quoted_cols(r, val(res, i, 15), val(res, i, 8), cols, 32);
+		if (n < 0)
+			return NULL;
+	}
+	if (c.kind == 'f') {
+		nref = quoted_cols(r, val(res, i, 16), val(res, i, 17), refcols, 32);
+		if (nref < 0 || !val(res, i, 18))
+			return NULL;
+	}
+	c.cols = cols;
+	c.ncols = (size_t)n;
+	c.ref_table = val(res, i, 18);
+	c.ref_cols = refcols;
+	c.nref_cols = (size_t)nref;
+	c.match = val(res, i, 19) ? val(res, i, 19)[0] : 's';
+	c.on_update = val(res, i, 12) ? val(res, i, 12)[0] : 'a';
+	c.on_delete = val(res, i, 13) ? val(res, i, 13)[0] : 'a';
+	c.check_expr = val(res, i, 14);
+	c.no_inherit = bval(res, i, 20);
+	c.deferrable = bval(res, i, 5);
+	c.deferred = bval(res, i, 6);
+	c.not_valid = !bval(res, i, 7);
+	cmig_buf b = CMIG_BUF_INIT;
+	int rc = cmig_pgdef_constraint(&b, &c);
+	if (rc == CMIG_OK)
+		def = STR(r, b.ptr);
+	else if (rc == CMIG_ENOMEM)
+		r->oom = true;
+	cmig_buf_release(&b);
+	return def;
+}
+
 static void read_constraints(struct reader *r, const PGresult *res)
 {
 	size_t hint = 0;
@@ -611,6 +752,8 @@ static void read_constraints(struct reader *r, const PGresult *res)
 		c.name = STR(r, val(res, i, 2));
 		c.pg_name = c.name;
 		c.definition = STR(r, val(res, i, 4));
+		if (!c.definition)
+			c.definition = compose_constraintdef(r, res, i);
 		c.deferrable = bval(res, i, 5);
 		c.initially_deferred = bval(res, i, 6);
 		c.validated = bval(res, i, 7);
@@ -636,8 +779,72 @@ static void read_constraints(struct reader *r, const PGresult *res)
 			free(c.cols.items);
 			free(c.ref_cols.items);
 			r->oom = true;
+			break;
+		}
+		if (!c.definition) {
+			struct pending_def p = { strtoul(val(res, i, 21), NULL, 10),
+			                         (size_t)(t - r->s->tables.items), t->constraints.n - 1 };
+			if (CMIG_VEC_PUSH(&r->cons_defs, p))
+				r->oom = true;
 		}
 	}
+}
+
+static void read_opclasses(struct reader *r, const PGresult *res)
+{
+	int n = PQntuples(res);
+	r->opcs = malloc((size_t)(n ? n : 1) * sizeof(*r->opcs));
+	if (!r->opcs) {
+		r->oom = true;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		r->opcs[i] = (struct opclass){ strtoul(PQgetvalue(res, i, 0), NULL, 10),
+		                               strtoul(PQgetvalue(res, i, 1), NULL, 10),
+		                               strtoul(PQgetvalue(res, i, 2), NULL, 10) };
+	r->nopcs = (size_t)n;
+}
+
+/* The default opclass of access method am for type (exact type: a domain or a binary-
+ * coercible type is left to the server), 0 when none. */
+static unsigned long default_opclass(const struct reader *r, unsigned long am, unsigned long type)
+{
+	for (size_t i = 0; i < r->nopcs; i++)
+		if (r->opcs[i].am == am && r->opcs[i].type == type)
+			return r->opcs[i].oid;
+	return 0;
+}
+
+/* pg_get_indexdef() of row i of Q_INDEXES, put together here (the query let through only
+ * plain-column keys with no options): NULL when a key's opclass or collation is not its
+ * column's default, which the text would then name. */
+static const char *compose_indexdef(struct reader *r, const PGresult *res, int i)
+{
+	unsigned long rel = strtoul(val(res, i, 8), NULL, 10), am = strtoul(val(res, i, 15), NULL, 10);
+	const char *keys = val(res, i, 9), *opcs = val(res, i, 16), *colls = val(res, i, 17);
+	const char *cols[32]; /* INDEX_MAX_KEYS */
+	const char *def = NULL;
+	size_t n = 0;
+	unsigned long num, opc, coll;
+
+	while (cmig_pgdef_next_num(&keys, &num)) {
+		const struct attref *a = find_att(r, rel, (long)num);
+		if (n == sizeof(cols) / sizeof(*cols) || !a || !cmig_pgdef_next_num(&opcs, &opc) ||
+		    !cmig_pgdef_next_num(&colls, &coll) || opc != default_opclass(r, am, a->type) ||
+		    (coll && coll != a->coll))
+			return NULL;
+		cols[n++] = a->quoted;
+	}
+	if (!n)
+		return NULL;
+	cmig_buf b = CMIG_BUF_INIT;
+	if (cmig_pgdef_index(&b, bval(res, i, 3), val(res, i, 11), val(res, i, 12), val(res, i, 13),
+	                     val(res, i, 14), cols, n) == CMIG_OK)
+		def = STR(r, b.ptr);
+	else
+		r->oom = true;
+	cmig_buf_release(&b);
+	return def;
 }
 
 static void read_indexes(struct reader *r, const PGresult *res)
@@ -652,6 +859,8 @@ static void read_indexes(struct reader *r, const PGresult *res)
 		x.table = STR(r, val(res, i, 2));
 		x.unique = bval(res, i, 3);
 		x.definition = STR(r, val(res, i, 4));
+		if (!x.definition)
+			x.definition = compose_indexdef(r, res, i);
 		x.where = STR(r, val(res, i, 5));
 		if (val(res, i, 6))
 			split_names(r, &x.keys, val(res, i, 6));
@@ -661,6 +870,12 @@ static void read_indexes(struct reader *r, const PGresult *res)
 		if (CMIG_VEC_PUSH(&r->s->indexes, x)) {
 			free(x.keys.items);
 			r->oom = true;
+			break;
+		}
+		if (!x.definition) {
+			struct pending_def p = { strtoul(val(res, i, 18), NULL, 10), r->s->indexes.n - 1, 0 };
+			if (CMIG_VEC_PUSH(&r->idx_defs, p))
+				r->oom = true;
 		}
 	}
 }
@@ -732,14 +947,81 @@ static void read_unsupported(struct reader *r, const PGresult *res)
 		}
 }
 
+/* Queue "the texts of the objects in v by fn(oid)", in v's order: the item, or -1. */
+static long queue_defs(struct pg_backend *be, const char *fn, const struct pending_def *v,
+                       size_t n)
+{
+	cmig_buf q = CMIG_BUF_INIT;
+	long idx = -1;
+	int rc = cmig_buf_printf(&q, "SELECT pg_catalog.%s(u.i) FROM unnest('{", fn);
+	for (size_t k = 0; k < n; k++)
+		rc |= cmig_buf_printf(&q, "%s%lu", k ? "," : "", v[k].oid);
+	rc |= cmig_buf_puts(&q, "}'::pg_catalog.oid[]) WITH ORDINALITY u(i, o) ORDER BY u.o");
+	if (rc == CMIG_OK)
+		idx = cmig_pg_queue(be, q.ptr, q.len, "reading the schema");
+	cmig_buf_release(&q);
+	if (idx >= 0)
+		be->queue.items[idx].keep = true;
+	return idx;
+}
+
+/* The texts of a queue_defs() query into *slot(k) for each k. */
+static int fill_defs(struct reader *r, long idx, const struct pending_def *v, size_t n,
+                     bool index, cmig_diags *d)
+{
+	const PGresult *res = r->be->queue.items[idx].res;
+	if (!res || PQntuples(res) != (int)n)
+		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+		                       "reading the schema: definitions were not returned");
+	for (size_t k = 0; k < n && !r->oom; k++) {
+		const char *def = val(res, (int)k, 0);
+		if (!def)
+			r->missing = true; /* dropped meanwhile */
+		if (index)
+			r->s->indexes.items[v[k].item].definition = STR(r, def);
+		else
+			r->s->tables.items[v[k].item].constraints.items[v[k].cons].definition = STR(r, def);
+	}
+	return CMIG_OK;
+}
+
+/* The second round trip, only when needed: the texts the client did not put together.
+ * After our COMMIT (in the caller's transaction when it is theirs): the deparsers read the
+ * catalogs as they are now, not as of a transaction's snapshot, so inside it they would see
+ * nothing different; an object dropped in between comes back NULL and fails the read. */
+static int read_pending(struct reader *r, cmig_diags *d)
+{
+	struct pg_backend *be = r->be;
+	long ii = -1, ci = -1;
+	int rc;
+
+	cmig_pg_clear(be);
+	if ((r->idx_defs.n &&
+	     (ii = queue_defs(be, "pg_get_indexdef", r->idx_defs.items, r->idx_defs.n)) < 0) ||
+	    (r->cons_defs.n &&
+	     (ci = queue_defs(be, "pg_get_constraintdef", r->cons_defs.items, r->cons_defs.n)) < 0))
+		return cmig_diag_oom(d);
+	if (!be->queue.n)
+		return CMIG_OK;
+	rc = cmig_pg_flush(be, d);
+	if (rc == CMIG_OK && ii >= 0)
+		rc = fill_defs(r, ii, r->idx_defs.items, r->idx_defs.n, true, d);
+	if (rc == CMIG_OK && ci >= 0)
+		rc = fill_defs(r, ci, r->cons_defs.items, r->cons_defs.n, false, d);
+	return rc;
+}
+
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
 {
 	struct pg_backend *be = (struct pg_backend *)base;
-	struct reader r = { be, NULL, d, false, false, NULL, NULL, 0 };
+	struct reader r;
 	long idx[Q_COUNT];
 	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
 	int rc;
 
+	memset(&r, 0, sizeof(r));
+	r.be = be;
+	r.d = d;
 	*out = NULL;
 	r.s = cmig_schema_new(CMIG_SCH_POSTGRESQL);
 	if (!r.s)
@@ -748,8 +1030,19 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	                             47, "reading the schema") < 0)
 		goto oom;
+	for (size_t k = 0; own_txn && k < sizeof(planner_settings) / sizeof(*planner_settings); k++)
+		if (cmig_pg_queue(be, planner_settings[k], strlen(planner_settings[k]),
+		                  "reading the schema") < 0)
+			goto oom;
 	for (int q = 0; q < Q_COUNT; q++) {
-		idx[q] = cmig_pg_queue(be, queries[q], strlen(queries[q]), "reading the schema");
+		const char *sql = queries[q];
+		if (q == Q_INDEXES)
+			sql = PQserverVersion(be->conn) >= 150000 ? indexes_query_15 : indexes_query;
+		else if (q == Q_CONSTRAINTS)
+			sql = PQserverVersion(be->conn) >= 170000   ? constraints_query_17 :
+			      PQserverVersion(be->conn) >= 150000 ? constraints_query_15 :
+			                                            constraints_query_12;
+		idx[q] = cmig_pg_queue(be, sql, strlen(sql), "reading the schema");
 		if (idx[q] < 0)
 			goto oom;
 		be->queue.items[idx[q]].keep = true;
@@ -757,19 +1050,16 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
 		goto oom;
 	rc = cmig_pg_flush(be, d);
-	if (rc) {
-		cmig_pg_clear(be);
-		cmig_schema_free(r.s);
-		return rc;
-	}
+	if (rc)
+		goto fail;
 #define RES(q) (be->queue.items[idx[q]].res)
 	for (int q = 0; q < Q_COUNT; q++)
 		if (!RES(q)) {
-			cmig_pg_clear(be);
-			cmig_schema_free(r.s);
-			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
-			                       "reading the schema: query %d returned no rows", q);
+			rc = cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+			                     "reading the schema: query %d returned no rows", q);
+			goto fail;
 		}
+	read_opclasses(&r, RES(Q_OPCLASSES));
 	read_session(&r, RES(Q_SESSION));
 	read_schemas(&r, RES(Q_SCHEMAS));
 	read_extensions(&r, RES(Q_EXTENSIONS));
@@ -788,8 +1078,18 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	read_grants(&r, RES(Q_GRANTS));
 	read_unsupported(&r, RES(Q_UNSUPPORTED));
 #undef RES
-	cmig_pg_clear(be);
+	/* the results die here: nothing read from them is used after */
 	free(r.atts);
+	r.atts = NULL;
+	if (r.oom)
+		goto oom;
+	rc = read_pending(&r, d);
+	if (rc)
+		goto fail;
+	cmig_pg_clear(be);
+	free(r.idx_defs.items);
+	free(r.cons_defs.items);
+	free(r.opcs);
 	if (r.oom) {
 		cmig_schema_free(r.s);
 		return cmig_diag_oom(d);
@@ -803,7 +1103,16 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	*out = r.s;
 	return CMIG_OK;
 oom:
+	rc = cmig_diag_oom(d);
+fail:
 	cmig_pg_clear(be);
+	free(r.atts);
+	free(r.idx_defs.items);
+	free(r.cons_defs.items);
+	free(r.opcs);
 	cmig_schema_free(r.s);
-	return cmig_diag_oom(d);
+	/* our transaction, left open or failed by the error: end it */
+	if (own_txn && PQtransactionStatus(be->conn) != PQTRANS_IDLE)
+		cmig_pg_exec(be, "ROLLBACK", "rolling back", NULL);
+	return rc;
 }
