@@ -326,7 +326,8 @@ static int open_configured(struct cmig_backend **be, struct cmig_backend_setting
 
 /* ---- both sides at once ------------------------------------------------------------------
  * The head (the chain replayed, or the configured database read) and the declared schema are
- * two databases with nothing shared but the read-only project, so they load side by side: on
+ * two databases with nothing shared but the read-only project (in-memory SQLite scratch
+ * databases; not PostgreSQL's, which share the server's roles), so they load side by side: on
  * a 300-table schema each is about half of `cmig diff`. Every scratch database is opened
  * before the second thread starts (PostgreSQL forks a watchdog there). Each side reports into
  * its own list; the head's is merged first, and the declared side's only when the head loaded
@@ -393,7 +394,10 @@ static int load_sides(struct sides *s, const struct cmig_runtime *rt, const cmig
 	    (rc = cmig_scratch_open(&s->decl, rt, s->dialect, ro, d)))
 		return rc;
 	a.d.strict = b.d.strict = d->strict;
-	threaded = pthread_create(&t, NULL, side_job_run, &b) == 0;
+	/* Side by side only where the two databases share nothing: scratch databases on a server
+	 * (PostgreSQL) share its roles, and a chain and a schema.sql that both create one (IF NOT
+	 * EXISTS, then CREATE ROLE) would race (t620's 093-pg-grant-table did). */
+	threaded = !s->decl.ops->scratch_create && pthread_create(&t, NULL, side_job_run, &b) == 0;
 	side_job_run(&a);
 	if (threaded)
 		pthread_join(t, NULL);
