@@ -20,7 +20,7 @@ RUNS=${RUNS:-5}
 N=${N:-300}
 PY=${PY:-/usr/bin/python3}
 W=$(mktemp -d)
-trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash tests/pg/cluster.sh stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
+trap 'rm -rf "$W"; [ -n "${STARTED:-}" ] && bash "$ROOT/tests/pg/cluster.sh" stop "$CMIG_PG_DIR" >/dev/null 2>&1' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # timepair A B: run the commands (functions or programs, no arguments) alternately, RUNS times
