@@ -26,7 +26,7 @@
 #include "backend.h"
 #include "schema.h"
 
-#include "schemaread.h"
+#include "pgdb.h"
 
 static char dbname[64];
 
@@ -95,53 +95,22 @@ static const char *setup_sql =
 	"  c varchar(5) DEFAULT 'x'::text, g integer GENERATED ALWAYS AS (n * 2) STORED,\n"
 	"  k integer GENERATED ALWAYS AS (7) STORED, \"Q\" text DEFAULT lower('A'));\n";
 
-static int psql(const char *db, const char *sql)
-{
-	char cmd[512];
-	FILE *p;
-	snprintf(cmd, sizeof(cmd),
-	         "PGOPTIONS=-cclient_min_messages=warning psql -X -q -v ON_ERROR_STOP=1 -d %s "
-	         ">/dev/null", db);
-	p = popen(cmd, "w");
-	if (!p)
-		return -1;
-	fputs(sql, p);
-	return pclose(p);
-}
-
 static int setup(void **state)
 {
-	char sql[256];
 	(void)state;
-	if (!getenv("PGHOST")) {
-		fprintf(stderr, "test_pg_defs: PGHOST is not set: start tests/pg/cluster.sh\n");
-		return -1;
-	}
-	snprintf(dbname, sizeof(dbname), "cmig_t_defs_%d", (int)getpid());
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s;\n", dbname,
-	         dbname);
-	if (psql("postgres", sql) != 0) {
-		fprintf(stderr, "test_pg_defs: cannot reach PostgreSQL\n");
-		return -1;
-	}
-	return psql(dbname, setup_sql) == 0 ? 0 : -1;
+	return pgdb_create(dbname, "cmig_t_defs", "test_pg_defs", setup_sql);
 }
 
 static int teardown(void **state)
 {
-	char sql[256];
 	(void)state;
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE);\n", dbname);
-	psql("postgres", sql);
+	pgdb_drop(dbname);
 	return 0;
 }
 
 static struct cmig_schema *read_schema(void)
 {
-	char u[512];
-	snprintf(u, sizeof(u), "postgresql:///%s?host=%s&port=%s", dbname, getenv("PGHOST"),
-	         getenv("PGPORT") ? getenv("PGPORT") : "5432");
-	return schemaread(&cmig_backend_postgresql, u);
+	return pgdb_read_schema(dbname);
 }
 
 /* The server's texts, one "key\tdefinition" line each (definitions hold no tab or newline

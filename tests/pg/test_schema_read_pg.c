@@ -18,7 +18,7 @@
 #include "backend.h"
 #include "schema.h"
 
-#include "schemaread.h"
+#include "pgdb.h"
 
 static char dbname[64];
 
@@ -52,51 +52,22 @@ static const char *setup_sql =
 	"CREATE TABLE cmig_version (version_num varchar(255));\n"
 	"CREATE TABLE cmig_history (id bigserial PRIMARY KEY);\n";
 
-static int psql(const char *db, const char *sql)
-{
-	char cmd[512];
-	FILE *p;
-	snprintf(cmd, sizeof(cmd), "PGOPTIONS=-cclient_min_messages=warning psql -X -q -v ON_ERROR_STOP=1 -d %s >/dev/null", db);
-	p = popen(cmd, "w");
-	if (!p)
-		return -1;
-	fputs(sql, p);
-	return pclose(p);
-}
-
 static int setup(void **state)
 {
-	char sql[256];
 	(void)state;
-	if (!getenv("PGHOST")) {
-		fprintf(stderr, "test_schema_read_pg: PGHOST is not set: start tests/pg/cluster.sh\n");
-		return -1;
-	}
-	snprintf(dbname, sizeof(dbname), "cmig_t_schema_%d", (int)getpid());
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s;\n", dbname,
-	         dbname);
-	if (psql("postgres", sql) != 0) {
-		fprintf(stderr, "test_schema_read_pg: cannot reach PostgreSQL\n");
-		return -1;
-	}
-	return psql(dbname, setup_sql) == 0 ? 0 : -1;
+	return pgdb_create(dbname, "cmig_t_schema", "test_schema_read_pg", setup_sql);
 }
 
 static int teardown(void **state)
 {
-	char sql[256];
 	(void)state;
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE);\n", dbname);
-	psql("postgres", sql);
+	pgdb_drop(dbname);
 	return 0;
 }
 
 static struct cmig_schema *read_schema(void)
 {
-	char u[512];
-	snprintf(u, sizeof(u), "postgresql:///%s?host=%s&port=%s", dbname, getenv("PGHOST"),
-	         getenv("PGPORT") ? getenv("PGPORT") : "5432");
-	return schemaread(&cmig_backend_postgresql, u);
+	return pgdb_read_schema(dbname);
 }
 
 static const struct cmig_sch_constraint *cons(const struct cmig_sch_table *t, const char *name)
