@@ -244,9 +244,15 @@ static void item_release(struct pg_item *it)
 
 void cmig_pg_clear(struct pg_backend *be)
 {
+	if (be->piped) { /* results still on the way: read and drop them */
+		cmig_diags quiet;
+		cmig_diags_init(&quiet, NULL, NULL);
+		cmig_pg_receive(be, be->queue.n, &quiet);
+		cmig_diags_release(&quiet);
+	}
 	for (size_t i = 0; i < be->queue.n; i++)
 		item_release(&be->queue.items[i]);
-	be->queue.n = 0;
+	be->queue.n = be->sent = be->received = 0;
 }
 
 /* Queue sql[0, len) (copied). Returns the item's index or -1 when out of memory. */
@@ -321,65 +327,71 @@ static int end_copy(struct pg_backend *be, ExecStatusType st)
 	return CMIG_ERROR; /* COPY BOTH (replication) cannot happen on a normal connection */
 }
 
-/* Send the queue as one pipeline with one Sync and read every result. The first failure is
- * reported (later queries are skipped by the server); results of `keep` items stay in the
- * queue until cmig_pg_clear(). */
-int cmig_pg_flush(struct pg_backend *be, cmig_diags *d)
+/* Send the items queued since the last send as one pipeline ending in one Sync;
+ * cmig_pg_receive() reads the results. */
+int cmig_pg_send(struct pg_backend *be, cmig_diags *d)
 {
 	PGconn *c = be->conn;
-	int rc = CMIG_OK;
-	bool failed = false;
+	size_t from = be->sent;
+	int rc;
 
-	if (be->queue.n == 0)
+	be->received = be->sent = be->queue.n;
+	be->pipe_rc = CMIG_OK;
+	if (from == be->queue.n)
 		return CMIG_OK;
 	be->diags = d;
 	be->copy_in_seen = false;
 	if (!PQenterPipelineMode(c))
-		return report_error(be, NULL, NULL, d);
-	for (size_t i = 0; i < be->queue.n; i++) {
+		return be->pipe_rc = report_error(be, NULL, NULL, d);
+	be->received = from;
+	for (size_t i = from; i < be->queue.n; i++) {
 		struct pg_item *it = &be->queue.items[i];
 		if (!PQsendQueryParams(c, it->sql, it->nparams, NULL,
-		                       (const char *const *)it->params, NULL, NULL, 0)) {
-			failed = true;
-			break;
-		}
+		                       (const char *const *)it->params, NULL, NULL, 0) ||
+		    (it->flush && !PQsendFlushRequest(c)))
+			goto failed;
 	}
-	if (failed || !PQpipelineSync(c) || pump(be) < 0) {
-		rc = report_error(be, NULL, NULL, d);
-		PQexitPipelineMode(c);
-		return rc;
+	if (!PQpipelineSync(c) || pump(be) < 0)
+		goto failed;
+	be->piped = true;
+	return CMIG_OK;
+failed:
+	rc = report_error(be, NULL, NULL, d);
+	PQexitPipelineMode(c);
+	be->received = be->queue.n;
+	return be->pipe_rc = rc;
+}
+
+/* One result of item it: the pipeline's first failure is reported, a kept result stays in
+ * it->res. False when a COPY it began could not be ended (its other results are dropped). */
+static bool take_result(struct pg_backend *be, struct pg_item *it, PGresult *res, cmig_diags *d)
+{
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+		PQclear(res);
+		if (end_copy(be, st) == CMIG_OK)
+			return true;
+		if (be->pipe_rc == CMIG_OK)
+			be->pipe_rc = report_error(be, it, NULL, d);
+		return false;
 	}
-	for (size_t i = 0; i < be->queue.n; i++) {
-		struct pg_item *it = &be->queue.items[i];
-		PGresult *res;
-		be->cur = it;
-		while ((res = PQgetResult(c)) != NULL) {
-			ExecStatusType st = PQresultStatus(res);
-			if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
-				PQclear(res);
-				if (end_copy(be, st) != CMIG_OK) {
-					if (rc == CMIG_OK)
-						rc = report_error(be, it, NULL, d);
-					break;
-				}
-				continue;
-			}
-			if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE ||
-			    st == PGRES_NONFATAL_ERROR) {
-				if (rc == CMIG_OK)
-					rc = report_error(be, it, res, d);
-				PQclear(res);
-			} else if (it->keep && st == PGRES_TUPLES_OK && !it->res) {
-				it->res = res;
-			} else {
-				PQclear(res);
-			}
-		}
-		if (PQstatus(c) == CONNECTION_BAD)
-			break;
+	if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
+		if (be->pipe_rc == CMIG_OK)
+			be->pipe_rc = report_error(be, it, res, d);
+		PQclear(res);
+	} else if (it->keep && st == PGRES_TUPLES_OK && !it->res) {
+		it->res = res;
+	} else {
+		PQclear(res);
 	}
-	be->cur = NULL;
-	/* the Sync's own result ends the pipeline */
+	return true;
+}
+
+/* Every item read: the Sync's own result ends the pipeline. */
+static void end_pipeline(struct pg_backend *be, cmig_diags *d)
+{
+	PGconn *c = be->conn;
+	be->piped = false;
 	for (int guard = 0; guard < 4 && PQstatus(c) != CONNECTION_BAD; guard++) {
 		PGresult *res = PQgetResult(c);
 		ExecStatusType st = res ? PQresultStatus(res) : PGRES_EMPTY_QUERY;
@@ -387,11 +399,72 @@ int cmig_pg_flush(struct pg_backend *be, cmig_diags *d)
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
 	}
-	if (!PQexitPipelineMode(c) && rc == CMIG_OK)
-		rc = report_error(be, NULL, NULL, d);
-	if (PQstatus(c) == CONNECTION_BAD && rc == CMIG_OK)
-		rc = report_error(be, NULL, NULL, d);
-	return rc;
+	if (!PQexitPipelineMode(c) && be->pipe_rc == CMIG_OK)
+		be->pipe_rc = report_error(be, NULL, NULL, d);
+	if (PQstatus(c) == CONNECTION_BAD && be->pipe_rc == CMIG_OK)
+		be->pipe_rc = report_error(be, NULL, NULL, d);
+}
+
+/* Read the results of the sent items before `upto` (a later call reads on); once every item
+ * is read, the Sync ends the pipeline. Returns the pipeline's first failure so far. */
+int cmig_pg_receive(struct pg_backend *be, size_t upto, cmig_diags *d)
+{
+	PGconn *c = be->conn;
+
+	if (!be->piped)
+		return be->pipe_rc;
+	be->diags = d;
+	for (; be->received < upto && be->received < be->queue.n; be->received++) {
+		struct pg_item *it = &be->queue.items[be->received];
+		PGresult *res;
+		be->cur = it;
+		while ((res = PQgetResult(c)) != NULL)
+			if (!take_result(be, it, res, d))
+				break;
+		be->cur = NULL;
+		if (PQstatus(c) == CONNECTION_BAD) {
+			be->received = be->queue.n;
+			break;
+		}
+	}
+	if (be->received == be->queue.n)
+		end_pipeline(be, d);
+	return be->pipe_rc;
+}
+
+/* cmig_pg_receive without waiting: the results that have arrived, read until the next one
+ * has not (the pipeline ends when the last has). For the queries cmig reads with (no COPY). */
+int cmig_pg_receive_ready(struct pg_backend *be, cmig_diags *d)
+{
+	PGconn *c = be->conn;
+
+	if (!be->piped)
+		return be->pipe_rc;
+	be->diags = d;
+	if (!PQconsumeInput(c))
+		be->received = be->queue.n; /* the connection broke: end_pipeline reports it */
+	while (be->received < be->queue.n && !PQisBusy(c)) {
+		struct pg_item *it = &be->queue.items[be->received];
+		PGresult *res;
+		be->cur = it;
+		res = PQgetResult(c);
+		be->cur = NULL;
+		if (!res)
+			be->received++;
+		else
+			take_result(be, it, res, d);
+		if (PQstatus(c) == CONNECTION_BAD)
+			be->received = be->queue.n;
+	}
+	if (be->received == be->queue.n && !PQisBusy(c))
+		end_pipeline(be, d);
+	return be->pipe_rc;
+}
+
+int cmig_pg_flush(struct pg_backend *be, cmig_diags *d)
+{
+	int rc = cmig_pg_send(be, d);
+	return rc ? rc : cmig_pg_receive(be, be->queue.n, d);
 }
 
 /* Flush and forget the queue. */
@@ -647,4 +720,3 @@ int cmig_pg_connect(struct pg_backend *be, cmig_diags *d)
 		return rc;
 	return CMIG_OK;
 }
-

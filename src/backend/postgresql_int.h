@@ -27,6 +27,9 @@ struct pg_item {
 	const cmig_stmt *st;                  /* … and the statement */
 	const char *what;                     /* cmig's own: what it was doing, for messages */
 	bool keep;                            /* keep the result in res */
+	bool flush;                           /* ask the server to send it at once, not with
+	                                       * the results after it (a pipeline's results
+	                                       * otherwise wait in the server's buffer) */
 	PGresult *res;
 };
 
@@ -47,6 +50,10 @@ struct pg_backend {
 	bool ver_pending;                     /* version_write() queued in this transaction */
 	char *ver_new;
 	bool copy_in_seen;                    /* a statement of this flush began COPY FROM STDIN */
+	size_t sent;                          /* queued items sent to the server */
+	bool piped;                           /* a pipeline is sent and not all read */
+	size_t received;                      /* … the items whose results are read */
+	int pipe_rc;                          /* … its first failure */
 	struct cmig_exec_section exec;        /* the queued section (its strings are the run's) */
 	bool section_queued;                  /* a transactional section waits for commit() */
 	cmig_buf scratch;
@@ -64,10 +71,38 @@ int cmig_pg_queue_script(struct pg_backend *be, const char *sql, const char *wha
                          const char *skip_prefix, cmig_diags *d);
 /* Free every queued item (and kept result). */
 void cmig_pg_clear(struct pg_backend *be);
-/* Send the queue as one pipeline, one Sync, and read every result: the first failure is
- * reported, naming the migration statement's file:line when it was one; results of `keep`
- * items stay in the queue. The queue is not cleared. */
+/* Send what is queued and not sent yet as one pipeline, one Sync, and read every result: the
+ * first failure is reported, naming the migration statement's file:line when it was one;
+ * results of `keep` items stay in the queue. The queue is not cleared. */
 int cmig_pg_flush(struct pg_backend *be, cmig_diags *d);
+/* cmig_pg_flush in two steps, so that two connections can work at once: send the items
+ * queued since the last send (one pipeline, one Sync), then read the results of the items
+ * before `upto` (the queue's length: all, and the pipeline ends). cmig_pg_receive returns
+ * the pipeline's first failure so far. Results of earlier sends stay in the queue. */
+int cmig_pg_send(struct pg_backend *be, cmig_diags *d);
+int cmig_pg_receive(struct pg_backend *be, size_t upto, cmig_diags *d);
+/* cmig_pg_receive without waiting: what has arrived (the reader's queries: no COPY). */
+int cmig_pg_receive_ready(struct pg_backend *be, cmig_diags *d);
+
+/* A second connection on be's snapshot (postgresql_twin.c: when it is used, and how it
+ * gives up). be.conn is NULL once it has. */
+struct pg_twin {
+	struct pg_backend be; /* its connection and queue */
+	PostgresPollingStatusType connecting;
+	bool ready;           /* connected */
+	double deadline;      /* … or given up on */
+};
+/* Start connecting like be (never waits). */
+void cmig_pg_twin_start(struct pg_backend *be, struct pg_twin *t);
+/* Read be's pipeline (sent, exporting its snapshot in item `snap`) while the twin connects:
+ * true when the twin is ready and the snapshot is in; false when the twin gave up, or be's
+ * pipeline ended (its own half done: the twin would not win) or failed (reported in d). */
+bool cmig_pg_twin_await(struct pg_backend *be, struct pg_twin *t, long snap, cmig_diags *d);
+/* Send the twin's queue, then read both pipelines to the end: true when the twin's results
+ * are all in its queue. be's failures are reported in d, the twin's nowhere. */
+bool cmig_pg_twin_collect(struct pg_backend *be, struct pg_twin *t, cmig_diags *d);
+/* Close it and free its queue (and the results in it). */
+void cmig_pg_twin_free(struct pg_twin *t);
 /* cmig_pg_flush, then cmig_pg_clear. */
 int cmig_pg_run(struct pg_backend *be, cmig_diags *d);
 /* Queue one of cmig's own statements and run the queue now (d may be NULL). */

@@ -1011,15 +1011,86 @@ static int read_pending(struct reader *r, cmig_diags *d)
 	return rc;
 }
 
+/* The queries a twin connection runs when there is one (about half the server's time on a
+ * large schema: constraints deparse each table's CHECKs), so that two server processes work
+ * at once; the rest, and all of them without a twin, go on be's connection. */
+static const bool on_twin[Q_COUNT] = {
+	[Q_CONSTRAINTS] = true, [Q_INDEXES] = true, [Q_TRIGGERS] = true,
+};
+
+static const char *query_sql(const struct pg_backend *be, int q)
+{
+	int v = PQserverVersion(be->conn);
+	if (q == Q_INDEXES)
+		return v >= 150000 ? indexes_query_15 : indexes_query;
+	if (q == Q_CONSTRAINTS)
+		return v >= 170000 ? constraints_query_17 :
+		       v >= 150000 ? constraints_query_15 : constraints_query_12;
+	return queries[q];
+}
+
+/* Queue on be the settings (in our own transaction) and the queries q with on_twin[q] ==
+ * twin_part (all of them when `all`); idx[q] is each one's item. Returns -1 when out of memory. */
+static int queue_reads(struct pg_backend *be, long *idx, bool settings, bool twin_part, bool all)
+{
+	for (size_t k = 0; settings && k < sizeof(planner_settings) / sizeof(*planner_settings); k++)
+		if (cmig_pg_queue(be, planner_settings[k], strlen(planner_settings[k]),
+		                  "reading the schema") < 0)
+			return -1;
+	for (int q = 0; q < Q_COUNT; q++) {
+		const char *sql = query_sql(be, q);
+		if (!all && on_twin[q] != twin_part)
+			continue;
+		idx[q] = cmig_pg_queue(be, sql, strlen(sql), "reading the schema");
+		if (idx[q] < 0)
+			return -1;
+		be->queue.items[idx[q]].keep = true;
+	}
+	return 0;
+}
+
+/* Queue the twin's half on the snapshot be's transaction exported (item `snap`). */
+static int queue_twin(struct pg_backend *be, struct pg_backend *twin, long snap, long *tidx)
+{
+	static const char begin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+	const PGresult *res = be->queue.items[snap].res;
+	cmig_buf set = CMIG_BUF_INIT;
+	int rc = -1;
+
+	if (res && PQntuples(res) == 1 &&
+	    !cmig_buf_printf(&set, "SET TRANSACTION SNAPSHOT '%s'", PQgetvalue(res, 0, 0)) &&
+	    cmig_pg_queue(twin, begin, sizeof(begin) - 1, "reading the schema") >= 0 &&
+	    cmig_pg_queue(twin, set.ptr, set.len, "reading the schema") >= 0 &&
+	    queue_reads(twin, tidx, true, true, false) >= 0 &&
+	    cmig_pg_queue(twin, "COMMIT", 6, "reading the schema") >= 0)
+		rc = 0;
+	cmig_buf_release(&set);
+	return rc;
+}
+
+/* Our own transaction ends: COMMIT, the results read so far kept. */
+static int commit(struct pg_backend *be, cmig_diags *d)
+{
+	if (cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+		return cmig_diag_oom(d);
+	return cmig_pg_flush(be, d);
+}
+
 int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
 {
 	struct pg_backend *be = (struct pg_backend *)base;
+	struct pg_twin twin;
 	struct reader r;
-	long idx[Q_COUNT];
-	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
+	long idx[Q_COUNT], tidx[Q_COUNT], snap = -1;
+	const PGresult *res[Q_COUNT];
+	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE, twinned = false;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(&twin, 0, sizeof(twin));
+	memset(res, 0, sizeof(res));
+	for (int q = 0; q < Q_COUNT; q++)
+		idx[q] = -1;
 	r.be = be;
 	r.d = d;
 	*out = NULL;
@@ -1027,32 +1098,49 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	if (!r.s)
 		return cmig_diag_oom(d);
 	cmig_pg_clear(be);
+	/* a twin only for our own transaction (a caller's may hold changes no other session
+	 * sees) and not through a pooler (which may not pass the snapshot on) */
+	if (own_txn && !be->url->pgbouncer)
+		cmig_pg_twin_start(be, &twin);
 	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	                             47, "reading the schema") < 0)
 		goto oom;
-	for (size_t k = 0; own_txn && k < sizeof(planner_settings) / sizeof(*planner_settings); k++)
-		if (cmig_pg_queue(be, planner_settings[k], strlen(planner_settings[k]),
-		                  "reading the schema") < 0)
+	if (twin.be.conn) {
+		snap = cmig_pg_queue(be, "SELECT pg_catalog.pg_export_snapshot()", 38,
+		                     "reading the schema");
+		if (snap < 0)
 			goto oom;
-	for (int q = 0; q < Q_COUNT; q++) {
-		const char *sql = queries[q];
-		if (q == Q_INDEXES)
-			sql = PQserverVersion(be->conn) >= 150000 ? indexes_query_15 : indexes_query;
-		else if (q == Q_CONSTRAINTS)
-			sql = PQserverVersion(be->conn) >= 170000   ? constraints_query_17 :
-			      PQserverVersion(be->conn) >= 150000 ? constraints_query_15 :
-			                                            constraints_query_12;
-		idx[q] = cmig_pg_queue(be, sql, strlen(sql), "reading the schema");
-		if (idx[q] < 0)
-			goto oom;
-		be->queue.items[idx[q]].keep = true;
+		be->queue.items[snap].keep = true;
+		be->queue.items[snap].flush = true; /* the twin waits for it */
 	}
-	if (own_txn && cmig_pg_queue(be, "COMMIT", 6, "reading the schema") < 0)
+	if (queue_reads(be, idx, own_txn, false, !twin.be.conn) < 0)
 		goto oom;
-	rc = cmig_pg_flush(be, d);
+	if ((rc = cmig_pg_send(be, d)) != CMIG_OK)
+		goto fail;
+	/* be's results come in while the twin connects, then while it runs its half */
+	if (twin.be.conn && cmig_pg_twin_await(be, &twin, snap, d)) {
+		if (queue_twin(be, &twin.be, snap, tidx) < 0)
+			goto oom;
+		twinned = cmig_pg_twin_collect(be, &twin, d);
+		for (int q = 0; twinned && q < Q_COUNT; q++)
+			if (on_twin[q])
+				res[q] = twin.be.queue.items[tidx[q]].res;
+	}
+	rc = cmig_pg_receive(be, be->queue.n, d);
+	/* the twin's half on be when it gave up, in be's transaction, still open */
+	if (rc == CMIG_OK && snap >= 0 && !twinned) {
+		if (queue_reads(be, idx, false, true, false) < 0)
+			goto oom;
+		rc = cmig_pg_flush(be, d);
+	}
+	if (rc == CMIG_OK && own_txn)
+		rc = commit(be, d);
 	if (rc)
 		goto fail;
-#define RES(q) (be->queue.items[idx[q]].res)
+	for (int q = 0; q < Q_COUNT; q++)
+		if (!res[q] && idx[q] >= 0)
+			res[q] = be->queue.items[idx[q]].res;
+#define RES(q) (res[q])
 	for (int q = 0; q < Q_COUNT; q++)
 		if (!RES(q)) {
 			rc = cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
@@ -1079,6 +1167,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	read_unsupported(&r, RES(Q_UNSUPPORTED));
 #undef RES
 	/* the results die here: nothing read from them is used after */
+	cmig_pg_twin_free(&twin);
 	free(r.atts);
 	r.atts = NULL;
 	if (r.oom)
@@ -1105,6 +1194,7 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 oom:
 	rc = cmig_diag_oom(d);
 fail:
+	cmig_pg_twin_free(&twin);
 	cmig_pg_clear(be);
 	free(r.atts);
 	free(r.idx_defs.items);
