@@ -33,7 +33,7 @@ static int cmd_dump(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_dump_def = {
-	"dump", cmd_dump, CMD_NEEDS_PROJECT, "[-o FILE]",
+	"dump", cmd_dump, CMD_NEEDS_PROJECT | CMD_NO_VERSIONS | CMD_CONNECTS, "[-o FILE]",
 	"print the database's schema as the SQL that recreates it",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"The first line names the revision the database is at; then extensions, schemas, types,\n"
