@@ -104,7 +104,7 @@ static int cmd_copy(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_copy_def = {
-	"copy", cmd_copy, CMD_NEEDS_PROJECT,
+	"copy", cmd_copy, CMD_NEEDS_PROJECT | CMD_NO_VERSIONS,
 	"--from URL --to URL [--tables T,...] [--exclude T|T.COL,...] [--truncate] "
 	"[--keep-triggers] [--any-revision]",
 	"copy every table's rows from one database to another at the same revision",
