@@ -39,5 +39,6 @@ const struct cli_command cmd_dump_def = {
 	"The first line names the revision the database is at; then extensions, schemas, types,\n"
 	"sequences, functions, tables, cycle-closing foreign keys, indexes, views, triggers,\n"
 	"comments and privileges. Loading the dump into an empty database and dumping again gives\n"
-	"the same text. An object of a kind cmig does not model is an error naming it.\n",
+	"the same text. An object of a kind cmig does not model is an error naming it.\n"
+	"It never reads versions/: with --url or DATABASE_URL it runs outside a project.\n",
 };
