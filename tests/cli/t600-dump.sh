@@ -5,6 +5,9 @@
 # dumps to the same bytes after the first line; a missing SQLite file is an error and is not
 # created; dump_file is rewritten after upgrade/downgrade/stamp that changed the database,
 # not after a run that changed nothing, and a failure to write it is only a warning.
+# Outside a project (no cmig.yaml, no versions/; --url, DATABASE_URL, a relative SQLite path)
+# dump prints the same bytes as inside it, as it does with cmig.yaml but no versions/ and with
+# a broken versions/; the commands that need the chain still refuse there, touching nothing.
 . "$(dirname "$0")/lib.sh"
 
 new_db
