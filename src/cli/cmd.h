@@ -13,6 +13,9 @@ enum {
 	CMD_NEEDS_PROJECT = 1 << 0,  /* open cmig.yaml and versions/ first */
 	CMD_NEEDS_CHAIN = 1 << 1,    /* ... and refuse, printing the diagnostics, unless linear */
 	CMD_CONNECTS = 1 << 2,       /* reads the database (-v names it first; not with --sql) */
+	CMD_NO_VERSIONS = 1 << 3,    /* with NEEDS_PROJECT: cmig.yaml (if any), never versions/ --
+	                              * the command never reads the chain, so it runs outside a
+	                              * project (docs/decisions.md "Outside a project") */
 };
 
 struct cli_ctx;

@@ -104,7 +104,7 @@ static int cmd_copy(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_copy_def = {
-	"copy", cmd_copy, CMD_NEEDS_PROJECT,
+	"copy", cmd_copy, CMD_NEEDS_PROJECT | CMD_NO_VERSIONS,
 	"--from URL --to URL [--tables T,...] [--exclude T|T.COL,...] [--truncate] "
 	"[--keep-triggers] [--any-revision]",
 	"copy every table's rows from one database to another at the same revision",
@@ -114,5 +114,6 @@ const struct cli_command cmd_copy_def = {
 	"target column's type; a value that does not fit stops the copy naming table, row,\n"
 	"column and value. The copy is one transaction on the target, read from one snapshot\n"
 	"of the source: on any error the target is left as it was. Sequences are set after the\n"
-	"copy so that the next insert without an id does not collide. See docs/copy.md.\n",
+	"copy so that the next insert without an id does not collide. It never reads\n"
+	"versions/, so it runs outside a project too. See docs/copy.md.\n",
 };

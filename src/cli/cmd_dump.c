@@ -33,11 +33,12 @@ static int cmd_dump(struct cli_ctx *ctx)
 }
 
 const struct cli_command cmd_dump_def = {
-	"dump", cmd_dump, CMD_NEEDS_PROJECT, "[-o FILE]",
+	"dump", cmd_dump, CMD_NEEDS_PROJECT | CMD_NO_VERSIONS | CMD_CONNECTS, "[-o FILE]",
 	"print the database's schema as the SQL that recreates it",
 	opts, sizeof(opts) / sizeof(opts[0]), 0, 0,
 	"The first line names the revision the database is at; then extensions, schemas, types,\n"
 	"sequences, functions, tables, cycle-closing foreign keys, indexes, views, triggers,\n"
 	"comments and privileges. Loading the dump into an empty database and dumping again gives\n"
-	"the same text. An object of a kind cmig does not model is an error naming it.\n",
+	"the same text. An object of a kind cmig does not model is an error naming it.\n"
+	"It never reads versions/: with --url or DATABASE_URL it runs outside a project.\n",
 };

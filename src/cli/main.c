@@ -177,6 +177,13 @@ static int open_project(struct cli_ctx *ctx)
 	o.flags = CMIG_OPEN_USE_ENV | (ctx->config_path ? CMIG_OPEN_CONFIG_REQUIRED : 0);
 	o.url = ctx->url;
 	o.on_diag = cli_print_diag;
+	if (ctx->cmd->flags & CMD_NO_VERSIONS) {
+		/* an empty in-memory chain instead of versions/: such a command never reads the
+		 * chain, so a missing, broken or huge versions/ is no business of its */
+		static const cmig_embedded_file no_files[1];
+		o.files = no_files;
+		o.nfiles = 0;
+	}
 	rc = cmig_project_open(&ctx->project, &o);
 	if (rc == CMIG_ECHAIN && (ctx->cmd->flags & CMD_NEEDS_CHAIN)) {
 		cmig_project_diagnostics(ctx->project, 0, cli_print_diag, NULL);

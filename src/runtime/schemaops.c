@@ -32,11 +32,14 @@ int cmig_schemaops_dump(cmig_buf *out, const struct cmig_runtime *rt, const cmig
 	const char *absent = cmig_backend_absent(rt->url);
 	int rc;
 
-	/* a read-only open would read a missing database as base: dump refuses it instead */
+	/* a read-only open would read a missing database as base: dump refuses it instead.
+	 * Outside a project with no URL given, the default URL is rarely what was meant. */
 	if (absent)
-		return cmig_diag_error(d, NULL, 0, CMIG_ENOTFOUND, NULL,
-		                       "dump: the %s database %s does not exist",
-		                       cmig_backend_for(rt->url, false)->title, absent);
+		return cmig_diag_full(d, CMIG_DIAG_ERROR, CMIG_ENOTFOUND, NULL, NULL, 0, 0, NULL,
+		                      rt->config->url_configured || rt->config->path ? NULL :
+		                      "No cmig.yaml here: name the database with --url or DATABASE_URL.",
+		                      "dump: the %s database %s does not exist",
+		                      cmig_backend_for(rt->url, false)->title, absent);
 	rc = cmig_session_open(&ss, rt, NULL, o, CMIG_SESSION_READONLY, d);
 	if (rc)
 		return rc;

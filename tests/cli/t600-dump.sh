@@ -5,6 +5,9 @@
 # dumps to the same bytes after the first line; a missing SQLite file is an error and is not
 # created; dump_file is rewritten after upgrade/downgrade/stamp that changed the database,
 # not after a run that changed nothing, and a failure to write it is only a warning.
+# Outside a project (no cmig.yaml, no versions/; --url, DATABASE_URL, a relative SQLite path)
+# dump prints the same bytes as inside it, as it does with cmig.yaml but no versions/ and with
+# a broken versions/; the commands that need the chain still refuse there, touching nothing.
 . "$(dirname "$0")/lib.sh"
 
 new_db
@@ -66,6 +69,63 @@ mkdir out
 assert_exit 0 dump -o out/schema.sql
 assert_eq "$DUMP1" "$(cat out/schema.sql)" "-o writes the same dump"
 assert_eq "schema.sql" "$(ls out)" "no temporary file left"
+
+# outside a project (SPEC §8: the first line comes from the version table, not versions/):
+# no cmig.yaml, no versions/, only the URL -- the same bytes as inside the project
+mkdir "$TEST_DIR/outside"
+cd "$TEST_DIR/outside" || _die "cd outside"
+BEFORE=$(db_state)
+assert_exit 0 --url "$DB_URL" dump
+assert_eq "$DUMP1" "$OUT" "outside a project, --url: the same dump as inside it"
+assert_exit 0 dump -o schema.sql --url "$DB_URL"
+assert_eq "$DUMP1" "$(cat schema.sql)" "outside a project, -o: the same dump"
+assert_eq "schema.sql" "$(ls)" "outside a project: dump -o wrote only its file"
+DATABASE_URL=$DB_URL assert_exit 0 -v dump
+assert_eq "$DUMP1" "$OUT" "outside a project, DATABASE_URL: the same dump"
+assert_match "$ERR" "^cmig: database: .* \(from DATABASE_URL\)$" "-v names the database and where it came from"
+if [ "$CMIG_TEST_BACKEND" = sqlite ]; then
+	# a relative SQLite path outside a project is relative to the current directory (SPEC §1)
+	mkdir rel && cp "$DB_FILE" rel/x.db
+	cd rel || _die "cd rel"
+	assert_exit 0 --url sqlite:///x.db dump
+	assert_eq "$DUMP1" "$OUT" "outside a project: --url sqlite:///x.db is the file in the current directory"
+	cd .. && rm -r rel
+fi
+# commands that need the chain still refuse, with the message they always gave, and touch nothing
+for args in upgrade "downgrade base" "stamp head" current status history check "show b2" heads \
+	"revision -m x" "diff"; do
+	# shellcheck disable=SC2086 # split into command and arguments
+	assert_exit 1 --url "$DB_URL" $args
+	assert_contains "$ERR" "versions directory does not exist" "outside a project: '$args' refuses"
+done
+assert_eq "schema.sql" "$(ls)" "the refused commands created nothing (no versions/, no database file)"
+assert_eq "$BEFORE" "$(db_state)" "the refused commands left the database as it was"
+# a missing SQLite file is still an error, and is not created; with no URL at all, the
+# default sqlite:///cmig.db, missing, says how to name the database
+assert_exit 1 --url "sqlite:///$TEST_DIR/outside/none.db" dump
+assert_contains "$ERR" "none.db does not exist" "outside a project: a missing SQLite file is an error"
+assert_exit 1 dump
+assert_contains "$ERR" "cmig.db does not exist" "outside a project, no URL: the default database is missing"
+assert_contains "$ERR" "--url or DATABASE_URL" "... and the hint says how to name one"
+assert_eq "schema.sql" "$(ls)" "dump created no SQLite file"
+# cmig.yaml but no versions/: dump reads the database the file names; chain commands refuse
+printf "database_url: '%s'\n" "$DB_URL" >cmig.yaml
+assert_exit 0 dump
+assert_eq "$DUMP1" "$OUT" "cmig.yaml without versions/: dump works"
+assert_exit 1 upgrade
+assert_contains "$ERR" "versions directory does not exist" "cmig.yaml without versions/: upgrade refuses"
+# ... and -c FILE from elsewhere: the file's database
+cd "$TEST_DIR" || _die "cd"
+assert_exit 0 -c outside/cmig.yaml dump
+assert_eq "$DUMP1" "$OUT" "-c FILE without versions/: dump works"
+assert_exit 1 -c outside/missing.yaml dump
+assert_contains "$ERR" "missing.yaml" "-c naming a missing file is still an error"
+# a versions/ that does not parse is none of dump's business either
+cd "$PROJ" || _die "cd project"
+printf 'not a migration\n' >versions/zz_broken.sql
+assert_exit 0 dump
+assert_eq "$DUMP1" "$OUT" "a broken versions/ does not stop dump"
+rm versions/zz_broken.sql
 
 # fixpoint: load into an empty database, dump again
 FIRST=$DB_URL

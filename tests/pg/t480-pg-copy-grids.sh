@@ -9,7 +9,8 @@
 #  - the target's schema is exactly as before (indexes and foreign keys dropped for speed
 #    come back with the same names and definitions);
 #  - the other direction (PostgreSQL -> SQLite) and same-kind copies (SQLite -> SQLite,
-#    PostgreSQL -> PostgreSQL) give the same values.
+#    PostgreSQL -> PostgreSQL) give the same values; so does a copy run outside a project
+#    (no cmig.yaml, no versions/: only the two URLs).
 ALLOW_SQLITE_FILES=1 # the SQLite side of the copy
 . "$(dirname "$0")/../cli/lib.sh"
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
@@ -107,6 +108,17 @@ COPY2=$TEST_DIR/copy2.db
 assert_exit 0 "${CFG[@]}" --url "sqlite:///$COPY2" upgrade head
 assert_exit 0 "${CFG[@]}" copy --from "sqlite:///$BACK" --to "sqlite:///$COPY2"
 compare_all "sqlite -> sqlite" "$COPY2" "$PGDB"
+# outside a project (no cmig.yaml, no versions/): copy never reads the chain, only the two
+# databases' version rows, so the two URLs are enough
+COPY3=$TEST_DIR/copy3.db
+assert_exit 0 "${CFG[@]}" --url "sqlite:///$COPY3" upgrade head
+mkdir "$TEST_DIR/outside" && cd "$TEST_DIR/outside" || _die "cd outside"
+assert_exit 0 copy --from "sqlite:///$BACK" --to "sqlite:///$COPY3"
+compare_all "outside a project: sqlite -> sqlite" "$COPY3" "$PGDB"
+assert_eq "" "$(ls)" "outside a project: copy created nothing in the current directory"
+assert_exit 1 --url "sqlite:///$COPY3" upgrade
+assert_contains "$ERR" "versions directory does not exist" "... where upgrade still refuses"
+cd "$TEST_DIR" || _die "cd"
 new_db
 PG2=$DB_NAME
 assert_exit 0 "${CFG[@]}" --url "$DB_URL" upgrade head
