@@ -1076,9 +1076,10 @@ static int commit(struct pg_backend *be, cmig_diags *d)
 	return cmig_pg_flush(be, d);
 }
 
-int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
+/* One read. *changed: the catalogs changed under it (nothing reported; see below). */
+static int read_once(struct pg_backend *be, struct cmig_schema **out, bool *changed,
+                     cmig_diags *d)
 {
-	struct pg_backend *be = (struct pg_backend *)base;
 	struct pg_twin twin;
 	struct reader r;
 	long idx[Q_COUNT], tidx[Q_COUNT], snap = -1;
@@ -1185,9 +1186,8 @@ int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmi
 	}
 	if (r.missing) {
 		cmig_schema_free(r.s);
-		return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
-		                       "reading the schema: a constraint or index names a column "
-		                       "the catalog did not list (was the schema changed meanwhile?)");
+		*changed = true;
+		return CMIG_ESQL;
 	}
 	*out = r.s;
 	return CMIG_OK;
@@ -1205,4 +1205,26 @@ fail:
 	if (own_txn && PQtransactionStatus(be->conn) != PQTRANS_IDLE)
 		cmig_pg_exec(be, "ROLLBACK", "rolling back", NULL);
 	return rc;
+}
+
+/* The snapshot keeps the queries consistent, but not the server's deparsers (pg_get_expr,
+ * pg_get_constraintdef, …: they read the catalogs as they are now), so a table dropped
+ * while it is read shows up as a definition that is missing. pg_dump locks every table
+ * against that; a schema read should not block a deploy's DDL, so the read is tried again
+ * on a new snapshot, and refused after three tries. */
+int cmig_pg_schema_read(struct cmig_backend *base, struct cmig_schema **out, cmig_diags *d)
+{
+	struct pg_backend *be = (struct pg_backend *)base;
+	bool own_txn = PQtransactionStatus(be->conn) == PQTRANS_IDLE;
+	for (int attempt = 1;; attempt++) {
+		bool changed = false;
+		int rc = read_once(be, out, &changed, d);
+		if (!changed)
+			return rc;
+		if (attempt == 3 || !own_txn) /* a caller's transaction would read the same again */
+			return cmig_diag_error(d, NULL, 0, CMIG_ESQL, NULL,
+			                       "reading the schema: a constraint or index names a column "
+			                       "the catalog did not list (was the schema changed "
+			                       "meanwhile?)");
+	}
 }
