@@ -11,8 +11,9 @@
  *    inside the same transaction. Nothing the twin's server says reaches the user.
  *  - It sees exactly what the first connection sees: it imports the snapshot that the first
  *    connection's REPEATABLE READ transaction exported (that transaction stays open until the
- *    twin is done), and it connects with the options libpq resolved for the first one (host,
- *    database, user, password, the startup options that set the URL's search_path).
+ *    twin is done), and it connects with the options libpq resolved for the first one
+ *    (database, user, password, the startup options that set the URL's search_path) to the
+ *    very server the first one reached (its host and port, not a list to choose from).
  *  - Both sockets are read as results arrive, so neither server waits on a full socket while
  *    the client waits on the other.
  *  - It is used only when it can win: if the first connection's own half is done before the
@@ -48,15 +49,34 @@ void cmig_pg_twin_start(struct pg_backend *be, struct pg_twin *t)
 		return;
 	for (PQconninfoOption *o = opts; o->keyword; o++)
 		n++;
-	keys = malloc((n + 1) * sizeof(*keys));
-	vals = malloc((n + 1) * sizeof(*vals));
+	keys = malloc((n + 4) * sizeof(*keys));
+	vals = malloc((n + 4) * sizeof(*vals));
 	if (keys && vals) {
+		const char *hostaddr = PQhostaddr(be->conn);
+		bool had_hostaddr = false;
 		n = 0;
-		for (PQconninfoOption *o = opts; o->keyword; o++)
-			if (o->val && *o->val) {
-				keys[n] = o->keyword;
-				vals[n++] = o->val;
-			}
+		for (PQconninfoOption *o = opts; o->keyword; o++) {
+			if (!o->val || !*o->val)
+				continue;
+			/* the server be reached, not another of a list (a snapshot id means nothing
+			 * on another server, and could even name one of its transactions) */
+			if (!strcmp(o->keyword, "hostaddr"))
+				had_hostaddr = true;
+			if (!strcmp(o->keyword, "host") || !strcmp(o->keyword, "port") ||
+			    !strcmp(o->keyword, "hostaddr") || !strcmp(o->keyword, "load_balance_hosts") ||
+			    !strcmp(o->keyword, "target_session_attrs"))
+				continue;
+			keys[n] = o->keyword;
+			vals[n++] = o->val;
+		}
+		keys[n] = "host";
+		vals[n++] = PQhost(be->conn);
+		keys[n] = "port";
+		vals[n++] = PQport(be->conn);
+		if (had_hostaddr && hostaddr && *hostaddr) {
+			keys[n] = "hostaddr";
+			vals[n++] = hostaddr;
+		}
 		keys[n] = vals[n] = NULL;
 		t->be.conn = PQconnectStartParams(keys, vals, 0);
 	}

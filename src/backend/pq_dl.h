@@ -22,7 +22,7 @@
 	X(PQfreemem) X(PQlibVersion) X(PQserverVersion) X(PQescapeIdentifier) \
 	X(PQescapeLiteral) X(PQpipelineStatus) X(PQcmdStatus) X(PQcmdTuples) X(PQresStatus) \
 	X(PQconnectPoll) X(PQconnectStartParams) X(PQgetCopyData) X(PQputCopyEnd) X(PQdb) \
-	X(PQputCopyData) X(PQisnonblocking) X(PQconninfo) X(PQsendFlushRequest)
+	X(PQputCopyData) X(PQisnonblocking) X(PQconninfo) X(PQsendFlushRequest) X(PQhostaddr)
 
 struct cmig_pq_api {
 #define CMIG_PQ_MEMBER(f) __typeof__(f) *f;
@@ -71,6 +71,7 @@ const struct cmig_pq_api *cmig_pq_table(void);
 #define PQconninfoFree CMIG_PQ_CALL(PQconninfoFree)
 #define PQconninfo CMIG_PQ_CALL(PQconninfo)
 #define PQsendFlushRequest CMIG_PQ_CALL(PQsendFlushRequest)
+#define PQhostaddr CMIG_PQ_CALL(PQhostaddr)
 #define PQfreemem CMIG_PQ_CALL(PQfreemem)
 #define PQlibVersion CMIG_PQ_CALL(PQlibVersion)
 #define PQserverVersion CMIG_PQ_CALL(PQserverVersion)

@@ -10,7 +10,8 @@
 #     churned tables need no server deparser (plain columns, a plain index), so a dump never
 #     has to be refused for a definition the server no longer has;
 #   - the twin is given up and the first connection does all the work, same bytes, when the
-#     role may hold one connection only (CONNECTION LIMIT 1) and through pgbouncer=true;
+#     role may hold one connection only (CONNECTION LIMIT 1) and through pgbouncer=true; with
+#     a list of hosts, the twin connects to the one the first connection reached;
 #   - the twin leaves no session behind.
 . "$(dirname "$0")/../cli/lib.sh"
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
@@ -85,6 +86,11 @@ assert_eq "" "$ERR" "… and nothing said about it"
 assert_exit 0 --url "$DB_URL&pgbouncer=true" dump
 assert_eq "$(printf '%s\n' "$base" | tail -n +2)" "$(printf '%s\n' "$OUT" | tail -n +2)" \
 	"pgbouncer=true (no twin): same dump"
+
+# a host list: the twin goes to the server the first connection reached, not down the list
+assert_exit 0 --url "postgresql:///$DB_NAME?host=$TEST_DIR/nowhere,$PGHOST&port=1,$PGPORT" dump
+assert_eq "$(printf '%s\n' "$base" | tail -n +2)" "$(printf '%s\n' "$OUT" | tail -n +2)" \
+	"a list of hosts, the first one down: same dump"
 
 # ---- nothing left behind ------------------------------------------------------------------
 left=""
