@@ -55,7 +55,8 @@ def statements(text):
 
 
 def parse(text):
-    """(tables: name -> {cols, cons} in dump order, pre: SET and functions, others)."""
+    """(tables: name -> {cols, cons} in dump order, pre: SET, types, domains, sequences and
+    functions (in the dump's order: they come before the tables), others)."""
     tables, pre, others = {}, [], []
     for s in statements(text):
         m = re.match(r'^CREATE TABLE "?(\w+)"?\s*\(', s)
@@ -65,7 +66,7 @@ def parse(text):
                 "cols": [i for i in items if not i.startswith("CONSTRAINT ")],
                 "cons": [i for i in items if i.startswith("CONSTRAINT ")],
             }
-        elif re.match(r"^(SET |CREATE (OR REPLACE )?FUNCTION )", s):
+        elif re.match(r"^(SET |CREATE (OR REPLACE )?FUNCTION |CREATE (TYPE|DOMAIN|SEQUENCE) )", s):
             pre.append(s)
         else:
             others.append(s)
@@ -111,8 +112,12 @@ def render(tables, pre, others):
         t = tables[name]
         cons = [c for c in t["cons"] if set(REFS.findall(c)) - set(placed) - {name}]
         later += ["ALTER TABLE %s ADD %s;" % (name, c) for c in cons]
-        out.append("CREATE TABLE %s (\n    %s\n);" % (name, ",\n    ".join(
-            t["cols"] + [c for c in t["cons"] if c not in cons])))
+        # `-- cmig:renamed-from OLD` directly above a renamed table's or column's line
+        hints = t.get("hints", {})
+        items = [("-- cmig:renamed-from %s\n    " % hints[colname(c)] if colname(c) in hints else "") + c
+                 for c in t["cols"]] + [c for c in t["cons"] if c not in cons]
+        out.append("%sCREATE TABLE %s (\n    %s\n);" % (
+            "-- cmig:renamed-from %s\n" % t["from"] if t.get("from") else "", name, ",\n    ".join(items)))
         placed.append(name)
     out += later + [s + ";" for s in others]
     return "\n".join(out) + "\n"
@@ -135,9 +140,32 @@ def normalize(path):
     print("\n".join(out))
 
 
+ENUM = re.compile(r"^CREATE TYPE (\w+) AS ENUM \((.*)\)$", re.S)
+
+
+def enums(pre):
+    """name -> its labels, in order, of the enum types among pre's statements."""
+    out = {}
+    for s in pre:
+        m = ENUM.match(s)
+        if m:
+            out[m.group(1)] = re.findall(r"'((?:[^']|'')*)'", m.group(2))
+    return out
+
+
+def enum_sql(name, labels):
+    return "CREATE TYPE %s AS ENUM (%s)" % (name, ", ".join("'%s'" % x for x in labels))
+
+
 # a constant default of each type family the generator uses
-def default_for(typ):
+def default_for(typ, pre=()):
     t = typ.lower()
+    labels = enums(pre).get(t)
+    if labels:
+        return "'%s'" % labels[0]
+    dom = next((re.match(r"CREATE DOMAIN \w+ AS (\S+)", s) for s in pre if s.startswith("CREATE DOMAIN %s " % t)), None)
+    if dom:
+        t = dom.group(1)
     if t in ("integer", "bigint", "smallint", "numeric", "double precision", "real"):
         return "42"
     if t == "boolean":
@@ -157,6 +185,9 @@ TYPES = ["text", "integer", "bigint", "numeric", "double precision", "character 
 FAMILIES = [["text", "character varying(40)"], ["integer", "bigint", "numeric", "double precision"],
             ["timestamp without time zone", "date"]]
 
+# the role the grants name: created by t641 (roles are cluster-wide, so a name of its own)
+ROLE = "cmig_t641_role"
+
 TRIGGER_FN = """CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -174,10 +205,16 @@ def main():
     rnd = random.Random(seed)
     with open(base) as f:
         tables, pre, others = parse(f.read())
-    orig_cols = {t: [colname(c) for c in tables[t]["cols"]] for t in tables}
-    changed = set()  # (table, column) whose rows may legitimately differ
+    base_enums = enums(pre)
+    # the original (table, column) of each column now in the schema (renames follow it)
+    origin = {(t, colname(c)): (t, colname(c)) for t in tables for c in tables[t]["cols"]}
+    changed = set()  # original (table, column)s whose rows may legitimately differ
     edits = []
     names = list(tables)
+
+    def change(t, c):
+        if (t, c) in origin:
+            changed.add(origin[(t, c)])
 
     def word(w):
         return re.compile(r"\b%s\b" % re.escape(w))
@@ -187,7 +224,8 @@ def main():
         if col == "id":
             return True
         w = word(col)
-        if any(w.search(s) for s in others):
+        # comments and grants follow a column (drop_column, rename_column): they do not count
+        if any(w.search(s) for s in others if not s.startswith(("COMMENT ON ", "GRANT "))):
             return True
         for t in tables:
             for c in tables[t]["cons"]:
@@ -225,7 +263,9 @@ def main():
             return None
         t, c = rnd.choice(cands)
         tables[t]["cols"] = [x for x in tables[t]["cols"] if colname(x) != c]
-        changed.add((t, c))
+        change(t, c)
+        # its comment goes with it
+        others[:] = [x for x in others if not re.match(r"COMMENT ON COLUMN %s\.%s IS " % (t, c), x)]
         return "drop column %s.%s" % (t, c)
 
     def alter_column():
@@ -250,7 +290,7 @@ def main():
             new = rnd.choice(pool)
             rest = item[len(name) + 1 + len(old):]
             # a default of the old type need not cast to the new one: give it one of the new
-            rest = DEFAULT.sub(lambda m: m.group(1) + "DEFAULT " + default_for(new), rest)
+            rest = DEFAULT.sub(lambda m: m.group(1) + "DEFAULT " + default_for(new, pre), rest)
             item = "%s %s%s" % (name, new, rest)
         elif kind == "null":
             if re.search(r"\bNOT NULL\b", item):
@@ -261,11 +301,11 @@ def main():
             item = DEFAULT.sub("", item, count=1)
         else:
             typ = coltype(item)
-            item = "%s %s DEFAULT %s%s" % (name, typ, default_for(typ), item[len(name) + 1 + len(typ):])
+            item = "%s %s DEFAULT %s%s" % (name, typ, default_for(typ, pre), item[len(name) + 1 + len(typ):])
         if item == tables[t]["cols"][i]:
             return None
         tables[t]["cols"][i] = item
-        changed.add((t, name))
+        change(t, name)
         return "alter column %s.%s (%s): %s" % (t, name, kind, item)
 
     def add_constraint():
@@ -324,6 +364,8 @@ def main():
         if not cands:
             return None
         gone = others.pop(rnd.choice(cands))
+        if kind == "VIEW":  # its comments and grants go with it
+            drop_attached(re.match(r"CREATE VIEW (\S+)", gone).group(1))
         return "drop %s: %s" % (kind.lower(), gone.splitlines()[0])
 
     def add_view():
@@ -405,9 +447,284 @@ def main():
         pre[i] = re.sub(r"\bBEGIN\n", "BEGIN\n    PERFORM %d;\n" % seed, pre[i], count=1)
         return "change function body: " + pre[i].splitlines()[0]
 
+    # -- whole tables ------------------------------------------------------------------
+    def on_table(stmt, t):
+        """stmt (an index, trigger, comment or grant) belongs to table or view t."""
+        return re.search(r" ON (public\.)?%s " % re.escape(t), stmt) or \
+            re.match(r"COMMENT ON (TABLE|VIEW) %s IS |COMMENT ON COLUMN %s\.|GRANT .* ON TABLE %s TO "
+                     % ((re.escape(t),) * 3), stmt)
+
+    def drop_attached(t):
+        """the comments and grants of a table or view that goes"""
+        others[:] = [x for x in others if not (x.startswith(("COMMENT ON ", "GRANT ")) and on_table(x, t))]
+
+    def table_used(t):
+        """another table's foreign key, a view or a function names t"""
+        w = word(t)
+        return any(re.search(r"REFERENCES %s\(" % t, c) for u in tables if u != t
+                   for c in tables[u]["cols"] + tables[u]["cons"]) or \
+            any(w.search(x) for x in others if x.startswith("CREATE VIEW ")) or any(w.search(x) for x in pre)
+
+    def add_table():
+        n = "nt%d_%d" % (seed, len(edits))
+        cols = [rnd.choice(["id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL", "id bigint NOT NULL",
+                            "id integer GENERATED ALWAYS AS IDENTITY NOT NULL"])]
+        cons = ["CONSTRAINT %s_pkey PRIMARY KEY (id)" % n]
+        pool = ["label text NOT NULL", "amount numeric(10,2) DEFAULT 0", "note character varying(40)",
+                "post_id integer NOT NULL", "tag_id integer", "created_at timestamp without time zone DEFAULT now()"]
+        pool += ["state %s DEFAULT '%s'" % (e, l[0]) for e, l in enums(pre).items()]
+        pool += ["rating %s" % d for d in re.findall(r"^CREATE DOMAIN (\w+) ", "\n".join(pre), re.M)]
+        for c in rnd.sample(pool, rnd.randint(1, 3)):
+            cols.append(c)
+            if c.startswith(("post_id", "tag_id")) and rnd.random() < 0.8:
+                ref = "posts" if c.startswith("post_id") else "tags"
+                cons.append("CONSTRAINT %s_%s_fkey FOREIGN KEY (%s) REFERENCES %s(id)%s" % (
+                    n, colname(c), colname(c), ref, rnd.choice(["", " ON DELETE CASCADE", " ON DELETE SET NULL"]
+                                                              if c.startswith("tag_id") else ["", " ON DELETE CASCADE"])))
+        tables[n] = {"cols": cols, "cons": cons}
+        names.append(n)
+        what = "add table %s (%s)" % (n, ", ".join(cols + cons))
+        if len(cols) > 1 and rnd.random() < 0.6:
+            ix = "CREATE INDEX %s_ix ON %s (%s)" % (n, n, colname(cols[-1]))
+            others.append(ix)
+            what += "; " + ix
+        return what
+
+    def drop_table():
+        cands = [t for t in names if not table_used(t)]
+        if not cands:
+            return None
+        t = rnd.choice(cands)
+        del tables[t]
+        names.remove(t)
+        for k in [k for k in origin if k[0] == t]:
+            del origin[k]
+        # its indexes, triggers, comments and grants go with it (a trigger's function stays)
+        others[:] = [x for x in others if not on_table(x, t)]
+        return "drop table " + t
+
+    def rename_table():
+        cands = [t for t in names if not table_used(t) and not tables[t].get("from")]
+        if not cands:
+            return None
+        t = rnd.choice(cands)
+        n = "%s_r%d" % (t, seed)
+        tables[n] = tables.pop(t)
+        tables[n]["from"] = t
+        names[names.index(t)] = n
+        for k in [k for k in origin if k[0] == t]:
+            origin[(n, k[1])] = origin.pop(k)
+        for i, x in enumerate(others):
+            if on_table(x, t):
+                x = re.sub(r" ON (public\.)?%s " % t, r" ON \g<1>%s " % n, x)
+                x = re.sub(r"^COMMENT ON (TABLE|COLUMN) %s\b" % t, r"COMMENT ON \g<1> %s" % n, x)
+                others[i] = re.sub(r" ON TABLE %s TO " % t, " ON TABLE %s TO " % n, x)
+        return "rename table %s to %s (renamed-from)" % (t, n)
+
+    def rename_column():
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cols"])
+                 if not referenced(t, colname(c)) and not is_generated(c) and not in_foreign_key(t, colname(c))
+                 and colname(c) not in tables[t].get("hints", {})]
+        if not cands:
+            return None
+        t, i = rnd.choice(cands)
+        c = colname(tables[t]["cols"][i])
+        n = "%s_r%d" % (c, seed)
+        tables[t]["cols"][i] = n + tables[t]["cols"][i][len(tables[t]["cols"][i].split()[0]):]
+        tables[t].setdefault("hints", {})[n] = c
+        if (t, c) in origin:
+            origin[(t, n)] = origin.pop((t, c))
+        others[:] = [re.sub(r"^COMMENT ON COLUMN %s\.%s IS " % (t, c), "COMMENT ON COLUMN %s.%s IS " % (t, n), x)
+                     for x in others]
+        return "rename column %s.%s to %s (renamed-from)" % (t, c, n)
+
+    # -- types: enums, domains, sequences, identity ------------------------------------------
+    def add_type(stmt):
+        """a type, domain or sequence goes before the functions and tables"""
+        pre.insert(1 if pre and pre[0].startswith("SET ") else 0, stmt)
+
+    def add_enum_column():
+        n = "en%d_%d" % (seed, len(edits))
+        labels = rnd.sample(["red", "green", "blue", "it''s", "ünï"], rnd.randint(1, 3))
+        add_type(enum_sql(n, labels))
+        t = rnd.choice(names)
+        c = "c%d_%d" % (seed, len(edits))
+        tables[t]["cols"].append("%s %s%s" % (c, n, rnd.choice(["", " DEFAULT '%s'" % labels[-1],
+                                                                 " DEFAULT '%s' NOT NULL" % labels[0]])))
+        return "add enum %s (%s) and column %s.%s" % (n, ", ".join(labels), t, c)
+
+    def base_enum():
+        cands = [i for i, x in enumerate(pre) if ENUM.match(x) and ENUM.match(x).group(1) in base_enums]
+        return rnd.choice(cands) if cands else None
+
+    def add_enum_value():
+        i = base_enum()
+        if i is None:
+            return None
+        name = ENUM.match(pre[i]).group(1)
+        labels = enums([pre[i]])[name]
+        new = "v%d_%d" % (seed, len(edits))
+        at = rnd.randint(0, len(labels))
+        labels.insert(at, new)
+        pre[i] = enum_sql(name, labels)
+        what = "add value %s to enum %s (place %d)" % (new, name, at)
+        if rnd.random() < 0.5:
+            # a column whose default is the new value: the value must be committed first
+            t = rnd.choice(names)
+            c = "c%d_%d" % (seed, len(edits))
+            tables[t]["cols"].append("%s %s DEFAULT '%s'" % (c, name, new))
+            what += " and column %s.%s defaulting to it" % (t, c)
+        return what
+
+    def remove_enum_value():
+        i = base_enum()
+        if i is None:
+            return None
+        name = ENUM.match(pre[i]).group(1)
+        labels = enums([pre[i]])[name]
+        # a value a default names stays (schema.sql would not load)
+        used = [x for x in labels if any("'%s'::%s" % (x, name) in c or "'%s'" % x in c
+                                         for t in tables for c in tables[t]["cols"] if name in c)]
+        cands = [x for x in labels if x not in used]
+        if len(labels) < 2 or not cands:
+            return None
+        gone = rnd.choice(cands)
+        pre[i] = enum_sql(name, [x for x in labels if x != gone])
+        return "remove value %s from enum %s (refused)" % (gone, name)
+
+    def add_domain_column():
+        n = "dm%d_%d" % (seed, len(edits))
+        add_type("CREATE DOMAIN %s AS %s" % (n, rnd.choice([
+            "integer CHECK (VALUE > 0)", "text CHECK (VALUE <> '')", "numeric(8,2) DEFAULT 0 CHECK (VALUE >= 0)",
+            "character varying(30) NOT NULL DEFAULT 'x'", "integer CONSTRAINT %s_small CHECK (VALUE < 1000)" % n])))
+        t = rnd.choice(names)
+        c = "c%d_%d" % (seed, len(edits))
+        tables[t]["cols"].append("%s %s" % (c, n))
+        return "add %s and column %s.%s" % (pre[1 if pre[0].startswith("SET ") else 0], t, c)
+
+    def alter_domain():
+        cands = [i for i, x in enumerate(pre) if x.startswith("CREATE DOMAIN score ")]
+        if not cands:
+            return None
+        i = cands[0]
+        new = "CREATE DOMAIN score AS integer%s%s" % (rnd.choice(["", " DEFAULT 1"]), rnd.choice([
+            " CONSTRAINT score_check CHECK (VALUE >= -10)", " CONSTRAINT score_check CHECK (VALUE >= 0)",
+            " CONSTRAINT score_range CHECK (VALUE BETWEEN 0 AND 1000)", ""]))
+        if " ".join(new.split()) == " ".join(pre[i].split()):
+            return None
+        pre[i] = new
+        return "alter domain: " + new
+
+    def sequence_params():
+        out = ""
+        if rnd.random() < 0.7:
+            out += " INCREMENT BY %d" % rnd.choice([1, 2, 5, 10, -1])
+        if "-1" in out:
+            out += " MINVALUE -1000 MAXVALUE -1 START WITH -1"
+        elif rnd.random() < 0.7:
+            out += " START WITH %d" % rnd.choice([1, 10, 500])
+        if rnd.random() < 0.3:
+            out += " CACHE 5"
+        return out
+
+    def add_sequence():
+        n = "sq%d_%d" % (seed, len(edits))
+        add_type("CREATE SEQUENCE %s%s" % (n, sequence_params()))
+        what = "add " + pre[1 if pre[0].startswith("SET ") else 0]
+        if rnd.random() < 0.5:
+            t = rnd.choice(names)
+            c = "c%d_%d" % (seed, len(edits))
+            tables[t]["cols"].append("%s bigint DEFAULT nextval('%s')" % (c, n))
+            what += " and column %s.%s defaulting to it" % (t, c)
+        return what
+
+    def alter_sequence():
+        cands = [i for i, x in enumerate(pre) if x.startswith("CREATE SEQUENCE ")]
+        if not cands:
+            return None
+        i = rnd.choice(cands)
+        name = pre[i].split()[2]
+        uses = any("nextval('%s'" % name in c for t in tables for c in tables[t]["cols"])
+        new = "CREATE SEQUENCE %s%s" % (name, sequence_params())
+        if uses and "-1" in new:  # a descending sequence still fits the column's bigint
+            pass
+        if " ".join(new.split()) == " ".join(pre[i].split()):
+            return None
+        pre[i] = new
+        return "alter sequence: " + new
+
+    def add_identity():
+        if rnd.random() < 0.5:
+            t = rnd.choice(names)
+            c = "c%d_%d" % (seed, len(edits))
+            tables[t]["cols"].append("%s %s GENERATED %s AS IDENTITY%s" % (
+                c, rnd.choice(["integer", "bigint"]), rnd.choice(["ALWAYS", "BY DEFAULT"]),
+                rnd.choice(["", " (START WITH 10 INCREMENT BY 2)"])))
+            return "add identity column %s.%s" % (t, c)
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cols"])
+                 if coltype(c) in ("integer", "bigint") and " IDENTITY" not in c and not is_generated(c)
+                 and not re.search(r"\bDEFAULT\b", c)]
+        if not cands:
+            return None
+        t, i = rnd.choice(cands)
+        c = tables[t]["cols"][i]
+        n, typ = colname(c), coltype(c)
+        # an identity column is NOT NULL; its values stay (kept in the row check)
+        tables[t]["cols"][i] = "%s %s GENERATED %s AS IDENTITY NOT NULL" % (n, typ, rnd.choice(["ALWAYS", "BY DEFAULT"]))
+        if not re.search(r"\bNOT NULL\b", c):
+            change(t, n)
+        return "add identity to %s.%s" % (t, n)
+
+    def drop_identity():
+        cands = [(t, i) for t in names for i, c in enumerate(tables[t]["cols"]) if " IDENTITY" in c]
+        if not cands:
+            return None
+        t, i = rnd.choice(cands)
+        tables[t]["cols"][i] = re.sub(r" GENERATED (ALWAYS|BY DEFAULT) AS IDENTITY( \([^)]*\))?", "",
+                                      tables[t]["cols"][i])
+        return "drop identity of %s.%s" % (t, colname(tables[t]["cols"][i]))
+
+    # -- comments and grants -----------------------------------------------------------------
+    TEXTS = ["it''s new", "ünïcödé ✓", "two\nlines", "plain"]
+
+    def comment():
+        cur = [i for i, x in enumerate(others) if x.startswith("COMMENT ON ")]
+        kind = rnd.choice(["add", "add", "change", "remove"])
+        if kind != "add" and cur:
+            i = rnd.choice(cur)
+            if kind == "remove":
+                return "remove comment: " + others.pop(i).splitlines()[0]
+            others[i] = re.sub(r" IS '.*'$", " IS '%s'" % rnd.choice(TEXTS), others[i], flags=re.S)
+            return "change comment: " + others[i].replace("\n", " ")
+        t = rnd.choice(names + [re.match(r"CREATE VIEW (\S+)", x).group(1)
+                                for x in others if x.startswith("CREATE VIEW ")])
+        if t in tables and rnd.random() < 0.5:
+            stmt = "COMMENT ON COLUMN %s.%s IS '%s'" % (t, colname(rnd.choice(tables[t]["cols"])), rnd.choice(TEXTS))
+        else:
+            stmt = "COMMENT ON %s %s IS '%s'" % ("TABLE" if t in tables else "VIEW", t, rnd.choice(TEXTS))
+        target = stmt[:stmt.index(" IS ")]
+        others[:] = [x for x in others if not x.startswith(target + " IS ")]
+        others.append(stmt)
+        return "comment: " + stmt.replace("\n", " ")
+
+    def grant():
+        cur = [i for i, x in enumerate(others) if x.startswith("GRANT ")]
+        if cur and rnd.random() < 0.4:
+            return "revoke: " + others.pop(rnd.choice(cur))
+        t = rnd.choice(names + [re.match(r"CREATE VIEW (\S+)", x).group(1)
+                                for x in others if x.startswith("CREATE VIEW ")])
+        privs = rnd.sample(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
+                           rnd.randint(1, 3))
+        stmt = "GRANT %s ON TABLE %s TO %s" % (", ".join(privs), t, ROLE)
+        others.append(stmt)
+        return "grant: " + stmt
+
     ops = [add_column, drop_column, alter_column, alter_column, add_constraint, drop_constraint, add_index,
            lambda: drop_kind("INDEX"), add_view, lambda: drop_kind("VIEW"), add_trigger, drop_trigger,
-           lambda: redefine(rnd.choice(["VIEW", "INDEX", "TRIGGER"])), redefine_check, change_function]
+           lambda: redefine(rnd.choice(["VIEW", "INDEX", "TRIGGER"])), redefine_check, change_function,
+           add_table, drop_table, rename_table, rename_column, rename_column,
+           add_enum_column, add_enum_value, add_enum_value, remove_enum_value, add_domain_column, alter_domain,
+           add_sequence, alter_sequence, add_identity, drop_identity, comment, comment, grant, grant]
     want = rnd.randint(1, 3)
     tries = 0
     while len(edits) < want and tries < 50:
@@ -417,15 +734,36 @@ def main():
             edits.append(e)
     with open(out_schema, "w") as f:
         f.write(render(tables, pre, others))
+    # an enum value removed from a type of the start: autogenerate must refuse (SPEC §8);
+    # values added: a revision of their own, which a downgrade cannot take back, so the
+    # previous head after a downgrade is the start with those values (OUT_META.down.sql)
+    now = enums(pre)
+    removed = [e for e in base_enums if e in now and set(base_enums[e]) - set(now[e])]
+    added = [e for e in base_enums if e in now and set(now[e]) - set(base_enums[e])]
+    if added:
+        t0, pre0, others0 = parse(open(base).read())
+        pre0 = [enum_sql(ENUM.match(x).group(1), now[ENUM.match(x).group(1)])
+                if ENUM.match(x) and ENUM.match(x).group(1) in added else x for x in pre0]
+        with open(out_meta + ".down.sql", "w") as f:
+            f.write(render(t0, pre0, others0))
     with open(out_meta, "w") as f:
         for e in edits:
             f.write("edit: %s\n" % e.replace("\n", " "))
+        if removed:
+            f.write("expect: refused\n")
+        if added:
+            f.write("enum-added: %s\n" % " ".join(added))
+        # keep OLD[:NEW] COL[:NEW]...: a renamed table or column is read under each side's name
         for t in tables:
-            now = {colname(c) for c in tables[t]["cols"]}
-            keep = [c for c in orig_cols[t] if c in now and (t, c) not in changed]
+            keep = []
+            for c in tables[t]["cols"]:
+                o = origin.get((t, colname(c)))
+                if o and o not in changed:
+                    keep.append((o, colname(c)))
             if keep:
-                f.write("keep %s %s\n" % (t, " ".join(keep)))
-
+                t0 = keep[0][0][0]
+                f.write("keep %s %s\n" % (t0 if t0 == t else t0 + ":" + t, " ".join(
+                    o[1] if o[1] == n else o[1] + ":" + n for o, n in keep)))
 
 if __name__ == "__main__":
     main()
