@@ -1316,6 +1316,12 @@ static void diff_pg_kinds(struct differ *x)
 				c->enumtype = eb;
 				c->name = eb->labels.items[v];
 				c->new_name = v > 0 ? eb->labels.items[v - 1] : NULL; /* AFTER this one */
+				/* the first: BEFORE the first value that exists already (those after it
+				 * that are new too exist only once it is added: each goes AFTER the last) */
+				for (size_t k = 1; !c->new_name && !c->target && k < eb->labels.n; k++)
+					for (size_t w = 0; w < ea->labels.n; w++)
+						if (eqs(ea->labels.items[w], eb->labels.items[k]))
+							c->target = eb->labels.items[k];
 				c->flags |= CMIG_CHGF_ENUM_VALUE;
 			}
 		}

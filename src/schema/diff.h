@@ -85,7 +85,9 @@ struct cmig_change {
 	                                  * ADD_IDENTITY: its options " (START WITH 5)" or NULL;
 	                                  * ALTER_IDENTITY: what follows the column's name;
 	                                  * MAYBE_RENAME/NEEDS_HAND/UNSUPPORTED: the explanation */
-	const char *target;              /* COMMENT: the object ("TABLE t", "COLUMN t.c") */
+	const char *target;              /* COMMENT: the object ("TABLE t", "COLUMN t.c");
+	                                  * ADD_ENUM_VALUE without new_name: the existing value
+	                                  * it goes BEFORE (NULL: appended) */
 };
 
 struct cmig_rename {
