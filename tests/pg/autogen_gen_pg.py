@@ -4,19 +4,42 @@
   autogen_gen_pg.py SEED BASE.sql OUT_SCHEMA.sql OUT_META
   autogen_gen_pg.py --norm DUMP.sql      the test's canonical text of a dump, on stdout
 
-The PostgreSQL twin of tests/sqlite/autogen_gen.py (same interface, same META lines). BASE.sql
-is a PostgreSQL `cmig dump` (first line removed): statements end with `;` at a line's end
-(outside dollar quotes), each CREATE TABLE has one column or `CONSTRAINT name ...` item a
-line. The generator applies 1-3 random edits (add / drop / alter column: type, NOT NULL,
-DEFAULT; add / drop constraint: CHECK, UNIQUE, FOREIGN KEY; add / drop an index, view, trigger
-with its function; a view, index, trigger or CHECK given another definition under its name;
-a function's body changed) and writes:
+The PostgreSQL twin of tests/sqlite/autogen_gen.py (same interface; META's `keep` lines name
+renames too). BASE.sql is a PostgreSQL `cmig dump` (first line removed): statements end with
+`;` at a line's end (outside dollar quotes), each CREATE TABLE has one column or `CONSTRAINT
+name ...` item a line. The generator applies 1-3 random edits, one small function per kind,
+chosen by the seed:
+  - add / drop / alter column (type, NOT NULL, DEFAULT); add / drop constraint (CHECK, UNIQUE,
+    FOREIGN KEY); add / drop an index, view, trigger with its function; a view, index,
+    trigger or CHECK given another definition under its name; a function's body changed;
+  - a new table (a primary key, maybe a foreign key to posts or tags, maybe an index, maybe
+    a column of an enum or domain); a table nothing references dropped (its indexes,
+    triggers, comments and grants with it);
+  - a table or column renamed with a `-- cmig:renamed-from OLD` line (one nothing else
+    names, so that schema.sql stays valid);
+  - enums: a new type with a new column of it; a value added to a type of the start (maybe
+    with a new column defaulting to it); a value removed (autogenerate must refuse);
+  - domains: a new one (CHECK, DEFAULT, NOT NULL) with a column of it; the start's `score`
+    given another CHECK / DEFAULT;
+  - sequences: a new one (maybe a column's nextval default), one given other INCREMENT /
+    START / CACHE (maybe descending);
+  - identity: a new identity column (maybe with options), identity added to an existing
+    integer column or dropped from one;
+  - COMMENT ON TABLE / VIEW / COLUMN added, changed, removed; GRANT on a table or view to
+    cmig_t641_role, or one of the GRANTs removed (a REVOKE).
+It writes:
   OUT_SCHEMA.sql  the edited schema (valid PostgreSQL, loaded as it is by psql)
-  OUT_META        `edit: ...` lines and `keep TABLE COL...` lines: the columns that exist on
-                  both sides and whose definition did not change (their rows must survive)
+  OUT_META        `edit: ...` lines; `expect: refused` when an enum value of the start was
+                  removed; `enum-added: TYPE...` when values were added to the start's enums;
+                  `keep TABLE COL...` lines: the columns that exist on both sides and whose
+                  definition did not change (their rows must survive), a renamed one as
+                  OLD:NEW (table or column)
+  OUT_META.down.sql  with enum-added only: the start with those values, which is what a
+                  downgrade gives back (PostgreSQL cannot remove an enum value)
 Same SEED, same output: the only randomness is random.Random(SEED). The edits keep
 dependencies valid (a column a view, index, constraint or generated column uses is not
-dropped; a primary key a foreign key points at stays), so that most seeds reach cmig.
+dropped or renamed; a primary key a foreign key points at stays; a table another table,
+view or function names is not dropped or renamed), so that most seeds reach cmig.
 """
 import importlib.util
 import os
@@ -644,10 +667,7 @@ def main():
             return None
         i = rnd.choice(cands)
         name = pre[i].split()[2]
-        uses = any("nextval('%s'" % name in c for t in tables for c in tables[t]["cols"])
         new = "CREATE SEQUENCE %s%s" % (name, sequence_params())
-        if uses and "-1" in new:  # a descending sequence still fits the column's bigint
-            pass
         if " ".join(new.split()) == " ".join(pre[i].split()):
             return None
         pre[i] = new
