@@ -34,7 +34,7 @@
 # added table (or column) in one seed, which could be a rename (SPEC §8: never guessed); a
 # type change PostgreSQL cannot make (a column a generated column reads, 0A000; a cast that
 # does not exist, 42846).
-# Without AUTOGEN_SEEDS / AUTOGEN_SEED0: CI's 12 fixed seeds (SEED_LIST below). A longer run:
+# Without AUTOGEN_SEEDS / AUTOGEN_SEED0: CI's 13 fixed seeds (SEED_LIST below, about 40 s). A longer run:
 #   eval "$(bash tests/pg/cluster.sh start)"
 #   AUTOGEN_SEEDS=200 AUTOGEN_SEED0=100 CMIG_TEST_BACKEND=postgresql CMIG=$PWD/build/src/cmig bash tests/pg/t641-pg-autogen-property.sh
 # (CMIG absolute: the test runs cmig from each seed's project directory)
@@ -43,12 +43,14 @@
 [ "$CMIG_TEST_BACKEND" = postgresql ] || _die "a PostgreSQL-only test (CMIG_TEST_BACKEND=postgresql)"
 
 GEN=$CMIG_TESTS_DIR/pg/autogen_gen_pg.py
-# CI's fixed seeds: together they make every edit kind of the generator (a greedy cover,
-# checked with the generator alone) and every outcome; AUTOGEN_SEEDS / AUTOGEN_SEED0 give a range
+# CI's 13 fixed seeds: together they make every edit kind of the generator and every outcome
+# (a written revision, two with an enum value first, an upgrade and a downgrade failing on
+# rows as marked, the removed enum value refused), picked from the long run's outcomes;
+# AUTOGEN_SEEDS / AUTOGEN_SEED0 give a range instead
 if [ -n "${AUTOGEN_SEEDS:-}${AUTOGEN_SEED0:-}" ]; then
 	SEED_LIST=$(seq "${AUTOGEN_SEED0:-1}" $((${AUTOGEN_SEED0:-1} + ${AUTOGEN_SEEDS:-12} - 1)))
 else
-	SEED_LIST="1 5 33 37 42 53 118 243 419 496 711 851"
+	SEED_LIST="6 10 37 42 225 235 236 243 254 258 496 711 851"
 fi
 SEEDS=$(echo $SEED_LIST | wc -w)
 command -v python3 >/dev/null || _die "python3 is needed"
