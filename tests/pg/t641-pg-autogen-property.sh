@@ -15,7 +15,8 @@
 #     written) or refuses (exit 1, a message on stderr, nothing written); anything else fails.
 #     An enum value removed must be refused (SPEC §8). Written: one revision following the
 #     head, or, when an enum value was added, two: first one of its own (transaction:false,
-#     nothing but ALTER TYPE … ADD VALUE), then the rest;
+#     nothing but ALTER TYPE … ADD VALUE), then the rest; every DROP TABLE / DROP COLUMN in
+#     them (up and down) carries `-- cmig: drops data`;
 #   - the written revisions are applied with `cmig upgrade head` to the database holding rows.
 #     If that fails, the statement it failed on must carry `-- cmig: fails if the table has
 #     rows` and the database must still be at the revision before it with the same schema and
@@ -33,7 +34,8 @@
 # Refusals that are by design and that the seeds meet: a removed enum value; a dropped and an
 # added table (or column) in one seed, which could be a rename (SPEC §8: never guessed); a
 # type change PostgreSQL cannot make (a column a generated column reads, 0A000; a cast that
-# does not exist, 42846).
+# does not exist, 42846); a sequence made descending whose bounds leave out its current
+# value (22023: cmig writes no RESTART).
 # Without AUTOGEN_SEEDS / AUTOGEN_SEED0: CI's 13 fixed seeds (SEED_LIST below, about 40 s). A longer run:
 #   eval "$(bash tests/pg/cluster.sh start)"
 #   AUTOGEN_SEEDS=200 AUTOGEN_SEED0=100 CMIG_TEST_BACKEND=postgresql CMIG=$PWD/build/src/cmig bash tests/pg/t641-pg-autogen-property.sh
@@ -258,6 +260,17 @@ marked() {
 		END { printf "%s", c }' "$1" | grep -q '^-- cmig: fails if the table has rows'
 }
 
+# unmarked_drops REV : the lines of REV's sections that drop a table or a column without a
+# `-- cmig: drops data` line among the comment lines just above (SPEC §8: every such
+# statement carries it, in up and down sections); the writer puts each on one line
+unmarked_drops() {
+	awk '/^-- migrate:/ { on = 1; c = ""; next }
+		!on { next }
+		/^-- / { c = c $0 "\n"; next }
+		/^(DROP TABLE|ALTER TABLE .* DROP COLUMN)/ && c !~ /-- cmig: drops data/ { print }
+		{ c = "" }' "$1"
+}
+
 # rows_failure up|down REV AT DUMP CATALOG [after] : the last upgrade/downgrade failed. Right
 # only when the statement it failed on carries the rows mark (the proof ran on empty tables),
 # and the database must then be as it was: still at AT, the same schema, the same rows (read
@@ -359,6 +372,7 @@ for s in $SEED_LIST; do
 	[ "${#revs[@]}" = 2 ] && twofiles=$((twofiles + 1))
 	rev=${revs[-1]}
 	written=$((written + 1))
+	assert_eq "" "$(unmarked_drops "$rev")" "$what: every DROP TABLE / DROP COLUMN is marked 'drops data'"
 	run_cmig upgrade head
 	if [ "$RC" != 0 ]; then
 		# at the revision before the main one (the enum one, if any, is committed)
