@@ -385,7 +385,8 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 		constraint_def(w, c->cons);
 		break;
 	case CMIG_CHG_DROP_CONSTRAINT:
-		alter_table(w, c->table);
+		/* drops run before renames: a renamed table still has its old name here */
+		alter_table(w, c->from_table ? c->from_table : c->table);
 		cmig_emit_put(&w->e, "DROP CONSTRAINT ");
 		cmig_emit_name(&w->e, cons_name(c->cons));
 		break;
