@@ -249,6 +249,7 @@ void cmig_pg_clear(struct pg_backend *be)
 		cmig_diags_init(&quiet, NULL, NULL);
 		cmig_pg_receive(be, be->queue.n, &quiet);
 		cmig_diags_release(&quiet);
+		be->diags = NULL;
 	}
 	for (size_t i = 0; i < be->queue.n; i++)
 		item_release(&be->queue.items[i]);

@@ -135,8 +135,11 @@ static void step(struct pg_backend *be, struct pg_twin *t, cmig_diags *d, cmig_d
 		p[1].fd = PQsocket(t->be.conn);
 		p[1].events = POLLIN;
 	}
-	if (poll(p, 2, wait_ms) < 0 && errno != EINTR)
+	if (poll(p, 2, wait_ms) < 0) {
+		if (errno != EINTR)
+			drop(t); /* be's pipeline is then read as usual, waiting in libpq */
 		return;
+	}
 	if (p[0].revents)
 		cmig_pg_receive_ready(be, d);
 	if (p[1].revents && t->be.conn && !t->ready) {
@@ -173,7 +176,7 @@ bool cmig_pg_twin_collect(struct pg_backend *be, struct pg_twin *t, cmig_diags *
 	cmig_diags_init(&quiet, NULL, NULL);
 	if (t->be.conn && cmig_pg_send(&t->be, &quiet) != CMIG_OK)
 		drop(t);
-	while (be->piped || (t->be.conn && t->be.piped))
+	while (t->be.conn && (be->piped || t->be.piped)) /* be alone: libpq reads on */
 		step(be, t, d, &quiet);
 	ok = t->be.conn && t->be.pipe_rc == CMIG_OK;
 	cmig_diags_release(&quiet);
