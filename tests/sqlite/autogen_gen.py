@@ -191,13 +191,17 @@ def main():
     def word(name):
         return re.compile(r"\b%s\b" % re.escape(name))
 
-    def referenced(table, col):
-        """col is used outside its own column definition: leave it alone when dropping."""
+    def own_index(s, t):
+        return (s.startswith("CREATE INDEX") or s.startswith("CREATE UNIQUE INDEX")) and on_table(s, t)
+
+    def referenced(table, col, own_indexes=False):
+        """col is used outside its own column definition (own_indexes: outside it and the
+        indexes of its table): leave it alone when dropping (renaming)."""
         if col == "id":
             return True
         w = word(col)
         for s in others:
-            if w.search(s):
+            if w.search(s) and not (own_indexes and own_index(s, table)):
                 return True
         for t in tables:
             for c in tables[t]["cons"]:
@@ -457,9 +461,10 @@ def main():
         return "rename table %s to %s" % (t, n)
 
     def rename_column():
-        """A column of the previous head that only its own definition names, renamed with a hint."""
+        """A column of the previous head that only its own definition and its table's indexes
+        name, renamed with a hint (the indexes follow)."""
         cands = [(t, colname(c)) for t in names() for c in tables[t]["cols"]
-                 if colname(c) in tables[t]["corig"] and not referenced(t, colname(c))]
+                 if colname(c) in tables[t]["corig"] and not referenced(t, colname(c), True)]
         if not cands:
             return None
         t, c = rnd.choice(cands)
@@ -469,6 +474,7 @@ def main():
             return None
         w = word(c)
         tables[t]["cols"] = [w.sub(n, x) if colname(x) == c else x for x in tables[t]["cols"]]
+        others[:] = [w.sub(n, s) if own_index(s, t) else s for s in others]
         tables[t]["corig"][n] = tables[t]["corig"].pop(c)
         tables[t]["colfrom"].pop(c, None)
         tables[t]["colfrom"][n] = o
