@@ -94,7 +94,8 @@ def render(tables, others):
     return "\n".join(out) + "\n"
 
 
-CLAUSE = re.compile(r"\b(NOT\s+NULL|DEFAULT|PRIMARY\s+KEY|UNIQUE|REFERENCES|CHECK|COLLATE|GENERATED|CONSTRAINT)\b", re.I)
+# (DEFAULT after SET is a foreign key's ON DELETE SET DEFAULT, inside REFERENCES)
+CLAUSE = re.compile(r"\b(NOT\s+NULL|(?<!SET )DEFAULT|PRIMARY\s+KEY|UNIQUE|REFERENCES|CHECK|COLLATE|GENERATED|CONSTRAINT)\b", re.I)
 
 
 def norm_col(item):
@@ -261,11 +262,19 @@ def main():
         return item[:m.start(1)] + new + item[m.start(1) + len(old):]
 
     def alter_column():
-        cands = [(t, i) for t in names() for i, c in enumerate(tables[t]["cols"]) if colname(c) != "id"]
+        kind = rnd.choice(["type", "null", "default", "default changed", "collate", "fk"])
+        fits = {  # the columns each kind applies to
+            "default changed": lambda c: re.search(r"\bDEFAULT\b", c, re.I),
+            "collate": lambda c: re.match(r"\S+\s+TEXT\b", c, re.I),
+            "fk": lambda c: re.search(r"\bREFERENCES\b", c, re.I),
+        }.get(kind, lambda c: True)
+        cands = [(t, i) for t in names() for i, c in enumerate(tables[t]["cols"])
+                 if colname(c) != "id" and fits(c)]
+        if not cands:
+            return None
         t, i = rnd.choice(cands)
         item = tables[t]["cols"][i]
         name = colname(item)
-        kind = rnd.choice(["type", "null", "default", "default", "collate", "fk"])
         keeps = False  # the column's values cannot change (only its rules do)
         if kind == "type":
             m = re.match(r"(\S+)\s+(\w+)(.*)$", item, re.S)
@@ -279,11 +288,11 @@ def main():
                 item = re.sub(r"\s*\bNOT NULL\b", "", item, count=1, flags=re.I)
             else:
                 item = re.sub(r"^(\S+\s+\w+)", r"\1 NOT NULL", item, count=1)
+        elif kind == "default changed":
+            keeps = True
+            item = new_default(item)
         elif kind == "default":
-            if re.search(r"\bDEFAULT\b", item, re.I) and rnd.random() < 0.5:
-                kind, keeps = "default changed", True
-                item = new_default(item)
-            elif re.search(r"\bDEFAULT\b", item, re.I):
+            if re.search(r"\bDEFAULT\b", item, re.I):
                 item = re.sub(r"\s*\bDEFAULT\s+(\([^)]*\)|'[^']*'|\S+)", "", item, count=1, flags=re.I)
             else:
                 item = re.sub(r"^(\S+\s+\w+)", r"\1 DEFAULT 42", item, count=1)
@@ -295,8 +304,6 @@ def main():
                 item += " COLLATE NOCASE"
         else:  # a foreign key's ON DELETE action
             keeps = True
-            if not re.search(r"\bREFERENCES\b", item, re.I):
-                return None
             act = rnd.choice(["CASCADE", "SET NULL", "RESTRICT", "SET DEFAULT", ""])
             item = re.sub(r"\s*\bON DELETE (SET NULL|SET DEFAULT|NO ACTION|CASCADE|RESTRICT)", "", item, flags=re.I)
             m = re.search(r"\bREFERENCES\s+\w+\s*\([^)]*\)", item, re.I)
