@@ -467,11 +467,20 @@ def main():
         others[:] = [w.sub(n, s) for s in others]
         return "rename table %s to %s" % (t, n)
 
+    def unambiguous(t, c):
+        """No other table has a column c and the FTS5 table does not name it: every word c in
+        the schema is this column, so renaming the word everywhere renames the column."""
+        w = word(c)
+        return c != "id" and not any(c in [colname(x) for x in tables[u]["cols"]] for u in tables if u != t) \
+            and not any(s.startswith("CREATE VIRTUAL") and w.search(s) for s in others)
+
     def rename_column():
-        """A column of the previous head that only its own definition and its table's indexes
-        name, renamed with a hint (the indexes follow)."""
+        """A column of the previous head renamed with a hint: one that only its own definition
+        and its table's indexes name (they follow), or one whose name is unambiguous (its
+        table's constraints, views and triggers follow)."""
         cands = [(t, colname(c)) for t in names() for c in tables[t]["cols"]
-                 if colname(c) in tables[t]["corig"] and not referenced(t, colname(c), True)]
+                 if colname(c) in tables[t]["corig"]
+                 and (not referenced(t, colname(c), True) or unambiguous(t, colname(c)))]
         if not cands:
             return None
         t, c = rnd.choice(cands)
@@ -480,8 +489,12 @@ def main():
         if n in [colname(x) for x in tables[t]["cols"]]:
             return None
         w = word(c)
-        tables[t]["cols"] = [w.sub(n, x) if colname(x) == c else x for x in tables[t]["cols"]]
-        others[:] = [w.sub(n, s) if own_index(s, t) else s for s in others]
+        everywhere = unambiguous(t, c)
+        tables[t]["cols"] = [w.sub(n, x) if colname(x) == c or everywhere else x for x in tables[t]["cols"]]
+        if everywhere:
+            tables[t]["cons"] = [w.sub(n, x) for x in tables[t]["cons"]]
+        others[:] = [w.sub(n, s) if own_index(s, t) or everywhere and not s.startswith("CREATE VIRTUAL") else s
+                     for s in others]
         tables[t]["corig"][n] = tables[t]["corig"].pop(c)
         tables[t]["colfrom"].pop(c, None)
         tables[t]["colfrom"][n] = o
