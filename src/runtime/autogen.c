@@ -142,17 +142,20 @@ static int hints(struct renames *r, const char *text, bool fold, cmig_diags *d)
 {
 	static const char tag[] = "-- cmig:renamed-from";
 	const char *table_new = NULL, *table_old = NULL;
+	const char *pending_old = NULL; /* a table's hint, for the CREATE TABLE on the next line */
 	size_t pos = 0, len = strlen(text);
 	while (pos < len) {
 		size_t eol = pos + strcspn(text + pos, "\n");
 		const char *line = text + pos;
 		size_t ws = strspn(line, " \t");
 		char *cn = line_name(text, pos, eol, true, fold);
-		if (cn) { /* a CREATE TABLE: columns below belong to it */
+		if (cn) { /* a CREATE TABLE: columns below belong to it (under its head name when
+		           * the line above renamed it, which is how the differ knows the table) */
 			table_new = cmig_arena_strdup(&r->strings, cn);
-			table_old = NULL;
+			table_old = pending_old;
 			free(cn);
 		}
+		pending_old = NULL;
 		if (strncmp(line + ws, tag, sizeof(tag) - 1) == 0) {
 			size_t a = pos + ws + sizeof(tag) - 1;
 			char *old = line_name(text, a, eol, false, fold);
@@ -168,7 +171,7 @@ static int hints(struct renames *r, const char *text, bool fold, cmig_diags *d)
 			if (tn) {
 				x.table = cmig_arena_strdup(&r->strings, old);
 				x.new_name = cmig_arena_strdup(&r->strings, tn);
-				table_old = x.table;
+				pending_old = x.table;
 			} else {
 				char *col = line_name(text, next, next_end, false, fold);
 				x.table = table_old ? table_old : table_new;

@@ -104,9 +104,22 @@ static char *grant_who(const struct cmig_sch_grant *g)
 
 /* ---- SQLite text normalization -------------------------------------------------------------- */
 
+static const struct cmig_rename *rename_of(const struct differ *x, const char *table,
+                                           const char *column);
+
 /* Tokens of text, keyword case, whitespace, comments and redundant outer parentheses ignored;
- * quoted identifiers unquoted; words upper-cased (SQLite names are case-insensitive). */
+ * quoted identifiers unquoted; words upper-cased (SQLite names are case-insensitive). With
+ * table (the source side's name of the table text belongs to), a word naming a column the
+ * options rename reads as its new name: SQLite's RENAME COLUMN rewrites the indexes and
+ * constraints that name it, so they are the same after the rename. */
+static char *norm_r(const struct differ *x, const char *table, const char *text);
+
 static char *norm(const char *text)
+{
+	return norm_r(NULL, NULL, text);
+}
+
+static char *norm_r(const struct differ *x, const char *table, const char *text)
 {
 	cmig_buf b = CMIG_BUF_INIT;
 	cmig_lexer lx;
@@ -123,6 +136,11 @@ static char *norm(const char *text)
 		if (t.kind == CMIG_TOK_WORD || t.kind == CMIG_TOK_QIDENT) {
 			char *u = t.kind == CMIG_TOK_QIDENT ? cmig_sqltext_unquote(text + t.start, t.len)
 			                                    : cmig_strndup(text + t.start, t.len);
+			const struct cmig_rename *r = table && u ? rename_of(x, table, u) : NULL;
+			if (r) {
+				free(u);
+				u = cmig_strndup(r->new_name, strlen(r->new_name));
+			}
 			for (char *p = u; p && *p; p++)
 				if (*p >= 'a' && *p <= 'z')
 					*p = (char)(*p - 'a' + 'A');
@@ -497,7 +515,10 @@ static void diff_column(struct differ *x, const struct cmig_sch_table *ta,
 /* ---- constraints ------------------------------------------------------------------------- */
 
 /* The constraint's identity for matching, names aside. */
-static char *cons_key(const struct differ *x, const struct cmig_sch_constraint *k)
+/* table: the source side's table k belongs to (its names read through the renames), or NULL
+ * on the target side. */
+static char *cons_key(const struct differ *x, const struct cmig_sch_constraint *k,
+                      const char *table)
 {
 	cmig_buf b = CMIG_BUF_INIT;
 	cmig_buf_printf(&b, "%c|", (char)k->kind);
@@ -506,21 +527,24 @@ static char *cons_key(const struct differ *x, const struct cmig_sch_constraint *
 		return cmig_buf_detach(&b);
 	}
 	for (size_t i = 0; i < k->cols.n; i++) {
-		char *u = norm(k->cols.items[i]);
+		char *u = norm_r(x, table, k->cols.items[i]);
 		cmig_buf_printf(&b, "%s,", u ? u : "");
 		free(u);
 	}
 	if (k->expr) {
-		char *u = norm(k->expr);
+		char *u = norm_r(x, table, k->expr);
 		cmig_buf_printf(&b, "|%s", u ? u : "");
 		free(u);
 	}
 	if (k->kind == CMIG_SCH_FOREIGN) {
-		char *u = norm(k->ref_table);
+		/* SQLite's RENAME TO rewrites the references to a renamed table too */
+		const struct cmig_rename *rt = table && k->ref_table ? rename_of(x, k->ref_table, NULL)
+		                                                     : NULL;
+		char *u = norm(rt ? rt->new_name : k->ref_table);
 		cmig_buf_printf(&b, "|%s(", u ? u : "");
 		free(u);
 		for (size_t i = 0; i < k->ref_cols.n; i++) {
-			u = norm(k->ref_cols.items[i]);
+			u = norm_r(x, table ? k->ref_table : NULL, k->ref_cols.items[i]);
 			cmig_buf_printf(&b, "%s,", u ? u : "");
 			free(u);
 		}
@@ -619,9 +643,9 @@ static void diff_constraints(struct differ *x, const struct cmig_sch_table *ta,
 		goto out;
 	}
 	for (size_t i = 0; i < na; i++)
-		ka[i] = cons_key(x, &ta->constraints.items[i]);
+		ka[i] = cons_key(x, &ta->constraints.items[i], ta->name);
 	for (size_t i = 0; i < nb; i++)
-		kb[i] = cons_key(x, &tb->constraints.items[i]);
+		kb[i] = cons_key(x, &tb->constraints.items[i], NULL);
 	{
 		struct cons_pair cp = { x, ta, tb };
 		if (cmig_match_by_key(b_to_a, ka, na, kb, nb, cons_ok, &cp)) {
@@ -962,7 +986,9 @@ static void diff_tables(struct differ *x)
 
 /* ---- indexes, views, triggers ------------------------------------------------------------ */
 
-static char *index_key(const struct differ *x, const struct cmig_sch_index *i)
+/* rtable: the source side's name of the table i is on (its columns read through the
+ * renames), or NULL on the target side. */
+static char *index_key(const struct differ *x, const struct cmig_sch_index *i, const char *rtable)
 {
 	cmig_buf b = CMIG_BUF_INIT;
 	char *t = norm(i->table);
@@ -974,11 +1000,11 @@ static char *index_key(const struct differ *x, const struct cmig_sch_index *i)
 		return cmig_buf_detach(&b);
 	}
 	for (size_t k = 0; k < i->keys.n; k++) {
-		char *u = norm(i->keys.items[k]);
+		char *u = norm_r(x, rtable, i->keys.items[k]);
 		cmig_buf_printf(&b, "%s,", u ? u : "");
 		free(u);
 	}
-	char *w = norm(i->where);
+	char *w = norm_r(x, rtable, i->where);
 	cmig_buf_printf(&b, "|%s", w ? w : "");
 	free(w);
 	return cmig_buf_detach(&b);
@@ -1031,11 +1057,11 @@ static void diff_indexes(struct differ *x)
 			ka[i] = NULL; /* PostgreSQL's text names the old table: an index of a renamed
 			               * table is matched by name below */
 		} else {
-			ka[i] = index_key(x, &tmp);
+			ka[i] = index_key(x, &tmp, A->indexes.items[i].table);
 		}
 	}
 	for (size_t i = 0; i < nb; i++)
-		kb[i] = index_key(x, &B->indexes.items[i]);
+		kb[i] = index_key(x, &B->indexes.items[i], NULL);
 	for (size_t i = 0; i < nb; i++)
 		b_to_a[i] = (size_t)-1;
 	/* an index whose key is NULL (of a renamed table, PostgreSQL) pairs by name */

@@ -172,9 +172,9 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 		if (c->new_name) {
 			cmig_emit_put(&w->e, " AFTER ");
 			cmig_emit_literal(&w->e, c->new_name);
-		} else if (c->target) {
+		} else if (c->enumtype->labels.n > 1) {
 			cmig_emit_put(&w->e, " BEFORE ");
-			cmig_emit_literal(&w->e, c->target);
+			cmig_emit_literal(&w->e, c->enumtype->labels.items[1]);
 		}
 		break;
 	case CMIG_CHG_DROP_ENUM:
@@ -385,7 +385,7 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 		constraint_def(w, c->cons);
 		break;
 	case CMIG_CHG_DROP_CONSTRAINT:
-		/* before the renames (phase 20): the table still has its old name */
+		/* drops run before renames: a renamed table still has its old name here */
 		alter_table(w, c->from_table ? c->from_table : c->table);
 		cmig_emit_put(&w->e, "DROP CONSTRAINT ");
 		cmig_emit_name(&w->e, cons_name(c->cons));

@@ -2,18 +2,30 @@
 # t640: a property test of `revision --autogenerate` that does not trust its proof (issue 13).
 # Start: the bundled example (the repository's versions/) plus one fixture revision adding a
 # view and a trigger (so dropping those is exercised too), upgraded to head, rows inserted.
-# For each seed, autogen_gen.py applies 1-3 random edits to that schema as schema.sql; then:
+# For each seed, autogen_gen.py applies 1-3 random edits to that schema as schema.sql (columns
+# added, dropped, altered: type, NOT NULL, DEFAULT added/removed/changed, COLLATE NOCASE, ON
+# DELETE; CHECK and UNIQUE constraints added, dropped, a CHECK changed; tables added, dropped,
+# renamed; columns renamed; indexes, views, triggers added and dropped; see its docstring); then:
 #   - autogenerate --allow-drop writes one revision (exit 0), finds nothing (exit 0, nothing
 #     written) or refuses (exit 1, a message on stderr, nothing written); anything else fails;
 #   - a written revision is applied with `cmig upgrade` to the database holding rows. If that
 #     fails, the revision must carry `-- cmig: fails if the table has rows` and the database
 #     must still be at the previous head with the same dump. Otherwise its `cmig dump` must
 #     equal the dump of schema.sql loaded directly into an empty database (sqlite3 CLI), and
-#     the rows of every unchanged column must be the same as before;
+#     the rows of every unchanged column must be the same as before (a table or column renamed
+#     by a `-- cmig:renamed-from` line: its rows under the new name);
 #   - `cmig downgrade -1` must give back the dump at the previous head, and the same rows in
 #     the unchanged columns.
+# Refusals the generator can provoke and that are by design (SPEC §8: renames are never
+# guessed): a column dropped and another added in the same table, a table dropped and another
+# added. Edits the generator avoids because they are not changes on SQLite: a type changed
+# within its affinity (BOOLEAN to NUMERIC); a table named by the FTS5 table's content= is not
+# renamed (SQLite does not rewrite that string).
 # AUTOGEN_SEEDS=N (default 25; 8 when ASAN_OPTIONS is set) seeds, from AUTOGEN_SEED0 (default 1). A longer run:
 #   AUTOGEN_SEEDS=1000 CMIG=build/src/cmig bash tests/sqlite/t640-autogen-property.sh
+# Last long run (2026-12-05): 1000 seeds from 1, 0 failed: 987 written (46 upgrades and 34
+# downgrades failed on the rows, as marked), 2 no change, 11 refused (7 a table dropped and
+# one added, 4 a column dropped and one added: renames not guessed); 11.5 min here.
 # VERBOSE=1 prints each seed's outcome.
 . "$(dirname "$0")/../cli/lib.sh"
 
@@ -70,13 +82,21 @@ norm_dump() { # the last run's stdout, a dump
 }
 BASE_DUMP=$(python3 "$GEN" --norm "$TEST_DIR/base.sql")
 
-# rows of the columns `keep` lines name (META file), one block per table
-rows() { # DB META
-	local t cols
+# rows of the columns `keep` lines name (META file), one block per table. A renamed table or
+# column is written OLD:NEW there: SIDE old selects OLD (the previous head), new selects NEW
+# (after the upgrade), so the rows of a renamed column are compared under its new name.
+rows() { # DB META SIDE
+	local t cols x sel tn
 	while read -r kw t cols; do
 		[ "$kw" = keep ] || continue
+		sel=
+		for x in $cols; do
+			if [ "$3" = old ]; then x=${x%%:*}; else x=${x##*:}; fi
+			sel+=${sel:+, }\"$x\"
+		done
+		if [ "$3" = old ]; then tn=${t%%:*}; else tn=${t##*:}; fi
 		echo "== $t"
-		sqlite3 "$1" "SELECT ${cols// /, } FROM $t ORDER BY ${cols// /, }"
+		sqlite3 "$1" "SELECT $sel FROM \"$tn\" ORDER BY $sel"
 	done <"$2"
 }
 
@@ -90,7 +110,7 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 	cd "$P" || _die "cd"
 	python3 "$GEN" "$s" "$TEST_DIR/base.sql" schema.sql meta || _die "seed $s: the generator failed"
 	what="seed $s ($(sed -n 's/^edit: //p' meta | paste -sd ';'))"
-	ROWS0=$(rows base.db meta)
+	ROWS0=$(rows base.db meta old)
 	n0=$(ls versions | wc -l)
 	run_cmig revision --autogenerate --allow-drop -m "seed $s"
 	n1=$(ls versions | wc -l)
@@ -146,7 +166,7 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 	if ! assert_eq "$WANT" "$GOT" "$what: upgraded dump = schema.sql loaded directly"; then
 		sed 's/^/    rev| /' "$rev" >&2
 	fi
-	assert_eq "$ROWS0" "$(rows base.db meta)" "$what: rows of unchanged columns after upgrade"
+	assert_eq "$ROWS0" "$(rows base.db meta new)" "$what: rows of unchanged columns after upgrade"
 	run_cmig downgrade -1
 	if [ "$RC" != 0 ]; then
 		# a down section that restores a NOT NULL column without a default cannot run on rows:
@@ -168,7 +188,7 @@ for ((s = SEED0; s < SEED0 + SEEDS; s++)); do
 	_pass
 	assert_exit 0 dump
 	assert_eq "$BASE_DUMP" "$(norm_dump)" "$what: downgrade -1 gives the previous head's dump"
-	assert_eq "$ROWS0" "$(rows base.db meta)" "$what: rows of unchanged columns after downgrade"
+	assert_eq "$ROWS0" "$(rows base.db meta old)" "$what: rows of unchanged columns after downgrade"
 	[ "${VERBOSE:-0}" = 1 ] && echo "$what: written, upgraded, downgraded"
 	cd "$TEST_DIR" && rm -rf "$P"
 done
