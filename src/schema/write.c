@@ -172,9 +172,9 @@ static void write_change(struct writer *w, const struct cmig_change *c)
 		if (c->new_name) {
 			cmig_emit_put(&w->e, " AFTER ");
 			cmig_emit_literal(&w->e, c->new_name);
-		} else if (c->enumtype->labels.n > 1) {
+		} else if (c->target) {
 			cmig_emit_put(&w->e, " BEFORE ");
-			cmig_emit_literal(&w->e, c->enumtype->labels.items[1]);
+			cmig_emit_literal(&w->e, c->target);
 		}
 		break;
 	case CMIG_CHG_DROP_ENUM:

@@ -47,7 +47,9 @@ import random
 import re
 import sys
 
-# the top-level comma split of a CREATE TABLE body is the SQLite generator's (one copy)
+# the top-level comma split of a CREATE TABLE body is the SQLite generator's (one copy);
+# loaded without writing its bytecode into the source tree
+sys.dont_write_bytecode = True
 _spec = importlib.util.spec_from_file_location(
     "autogen_gen", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sqlite", "autogen_gen.py"))
 _sqlite_gen = importlib.util.module_from_spec(_spec)
