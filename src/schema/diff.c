@@ -832,6 +832,7 @@ static void diff_table(struct differ *x, const struct cmig_sch_table *ta,
 					continue;
 				if ((c = add(x, CMIG_CHG_MAYBE_RENAME, 0))) {
 					c->table = tb;
+					c->from_table = ta; /* --rename names the head's table */
 					c->from_column = a;
 					c->column = b;
 					c->name = a->name;

@@ -547,7 +547,9 @@ int cmig_change_describe(cmig_buf *out, const struct cmig_change *c)
 			cmig_buf_printf(out, "table %s: column %s is gone and column %s is new: a rename? "
 			                "say --rename '%s.%s:%s' (or drop and add with a "
 			                "'-- cmig:renamed-from' line saying otherwise)", c->table->name,
-			                c->name, c->new_name, c->table->name, c->name, c->new_name);
+			                c->name, c->new_name,
+			                (c->from_table ? c->from_table : c->table)->name, c->name,
+			                c->new_name);
 		else
 			cmig_buf_printf(out, "table %s is gone and table %s is new: a rename? say "
 			                "--rename '%s:%s'", c->name, c->new_name, c->name, c->new_name);

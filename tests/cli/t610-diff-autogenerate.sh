@@ -77,6 +77,20 @@ assert_exit 0 revision --autogenerate -m "rename table" --rev-id d4
 assert_contains "$(cat versions/d4_*.sql)" "ALTER TABLE users RENAME TO people" "renamed-from"
 assert_exit 0 upgrade head
 
+# a table renamed by its renamed-from line and a column that may be renamed in it: the
+# suggested --rename names the table as it is at head, and works as suggested
+N=$(nfiles)
+cp schema.sql schema.keep
+sed -i 's/^-- cmig:renamed-from users$/-- cmig:renamed-from people/; s/^CREATE TABLE people (/CREATE TABLE folks (/; s/^  full_name TEXT NOT NULL,/  nick TEXT NOT NULL,/; s/ON people (full_name)/ON folks (nick)/; s/SELECT full_name FROM people/SELECT nick FROM folks/' schema.sql
+assert_exit 1 revision --autogenerate -m "folks"
+assert_contains "$ERR" "table folks: column full_name is gone and column nick is new: a rename? say --rename 'people.full_name:nick'" \
+	"the suggested --rename names the head's table"
+assert_eq "$N" "$(nfiles)" "nothing written"
+assert_exit 0 revision --autogenerate -m "folks" --rename 'people.full_name:nick' --rev-id d5
+assert_contains "$(cat versions/d5_*.sql)" "RENAME COLUMN full_name TO nick" "the suggestion works"
+rm versions/d5_*.sql
+mv schema.keep schema.sql
+
 # a drop needs --allow-drop and carries the mark
 sed -i '/^  age INTEGER DEFAULT 0$/d; s/^  email TEXT UNIQUE,$/  email TEXT UNIQUE/' schema.sql
 assert_exit 1 revision --autogenerate -m "drop age"
