@@ -55,10 +55,15 @@ suite "all tests (normal build)" ctest --test-dir build-ci --output-on-failure -
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMIG_SANITIZE=address,undefined \
-  -DCMIG_TEST_BACKENDS=sqlite >/dev/null &&
+  -DCMIG_TEST_BACKENDS="sqlite;postgresql" >/dev/null &&
   cmake --build build-asan -j"$jobs" || { echo "test: sanitizer build failed" >&2; exit 1; }
 suite "unit + sqlite + cli (ASan+UBSan)" ctest --test-dir build-asan --output-on-failure -j"$jobs" \
   -L 'unit|sqlite' -E 'kill9|concurren' --timeout 900
+# the PostgreSQL schema reader and its second connection (postgresql_twin.c), the code the
+# SQLite suites above do not reach: dump, its fixpoint, the reader's own tests, t642
+suite "PostgreSQL schema reading (ASan+UBSan)" ctest --test-dir build-asan --output-on-failure \
+  -j"$jobs" -R 'cli-postgresql/(t600-dump|t630-dump-fixpoint-example)|postgres/(test_schema_read_pg|test_pg_defs|t642-pg-dump-twin)$' \
+  --timeout 900
 # fault injection (issue 11): a fixed-seed sample of allocation and I/O faults, under ASan so
 # that a leak on any failure path fails it (the every-N run: tests/fault/run-all.sh)
 suite "fault injection (ASan+UBSan, sampled)" ctest --test-dir build-asan --output-on-failure \
