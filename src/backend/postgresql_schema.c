@@ -8,9 +8,13 @@
  *
  * Invariants:
  *  - Every query goes out in one pipeline inside one REPEATABLE READ READ ONLY transaction
- *    (or the caller's), so the model is one snapshot and costs one round trip; a second
- *    one only asks the deparsers for the index and constraint texts the client could not
- *    put together (postgresql_defs.h).
+ *    (or the caller's), so the model is one snapshot; in our own transaction a twin
+ *    connection on the same exported snapshot runs the on_twin[] queries at the same time
+ *    (postgresql_twin.c), or gives up and leaves them to this one. After COMMIT, a second
+ *    round trip only asks the deparsers for the index and constraint texts the client could
+ *    not put together (postgresql_defs.h).
+ *  - A read whose definitions went missing (the schema changed under the deparsers) is
+ *    tried again, three times in all, before it is refused.
  *  - Read: every schema except pg_catalog, information_schema, pg_toast*, pg_temp*; never an
  *    object that belongs to an extension (pg_depend deptype 'e'); never cmig's own tables or
  *    the sequences they own.
@@ -1049,17 +1053,18 @@ static int queue_reads(struct pg_backend *be, long *idx, bool settings, bool twi
 	return 0;
 }
 
+static const char begin_read[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 /* Queue the twin's half on the snapshot be's transaction exported (item `snap`). */
 static int queue_twin(struct pg_backend *be, struct pg_backend *twin, long snap, long *tidx)
 {
-	static const char begin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 	const PGresult *res = be->queue.items[snap].res;
 	cmig_buf set = CMIG_BUF_INIT;
 	int rc = -1;
 
 	if (res && PQntuples(res) == 1 &&
 	    !cmig_buf_printf(&set, "SET TRANSACTION SNAPSHOT '%s'", PQgetvalue(res, 0, 0)) &&
-	    cmig_pg_queue(twin, begin, sizeof(begin) - 1, "reading the schema") >= 0 &&
+	    cmig_pg_queue(twin, begin_read, sizeof(begin_read) - 1, "reading the schema") >= 0 &&
 	    cmig_pg_queue(twin, set.ptr, set.len, "reading the schema") >= 0 &&
 	    queue_reads(twin, tidx, true, true, false) >= 0 &&
 	    cmig_pg_queue(twin, "COMMIT", 6, "reading the schema") >= 0)
@@ -1103,8 +1108,8 @@ static int read_once(struct pg_backend *be, struct cmig_schema **out, bool *chan
 	 * sees) and not through a pooler (which may not pass the snapshot on) */
 	if (own_txn && !be->url->pgbouncer)
 		cmig_pg_twin_start(be, &twin);
-	if (own_txn && cmig_pg_queue(be, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	                             47, "reading the schema") < 0)
+	if (own_txn &&
+	    cmig_pg_queue(be, begin_read, sizeof(begin_read) - 1, "reading the schema") < 0)
 		goto oom;
 	if (twin.be.conn) {
 		snap = cmig_pg_queue(be, "SELECT pg_catalog.pg_export_snapshot()", 38,
